@@ -1,0 +1,51 @@
+# Conductor. `make run` serves a demo on 127.0.0.1:5000; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+DEMO_REGION ?= Demo Co-op
+DEMO_BOARD_EMAIL ?= board@demo.coop
+DEMO_PASSWORD_FILE := instance/demo-board-password
+
+.PHONY: run test install install-dev migrate demo clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(FLASK) db upgrade
+
+$(DEMO_PASSWORD_FILE):
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > $@
+	chmod 600 $@
+
+demo: migrate $(DEMO_PASSWORD_FILE)
+	$(FLASK) govern init --region "$(DEMO_REGION)" --board-email "$(DEMO_BOARD_EMAIL)" \
+		--board-password "$$(cat $(DEMO_PASSWORD_FILE))" --board-name "Demo Board"
+	@echo ""
+	@echo "  Board login:  $(DEMO_BOARD_EMAIL)"
+	@echo "  Password:     $$(cat $(DEMO_PASSWORD_FILE))"
+	@echo "  Open:         http://127.0.0.1:5000/"
+	@echo ""
+
+run: demo
+	GOVERN_RUN_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port 5000 --no-reload
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

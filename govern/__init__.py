@@ -1,0 +1,78 @@
+"""Conductor: the software a cooperative runs its economy on."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from govern import config as config_module
+from govern.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config_module.from_environment(Path(app.instance_path)))
+    if test_config:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalize_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from govern import web
+    from govern.cli import govern_cli
+    from govern.templating import register_filters
+
+    web.register(app)
+    register_filters(app)
+    app.cli.add_command(govern_cli)
+
+    if app.config.get("GOVERN_RUN_SCHEDULER"):
+        from govern.jobs import start_scheduler
+
+        start_scheduler(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from govern.database import configure_engine
+    from govern.members import passwords
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "members.login"
+    login_manager.login_message = "Log in to see this page."
+    passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+    with app.app_context():
+        configure_engine(db.engine)
+
+    from govern.members.service import member_for_session
+
+    @login_manager.user_loader
+    def _load_member(session_id: str):
+        return member_for_session(db.session, session_id)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from govern.ledger import api as ledger_api, views as ledger_views
+    from govern.members import api as members_api, views as members_views
+    from govern.openapi import bp as openapi_bp
+    from govern.regions import api as regions_api, views as regions_views
+
+    for blueprint in (
+        members_views.bp, regions_views.bp, ledger_views.bp,
+        members_api.bp, regions_api.bp, ledger_api.bp, openapi_bp,
+    ):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,59 @@
+"""`flask govern ...`: set-up, verification and the scheduler from the command line."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from govern import jobs
+from govern.clock import utcnow
+from govern.errors import DomainError
+from govern.extensions import db
+from govern.ledger import service as ledger
+from govern.members import service as members
+
+govern_cli = AppGroup("govern", help="Conductor administration.")
+
+
+@govern_cli.command("init")
+@click.option("--region", "region_name", required=True, help="Name of the region (co-op) to create.")
+@click.option("--board-email", required=True)
+@click.option("--board-password", required=True)
+@click.option("--board-name", default="Board", show_default=True)
+def init_command(region_name, board_email, board_password, board_name):
+    """Create a region and its first (appointed) board member. Running it again is harmless."""
+    try:
+        region, board, created = members.ensure_region_with_board(
+            db.session, region_name=region_name, board_email=board_email, board_password=board_password,
+            board_name=board_name, now=utcnow(),
+        )
+    except DomainError as error:
+        raise click.ClickException(f"{error.message} {json.dumps(error.fields) if error.fields else ''}")
+    state = "created" if created else "already set up"
+    click.echo(f"Region {region.name!r} (id {region.id}) {state}; board member {board.email} (id {board.id}).")
+
+
+@govern_cli.command("verify")
+def verify_command():
+    """Check the hash chain and every ledger invariant over the whole ledger."""
+    report = ledger.verify(db.session)
+    click.echo(json.dumps({"ok": report.ok, "entries": report.entries,
+                           "first_bad_entry": report.first_bad_entry, "problems": report.problems}, indent=2))
+    sys.exit(0 if report.ok else 1)
+
+
+@govern_cli.command("tick")
+def tick_command():
+    """Run every scheduled job once, now, and exit."""
+    for name, result in jobs.tick(current_app._get_current_object()).items():
+        click.echo(f"{name}: {result}")
+
+
+@govern_cli.command("scheduler")
+def scheduler_command():
+    """Run the scheduler alone (for deployments with several web processes)."""
+    click.echo("Scheduler running; Ctrl-C to stop.")
+    jobs.start_scheduler(current_app._get_current_object(), blocking=True)

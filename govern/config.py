@@ -1,0 +1,55 @@
+"""Configuration from the environment, with defaults that run on a fresh machine."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("GOVERN_DATABASE_URL") or f"sqlite:///{instance_path / 'govern.sqlite3'}"
+    return normalize_database_url(url)
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept plain `postgresql://` URLs and use psycopg 3 for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(instance_path: Path) -> str:
+    """GOVERN_SECRET_KEY, or a key generated once and kept in instance/secret_key."""
+    key = os.environ.get("GOVERN_SECRET_KEY")
+    if key:
+        return key
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: Path) -> dict:
+    instance_path.mkdir(parents=True, exist_ok=True)
+    return {
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SECRET_KEY": _secret_key(instance_path),
+        "GOVERN_MIN_VOTING_SECONDS": int(os.environ.get("GOVERN_MIN_VOTING_SECONDS", 86400)),
+        "GOVERN_RUN_SCHEDULER": os.environ.get("GOVERN_RUN_SCHEDULER", "0") == "1",
+        "GOVERN_TOKEN_TTL_SECONDS": int(os.environ.get("GOVERN_TOKEN_TTL_SECONDS", 30 * 86400)),
+        "GOVERN_LOGIN_LIMIT": os.environ.get("GOVERN_LOGIN_LIMIT", "5 per 5 minutes"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("GOVERN_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("GOVERN_MAX_CONTENT_LENGTH", 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("GOVERN_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }

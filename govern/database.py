@@ -1,0 +1,105 @@
+"""Database plumbing shared by every area: column types, engine set-up and write transactions.
+
+SQLite serialises writers. A transaction that reads and then writes must hold the write lock
+from its first statement (`BEGIN IMMEDIATE`), or it fails with "database is locked" when
+another writer commits in between, busy timeout or not. `write_transaction` gives services
+exactly that on SQLite; on PostgreSQL it is an ordinary transaction and services lock the rows
+they depend on.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Iterator
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.types import TypeDecorator
+
+from govern.extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_IMMEDIATE = "govern_immediate"
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, returns aware UTC, so SQLite and PostgreSQL round-trip alike."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are refused: pass an aware UTC time")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+def configure_engine(engine: Engine) -> None:
+    """SQLite: WAL, busy timeout, foreign keys, and transactions we begin ourselves."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let the "begin" hook below issue BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        immediate = conn.get_execution_options().get(_IMMEDIATE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _begin_write(session: Session) -> None:
+    if not is_sqlite(session):
+        return
+    if session.in_transaction():
+        conn = session.connection()
+        if conn.get_execution_options().get(_IMMEDIATE):
+            return
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("write_transaction started over unsaved changes")
+        # The open transaction only read: end it, then take the write lock from the start.
+        session.commit()
+    session.connection(execution_options={_IMMEDIATE: True})
+
+
+@contextmanager
+def write_transaction(session: Session | None = None) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back everything on any error.
+
+    Nested use joins the outer unit of work, so a service may call another service.
+    """
+    session = session or db.session
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.info.get("in_write_transaction"):
+        yield session
+        return
+    _begin_write(session)
+    session.info["in_write_transaction"] = True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info["in_write_transaction"] = False

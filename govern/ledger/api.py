@@ -1,0 +1,78 @@
+"""JSON API: accounts, entries, conversions, verification."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from govern.apiutil import api_blueprint, idempotency_key, iso, json_body, optional_member, page, page_params, require_member
+from govern.clock import utcnow
+from govern.errors import ValidationError
+from govern.extensions import db
+from govern.ledger import exchange, service as ledger
+from govern.ledger.models import Account, Conversion, LedgerEntry
+from govern.ledger.service import account_visible_to
+from govern.money import Money, parse_money
+
+bp = api_blueprint("ledger_api", __name__)
+
+
+def account_json(account: Account) -> dict:
+    return {
+        "id": account.id, "owner": {"type": account.owner_type, "id": account.owner_id},
+        "kind": account.kind, "region_id": account.region_id, "currency": account.currency,
+        "balance": Money(account.balance, account.currency).to_json(),
+    }
+
+
+def entry_json(entry: LedgerEntry) -> dict:
+    return {
+        "id": entry.id, "created_at": iso(entry.created_at), "memo": entry.memo,
+        "cause": {"type": entry.cause_type, "id": entry.cause_id},
+        "postings": [{"account_id": p.account_id, "amount": Money(p.amount, p.currency).to_json()}
+                     for p in entry.postings],
+        "hash": entry.hash, "prev_hash": entry.prev_hash,
+    }
+
+
+def conversion_json(c: Conversion) -> dict:
+    return {
+        "id": c.id, "direction": c.direction, "rate": c.rate, "entry_id": c.entry_id,
+        "debited": Money(c.debited_minor, c.debited_currency).to_json(),
+        "credited": Money(c.credited_minor, c.credited_currency).to_json(),
+        "created_at": iso(c.created_at),
+    }
+
+
+@bp.get("/accounts/<int:account_id>")
+def show_account(account_id: int):
+    return jsonify(account_json(account_visible_to(db.session, account_id, optional_member())))
+
+
+@bp.get("/accounts/<int:account_id>/entries")
+def account_entries(account_id: int):
+    account = account_visible_to(db.session, account_id, optional_member())
+    cursor, limit = page_params()
+    entries = ledger.entries_for_account(db.session, account.id, before=cursor, limit=limit + 1)
+    return jsonify(page(entries, limit, entry_json, lambda e: e.id))
+
+
+@bp.post("/conversions")
+def create_conversion():
+    member = require_member()
+    data = json_body()
+    direction = data.get("direction")
+    if not isinstance(direction, str):
+        raise ValidationError.for_field("direction", "is required: usd_to_rsc or rsc_to_usd")
+    conversion = exchange.convert(
+        db.session, member, direction, parse_money(data.get("amount")), utcnow(), idempotency_key()
+    )
+    return jsonify(conversion_json(conversion)), 201
+
+
+@bp.get("/ledger/verify")
+def verify():
+    report = ledger.verify(db.session)
+    body = {"ok": report.ok, "entries": report.entries}
+    if not report.ok:
+        body["first_bad_entry"] = report.first_bad_entry
+        body["problems"] = report.problems
+    return jsonify(body)

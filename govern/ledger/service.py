@@ -1,0 +1,304 @@
+"""Posting money and checking the whole ledger. `post` is the only way money moves."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from govern.database import write_transaction
+from govern.errors import BackingViolation, Conflict, IdempotencyConflict, InsufficientFunds, NotFound
+from govern.ledger import checks
+from govern.ledger.checks import GENESIS_HASH, PostingLine
+from govern.money import format_minor
+from govern.ledger.models import (
+    ISSUANCE,
+    OWNER_MEMBER,
+    OWNER_REGION,
+    REGION_ACCOUNT_KINDS,
+    USD_RESERVE,
+    Account,
+    LedgerEntry,
+    LedgerHead,
+    Posting,
+)
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One side of a movement: `amount` minor units into (positive) or out of (negative) an account."""
+
+    account: Account
+    amount: int
+
+
+def post(
+    session: Session,
+    legs: list[Leg],
+    *,
+    memo: str,
+    cause_type: str,
+    cause_id: str | int | None,
+    now: datetime,
+    idempotency_key: str | None = None,
+    region_id: int | None = None,
+) -> LedgerEntry:
+    """Append one balanced entry to the ledger, or raise and append nothing.
+
+    Checks, in order: shape and zero-sum per currency (programming errors), idempotency (the
+    same key and the same content return the first entry; other content is a conflict), open
+    accounts, no overdraft on protected accounts, and the backing of every region touched.
+    Appends are serialised by a lock on the chain head, so concurrent posts cannot overdraw or
+    fork the hash chain.
+    """
+    lines = [PostingLine(leg.account.id, leg.account.currency, leg.amount) for leg in legs if leg.amount]
+    checks.check_shape(lines)
+    checks.check_zero_sum(lines)
+    cause_id = None if cause_id is None else str(cause_id)
+    print_ = checks.fingerprint(memo, cause_type, cause_id, lines)
+    now = now.astimezone(timezone.utc)
+
+    with write_transaction(session):
+        head = session.execute(select(LedgerHead).with_for_update().populate_existing()).scalar_one()
+        if idempotency_key is not None:
+            earlier = session.execute(
+                select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
+            ).scalar_one_or_none()
+            if earlier is not None:
+                if earlier.fingerprint != print_:
+                    raise IdempotencyConflict("This idempotency key was already used for a different request.")
+                return earlier
+
+        net = checks.net_by_account(lines)
+        accounts = _lock_accounts(session, net)
+        _check_accounts(accounts, net)
+        _check_backing(session, accounts, net)
+
+        entry_id = head.entry_id + 1
+        entry_hash = checks.entry_hash(head.hash, entry_id, now, memo, cause_type, cause_id, idempotency_key, lines)
+        entry = LedgerEntry(
+            id=entry_id, region_id=region_id, created_at=now, memo=memo, cause_type=cause_type,
+            cause_id=cause_id, idempotency_key=idempotency_key, fingerprint=print_,
+            prev_hash=head.hash, hash=entry_hash,
+        )
+        session.add(entry)
+        session.flush()
+        session.execute(
+            insert(Posting),
+            [{"entry_id": entry_id, "account_id": l.account_id, "currency": l.currency, "amount": l.amount}
+             for l in lines],
+        )
+        for account_id, delta in net.items():
+            if delta:
+                session.execute(
+                    update(Account).where(Account.id == account_id).values(balance=Account.balance + delta)
+                )
+                accounts[account_id].balance += delta
+        head.entry_id = entry_id
+        head.hash = entry_hash
+        session.flush()
+        # Postings were inserted in bulk: make `entry.postings` load them when first read.
+        session.expire(entry, ["postings"])
+        return entry
+
+
+def _lock_accounts(session: Session, net: dict[int, int]) -> dict[int, Account]:
+    rows = session.execute(
+        select(Account).where(Account.id.in_(net)).order_by(Account.id).with_for_update().populate_existing()
+    ).scalars()
+    accounts = {account.id: account for account in rows}
+    if len(accounts) != len(net):
+        raise NotFound("An account in this movement does not exist.")
+    return accounts
+
+
+def _check_accounts(accounts: dict[int, Account], net: dict[int, int]) -> None:
+    for account_id, delta in net.items():
+        account = accounts[account_id]
+        if not account.is_open:
+            raise Conflict("This account is closed.", code="account_closed")
+        if checks.would_overdraw(account.balance, delta, account.allow_negative):
+            raise InsufficientFunds(f"Not enough {account.currency} in the account: this needs "
+                                    f"{format_minor(-delta)}, the balance is {format_minor(account.balance)}.",
+                                    account_id=account.id)
+
+
+def _check_backing(session: Session, accounts: dict[int, Account], net: dict[int, int]) -> None:
+    """After the movement, each touched region's reserve must still cover its RSC outstanding."""
+    touched = {a.region_id for a in accounts.values() if a.owner_type == OWNER_REGION and a.kind in (USD_RESERVE, ISSUANCE)}
+    for region_id in touched:
+        reserve = region_account(session, region_id, USD_RESERVE, lock=True)
+        issuance = region_account(session, region_id, ISSUANCE, lock=True)
+        after_reserve = reserve.balance + net.get(reserve.id, 0)
+        after_issuance = issuance.balance + net.get(issuance.id, 0)
+        if not checks.is_backed(after_reserve, after_issuance):
+            raise BackingViolation("The USD reserve would no longer cover all RSC in circulation.")
+
+
+def region_account(session: Session, region_id: int, kind: str, *, lock: bool = False) -> Account:
+    query = select(Account).where(
+        Account.owner_type == OWNER_REGION, Account.owner_id == region_id, Account.kind == kind
+    )
+    if lock:
+        query = query.with_for_update()
+    account = session.execute(query).scalar_one_or_none()
+    if account is None:
+        raise NotFound(f"Region {region_id} has no {kind} account.")
+    return account
+
+
+def open_account(
+    session: Session, *, region_id: int, owner_type: str, owner_id: int, kind: str, currency: str,
+    now: datetime, allow_negative: bool = False,
+) -> Account:
+    account = Account(
+        region_id=region_id, owner_type=owner_type, owner_id=owner_id, kind=kind, currency=currency,
+        balance=0, allow_negative=allow_negative, is_open=True, created_at=now,
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def open_region_accounts(session: Session, region_id: int, now: datetime) -> None:
+    for kind, (currency, allow_negative) in REGION_ACCOUNT_KINDS.items():
+        open_account(session, region_id=region_id, owner_type=OWNER_REGION, owner_id=region_id,
+                     kind=kind, currency=currency, now=now, allow_negative=allow_negative)
+
+
+def account_visible_to(session: Session, account_id: int, viewer) -> Account:
+    """Region accounts are public records; a member's account is visible to that member only.
+    Anything else answers 404, so ids reveal nothing."""
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound("No such account.")
+    if account.owner_type == OWNER_REGION:
+        return account
+    if account.owner_type == OWNER_MEMBER and viewer is not None and viewer.id == account.owner_id:
+        return account
+    raise NotFound("No such account.")
+
+
+def region_balances(session: Session, region_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Account.kind, Account.balance).where(
+            Account.owner_type == OWNER_REGION, Account.owner_id == region_id
+        )
+    ).all()
+    return {kind: balance for kind, balance in rows}
+
+
+def rsc_outstanding(balances: dict[str, int]) -> int:
+    return -balances.get(ISSUANCE, 0)
+
+
+def entries_for_account(session: Session, account_id: int, *, before: int | None, limit: int) -> list[LedgerEntry]:
+    """A page of the entries touching an account, newest first (keyset paging on entry id)."""
+    ids = select(Posting.entry_id).where(Posting.account_id == account_id)
+    if before is not None:
+        ids = ids.where(Posting.entry_id < before)
+    ids = ids.distinct().order_by(Posting.entry_id.desc()).limit(limit)
+    entry_ids = list(session.execute(ids).scalars())
+    if not entry_ids:
+        return []
+    entries = session.execute(select(LedgerEntry).where(LedgerEntry.id.in_(entry_ids))).scalars()
+    return sorted(entries, key=lambda e: e.id, reverse=True)
+
+
+def chain_head(session: Session) -> LedgerHead:
+    return session.execute(select(LedgerHead)).scalar_one()
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    entries: int
+    first_bad_entry: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+_VERIFY_BATCH = 2000
+
+
+def verify(session: Session) -> VerifyReport:
+    """Check the whole ledger: the hash chain, zero-sum entries, cached balances against the
+    postings, no protected account below zero, and every region's backing.
+
+    Entries are read in batches of a few thousand, so memory stays flat however long the chain.
+    """
+    report = VerifyReport(ok=True, entries=0)
+    currencies = dict(session.execute(select(Account.id, Account.currency)).all())
+    prev_hash = GENESIS_HASH
+    expected_id = 1
+    last_id = 0
+    while True:
+        entries = session.execute(
+            select(LedgerEntry).where(LedgerEntry.id > last_id).order_by(LedgerEntry.id).limit(_VERIFY_BATCH)
+        ).scalars().all()
+        if not entries:
+            break
+        for entry in entries:
+            problem = _entry_problem(entry, expected_id, prev_hash, currencies)
+            if problem:
+                report.ok = False
+                report.first_bad_entry = entry.id
+                report.problems.append(f"entry {entry.id}: {problem}")
+                return report
+            prev_hash = entry.hash
+            expected_id = entry.id + 1
+            report.entries += 1
+        last_id = entries[-1].id
+        session.expunge_all()
+    head = chain_head(session)
+    if head.entry_id != expected_id - 1 or head.hash != prev_hash:
+        report.ok = False
+        report.problems.append("the chain head does not point at the newest entry")
+    report.problems.extend(_balance_problems(session))
+    report.ok = report.ok and not report.problems
+    return report
+
+
+def _entry_problem(entry: LedgerEntry, expected_id: int, prev_hash: str, currencies: dict[int, str]) -> str | None:
+    if entry.id != expected_id:
+        return f"expected entry {expected_id} next in the chain"
+    if entry.prev_hash != prev_hash:
+        return "does not link to the entry before it"
+    lines = [PostingLine(p.account_id, p.currency, p.amount) for p in entry.postings]
+    if any(currencies.get(line.account_id) != line.currency for line in lines):
+        return "a posting's currency differs from its account's"
+    if len(lines) < 2 or checks.unbalanced_currencies(lines):
+        return "postings do not sum to zero per currency"
+    recomputed = checks.entry_hash(prev_hash, entry.id, entry.created_at, entry.memo, entry.cause_type,
+                                   entry.cause_id, entry.idempotency_key, lines)
+    if recomputed != entry.hash:
+        return "its content does not match its hash"
+    return None
+
+
+def _balance_problems(session: Session) -> list[str]:
+    problems = []
+    sums = select(Posting.account_id, func.sum(Posting.amount).label("total")).group_by(Posting.account_id).subquery()
+    mismatched = session.execute(
+        select(Account.id, Account.balance, func.coalesce(sums.c.total, 0))
+        .outerjoin(sums, sums.c.account_id == Account.id)
+        .where(Account.balance != func.coalesce(sums.c.total, 0))
+        .limit(20)
+    ).all()
+    problems += [f"account {aid}: balance {bal} but its postings sum to {total}" for aid, bal, total in mismatched]
+    negative = session.execute(
+        select(Account.id).where(Account.allow_negative.is_(False), Account.balance < 0).limit(20)
+    ).scalars().all()
+    problems += [f"account {aid} is below zero" for aid in negative]
+    reserves = session.execute(
+        select(Account.region_id, Account.kind, Account.balance).where(
+            Account.owner_type == OWNER_REGION, Account.kind.in_((USD_RESERVE, ISSUANCE))
+        )
+    ).all()
+    by_region: dict[int, dict[str, int]] = {}
+    for region_id, kind, balance in reserves:
+        by_region.setdefault(region_id, {})[kind] = balance
+    for region_id, balances in sorted(by_region.items()):
+        if not checks.is_backed(balances.get(USD_RESERVE, 0), balances.get(ISSUANCE, 0)):
+            problems.append(f"region {region_id}: the USD reserve does not cover the RSC outstanding")
+    return problems

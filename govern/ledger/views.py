@@ -1,0 +1,29 @@
+"""Pages: an account's history, paged, newest first."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from govern.apiutil import page_params
+from govern.extensions import db
+from govern.ledger import service as ledger
+from govern.ledger.service import account_visible_to
+
+bp = Blueprint("ledger", __name__)
+
+
+@bp.get("/accounts/<int:account_id>")
+def account(account_id: int):
+    viewer = current_user if current_user.is_authenticated else None
+    account = account_visible_to(db.session, account_id, viewer)
+    cursor, limit = page_params()
+    entries = ledger.entries_for_account(db.session, account.id, before=cursor, limit=limit + 1)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    return render_template("ledger/account.html", account=account, entries=entries,
+                           next_cursor=entries[-1].id if more else None)
+
+
+@bp.get("/verify")
+def verify():
+    return render_template("ledger/verify.html", report=ledger.verify(db.session), head=ledger.chain_head(db.session))

@@ -1,0 +1,1 @@
+"""Members: joining, logging in (pages and API tokens), leaving."""

@@ -1,0 +1,90 @@
+"""JSON API: members, tokens, me."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, jsonify, request
+
+from govern.apiutil import api_blueprint, iso, json_body, optional_member, require_member
+from govern.clock import utcnow
+from govern.errors import NotAuthenticated
+from govern.extensions import db, limiter
+from govern.ledger.exchange import member_wallet
+from govern.members import service as members
+from govern.members.models import Member
+from govern.money import Money
+
+bp = api_blueprint("members_api", __name__)
+
+
+def member_json(member: Member, viewer: Member | None) -> dict:
+    data = {
+        "id": member.id, "name": member.name, "region_id": member.region_id, "locality": member.locality,
+        "roles": member.roles, "status": member.status, "joined_at": iso(member.joined_at),
+    }
+    if members.can_see_email(viewer, member):
+        data["email"] = member.email
+    return data
+
+
+def login_attempt_key() -> str:
+    """Throttle failed logins per address and email alike, whether or not the email exists."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    email = data.get("email", "") if hasattr(data, "get") else ""
+    email = email.strip().lower() if isinstance(email, str) else ""
+    return f"login:{request.remote_addr}:{email}"
+
+
+def login_failed(_response) -> bool:
+    return bool(getattr(request, "govern_login_failed", False))
+
+
+def login_limit() -> str:
+    return current_app.config["GOVERN_LOGIN_LIMIT"]
+
+
+@bp.post("/members")
+def join():
+    data = json_body()
+    member = members.join(
+        db.session, email=data.get("email"), name=data.get("name"), password=data.get("password"),
+        region_id=data.get("region_id"), locality=data.get("locality", ""), now=utcnow(),
+    )
+    return jsonify(member_json(member, member)), 201
+
+
+@bp.post("/tokens")
+@limiter.limit(login_limit, key_func=login_attempt_key, deduct_when=login_failed)
+def create_token():
+    data = json_body()
+    try:
+        member = members.authenticate(db.session, data.get("email"), data.get("password"))
+    except NotAuthenticated:
+        request.govern_login_failed = True
+        raise
+    ttl = timedelta(seconds=current_app.config["GOVERN_TOKEN_TTL_SECONDS"])
+    now = utcnow()
+    token = members.issue_token(db.session, member, now, ttl)
+    return jsonify({"token": token, "expires_at": iso(now + ttl), "member_id": member.id}), 201
+
+
+@bp.get("/me")
+def me():
+    member = require_member()
+    wallet = member_wallet(db.session, member.id)
+    data = member_json(member, member)
+    data["accounts"] = [{"id": wallet.id, "currency": wallet.currency,
+                         "balance": Money(wallet.balance, wallet.currency).to_json()}]
+    return jsonify(data)
+
+
+@bp.post("/me/leave")
+def leave():
+    member = members.leave(db.session, require_member(), utcnow())
+    return jsonify(member_json(member, member))
+
+
+@bp.get("/members/<int:member_id>")
+def show_member(member_id: int):
+    viewer = require_member()
+    return jsonify(member_json(members.get_member(db.session, member_id), viewer))

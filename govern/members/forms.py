@@ -1,0 +1,34 @@
+"""Forms check shape only; the services decide."""
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+
+class JoinForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=100)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=200)],
+                             description="At least 8 characters.")
+    locality = StringField("City or county", validators=[Optional(), Length(max=100)],
+                           description="Used if the co-op ever splits by locality.")
+    region_id = SelectField("Region", coerce=int, validators=[Optional()])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: carries only the CSRF token."""
+
+
+class ConvertForm(FlaskForm):
+    direction = RadioField(
+        "Direction",
+        choices=[("usd_to_rsc", "Buy RSC with USD"), ("rsc_to_usd", "Cash out RSC to USD")],
+        default="usd_to_rsc",
+        validators=[DataRequired()],
+    )
+    amount = DecimalField("Amount", places=2, validators=[DataRequired(), NumberRange(min=0.01)],
+                          description="In USD when buying RSC, in RSC when cashing out.")

@@ -1,0 +1,131 @@
+"""Pages: home, join, login, logout, dashboard, conversions, leaving."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from govern.clock import utcnow
+from govern.errors import DomainError, NotAuthenticated
+from govern.extensions import db, limiter
+from govern.ledger import exchange, service as ledger
+from govern.members import service as members
+from govern.members.api import login_attempt_key, login_failed, login_limit
+from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm
+from govern.money import Money, parse_amount
+from govern.regions import service as regions
+from govern.viewutil import show_error_on_form
+
+bp = Blueprint("members", __name__)
+
+
+@bp.get("/")
+def home():
+    region = regions.default_region(db.session)
+    summary = regions.summary(db.session, region.id) if region else None
+    return render_template("members/home.html", summary=summary)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    form = JoinForm()
+    choices = [(r.id, r.name) for r in regions.list_regions(db.session, after=None, limit=200)]
+    form.region_id.choices = sorted(choices)
+    if form.validate_on_submit():
+        try:
+            member = members.join(
+                db.session, email=form.email.data, name=form.name.data, password=form.password.data,
+                locality=form.locality.data or "", region_id=form.region_id.data, now=utcnow(),
+            )
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            login_user(member)
+            flash(f"Welcome, {member.name}. You are now a member and an equal owner of the co-op.", "success")
+            return redirect(url_for("members.dashboard"))
+    return render_template("members/join.html", form=form, no_region=not choices), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, key_func=login_attempt_key, deduct_when=login_failed, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            member = members.authenticate(db.session, form.email.data, form.password.data)
+        except NotAuthenticated as error:
+            request.govern_login_failed = True
+            show_error_on_form(form, error)
+        else:
+            login_user(member)
+            return redirect(_safe_next(request.args.get("next")) or url_for("members.dashboard"))
+    return render_template("members/login.html", form=form), 401 if form.errors else 200
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never redirect a login to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if ConfirmForm().validate_on_submit():
+        members.end_sessions(db.session, current_user)
+        logout_user()
+        flash("You are logged out.", "info")
+    return redirect(url_for("members.home"))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    wallet = exchange.member_wallet(db.session, current_user.id)
+    summary = regions.summary(db.session, current_user.region_id)
+    entries = ledger.entries_for_account(db.session, wallet.id, before=None, limit=10)
+    payouts = exchange.payouts_for_member(db.session, current_user.id, limit=10)
+    return render_template("members/dashboard.html", wallet=wallet, summary=summary, entries=entries,
+                           payouts=payouts, convert_form=ConvertForm(), confirm_form=ConfirmForm())
+
+
+@bp.route("/convert", methods=["GET", "POST"])
+@login_required
+def convert():
+    form = ConvertForm()
+    if form.validate_on_submit():
+        currency = "USD" if form.direction.data == "usd_to_rsc" else "RSC"
+        try:
+            amount = Money(parse_amount(f"{form.amount.data:.2f}"), currency)
+            conversion = exchange.convert(db.session, current_user, form.direction.data, amount, utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash(f"Done: {Money(conversion.debited_minor, conversion.debited_currency)} became "
+                  f"{Money(conversion.credited_minor, conversion.credited_currency)}.", "success")
+            return redirect(url_for("members.dashboard"))
+    summary = regions.summary(db.session, current_user.region_id)
+    return render_template("members/convert.html", form=form, summary=summary), 400 if form.errors else 200
+
+
+@bp.route("/leave", methods=["GET", "POST"])
+@login_required
+def leave():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            members.leave(db.session, current_user, utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("You have left the co-op. Your balance stays yours to cash out.", "info")
+        return redirect(url_for("members.dashboard"))
+    return render_template("members/leave.html", form=form)
+
+
+@bp.get("/members/<int:member_id>")
+def profile(member_id: int):
+    member = members.get_member(db.session, member_id)
+    viewer = current_user if current_user.is_authenticated else None
+    return render_template("members/profile.html", member=member,
+                           show_email=members.can_see_email(viewer, member))

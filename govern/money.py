@@ -1,0 +1,89 @@
+"""Money as integer minor units (cents) with a currency; parsing and formatting at the edges.
+
+Nothing in Conductor holds money in a float. Amounts cross the API as decimal strings with at
+most two decimals (see API.md), and are integers everywhere inside.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+
+from govern.errors import ValidationError
+
+CURRENCIES = ("RSC", "USD")
+MINOR_PER_UNIT = 100
+# Ten trillion units: far above any real amount, far below a 64-bit overflow.
+MAX_MINOR = 10**13 * MINOR_PER_UNIT
+
+_AMOUNT = re.compile(r"^-?\d{1,15}(\.\d{1,2})?$")
+_DECIMAL = re.compile(r"^-?\d{1,15}(\.\d{1,12})?$")
+
+
+@dataclass(frozen=True)
+class Money:
+    minor: int
+    currency: str
+
+    def to_json(self) -> dict:
+        return {"amount": format_minor(self.minor), "currency": self.currency}
+
+    def __str__(self) -> str:
+        return f"{format_minor(self.minor)} {self.currency}"
+
+
+def format_minor(minor: int) -> str:
+    """1234 -> '12.34', -5 -> '-0.05'."""
+    sign = "-" if minor < 0 else ""
+    whole, cents = divmod(abs(minor), MINOR_PER_UNIT)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def parse_amount(text: object, field: str = "amount", *, allow_zero: bool = False) -> int:
+    """Parse a positive decimal string with at most two decimals into minor units."""
+    if not isinstance(text, str):
+        raise ValidationError.for_field(field, "must be a decimal string such as \"12.50\"")
+    text = text.strip()
+    if not _AMOUNT.match(text):
+        raise ValidationError.for_field(field, "must be a decimal string with at most two decimals")
+    minor = int((Decimal(text) * MINOR_PER_UNIT).to_integral_value())
+    if minor < 0:
+        raise ValidationError.for_field(field, "must not be negative")
+    if minor == 0 and not allow_zero:
+        raise ValidationError.for_field(field, "must be more than zero")
+    if minor > MAX_MINOR:
+        raise ValidationError.for_field(field, "is too large")
+    return minor
+
+
+def parse_money(value: object, field: str = "amount", *, currencies: tuple[str, ...] = CURRENCIES) -> Money:
+    """Parse the API's money object `{"amount": "12.50", "currency": "RSC"}`."""
+    if not isinstance(value, dict):
+        raise ValidationError.for_field(field, "must be an object with amount and currency")
+    currency = value.get("currency")
+    if currency not in currencies:
+        raise ValidationError.for_field(field, f"currency must be one of {', '.join(currencies)}")
+    extra = set(value) - {"amount", "currency"}
+    if extra:
+        raise ValidationError.for_field(field, f"unexpected keys: {', '.join(sorted(extra))}")
+    return Money(parse_amount(value.get("amount"), field), currency)
+
+
+def parse_decimal(text: object, field: str) -> Decimal:
+    """Parse a decimal string (rates, percentages, bounds); numbers as JSON numbers are refused."""
+    if not isinstance(text, str) or not _DECIMAL.match(text.strip()):
+        raise ValidationError.for_field(field, "must be a decimal string such as \"0.05\"")
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:  # pragma: no cover - the pattern already guards this
+        raise ValidationError.for_field(field, "must be a decimal string") from None
+
+
+def convert_minor(minor: int, rate: Decimal) -> int:
+    """minor × rate, rounded down to the cent: conversion never creates a fraction of a cent."""
+    return int((Decimal(minor) * rate).to_integral_value(rounding=ROUND_DOWN))
+
+
+def divide_minor(minor: int, rate: Decimal) -> int:
+    """minor ÷ rate, rounded down to the cent."""
+    return int((Decimal(minor) / rate).to_integral_value(rounding=ROUND_DOWN))

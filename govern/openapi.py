@@ -1,0 +1,214 @@
+"""The OpenAPI 3 document served at /api/v1/openapi.json. Areas describe their paths here, next
+to the shared components, so one document covers the whole contract."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from govern.apiutil import api_blueprint
+
+bp = api_blueprint("openapi", __name__)
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_content(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def answer(description: str, schema: dict | None = None) -> dict:
+    out = {"description": description}
+    if schema is not None:
+        out["content"] = json_content(schema)
+    return out
+
+
+ERRORS = {
+    "400": answer("Bad input", ref("Error")),
+    "401": answer("No token, or a bad token", ref("Error")),
+    "403": answer("Not allowed", ref("Error")),
+    "404": answer("Not found, or not visible to you", ref("Error")),
+    "409": answer("Conflicts with the current state", ref("Error")),
+    "413": answer("Body too large", ref("Error")),
+    "429": answer("Rate limited", ref("Error")),
+}
+
+
+def errors(*codes: str) -> dict:
+    return {code: ERRORS[code] for code in codes}
+
+
+def operation(summary: str, responses: dict, *, body: dict | None = None, auth: bool = True,
+              params: list | None = None, idempotent: bool = False) -> dict:
+    op: dict = {"summary": summary, "responses": responses}
+    if not auth:
+        op["security"] = []
+    parameters = list(params or [])
+    if idempotent:
+        parameters.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                           "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
+    if parameters:
+        op["parameters"] = parameters
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": json_content(body)}
+    return op
+
+
+def path_id(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
+PAGING = [
+    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+    {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+]
+
+
+def list_of(item: dict) -> dict:
+    return {"type": "object", "required": ["items", "next"],
+            "properties": {"items": {"type": "array", "items": item}, "next": {"type": ["string", "null"]}}}
+
+
+MONEY = {
+    "type": "object", "required": ["amount", "currency"], "additionalProperties": False,
+    "properties": {"amount": {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$"},
+                   "currency": {"type": "string", "enum": ["RSC", "USD"]}},
+}
+TIME = {"type": "string", "format": "date-time"}
+
+SCHEMAS = {
+    "Money": MONEY,
+    "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {
+            "type": "object", "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                           "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}},
+        }},
+    },
+    "Member": {
+        "type": "object", "required": ["id", "name", "region_id", "locality", "roles", "status", "joined_at"],
+        "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"}, "region_id": {"type": "integer"},
+            "locality": {"type": "string"}, "email": {"type": "string"},
+            "roles": {"type": "array", "items": {"type": "string", "enum": ["member", "board", "former_member"]}},
+            "status": {"type": "string", "enum": ["active", "left"]}, "joined_at": TIME,
+        },
+    },
+    "Me": {"allOf": [ref("Member"), {"type": "object", "required": ["accounts"], "properties": {"accounts": {
+        "type": "array", "items": {"type": "object", "required": ["id", "currency", "balance"], "properties": {
+            "id": {"type": "integer"}, "currency": {"type": "string"}, "balance": ref("Money")}}}}}]},
+    "Region": {
+        "type": "object",
+        "required": ["id", "name", "parent_id", "status", "parameters", "capital_pool", "usd_reserve",
+                     "rsc_outstanding", "member_count"],
+        "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"}, "parent_id": {"type": ["integer", "null"]},
+            "status": {"type": "string", "enum": ["active", "dissolved"]},
+            "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
+            "capital_pool": ref("Money"), "usd_reserve": ref("Money"), "rsc_outstanding": ref("Money"),
+            "member_count": {"type": "integer"}, "equal_share": ref("Money"),
+        },
+    },
+    "Account": {
+        "type": "object", "required": ["id", "owner", "currency", "balance"],
+        "properties": {
+            "id": {"type": "integer"},
+            "owner": {"type": "object", "required": ["type", "id"], "properties": {
+                "type": {"type": "string", "enum": ["member", "company", "region"]}, "id": {"type": "integer"}}},
+            "kind": {"type": "string"}, "region_id": {"type": "integer"}, "currency": {"type": "string"},
+            "balance": ref("Money"),
+        },
+    },
+    "Entry": {
+        "type": "object", "required": ["id", "created_at", "memo", "cause", "postings", "hash", "prev_hash"],
+        "properties": {
+            "id": {"type": "integer"}, "created_at": TIME, "memo": {"type": "string"},
+            "cause": {"type": "object", "required": ["type", "id"], "properties": {
+                "type": {"type": "string"}, "id": {"type": ["string", "null"]}}},
+            "postings": {"type": "array", "items": {"type": "object", "required": ["account_id", "amount"],
+                                                    "properties": {"account_id": {"type": "integer"}, "amount": ref("Money")}}},
+            "hash": {"type": "string"}, "prev_hash": {"type": "string"},
+        },
+    },
+    "Conversion": {
+        "type": "object", "required": ["id", "debited", "credited", "rate"],
+        "properties": {"id": {"type": "integer"}, "direction": {"type": "string"}, "debited": ref("Money"),
+                       "credited": ref("Money"), "rate": {"type": "string"}, "entry_id": {"type": "integer"},
+                       "created_at": TIME},
+    },
+    "Verify": {
+        "type": "object", "required": ["ok", "entries"],
+        "properties": {"ok": {"type": "boolean"}, "entries": {"type": "integer"},
+                       "first_bad_entry": {"type": ["integer", "null"]},
+                       "problems": {"type": "array", "items": {"type": "string"}}},
+    },
+}
+
+PATHS = {
+    "/members": {"post": operation(
+        "Join the co-op (anybody may)",
+        {"201": answer("The new member", ref("Member")), **errors("400", "409", "413")},
+        auth=False,
+        body={"type": "object", "required": ["email", "name", "password"], "properties": {
+            "email": {"type": "string", "format": "email"}, "name": {"type": "string", "maxLength": 100},
+            "password": {"type": "string", "minLength": 8, "maxLength": 200},
+            "region_id": {"type": "integer"}, "locality": {"type": "string", "maxLength": 100}}},
+    )},
+    "/tokens": {"post": operation(
+        "Log in: a bearer token",
+        {"201": answer("A token", {"type": "object", "required": ["token"], "properties": {
+            "token": {"type": "string"}, "expires_at": TIME, "member_id": {"type": "integer"}}}),
+         **errors("400", "401", "429")},
+        auth=False,
+        body={"type": "object", "required": ["email", "password"],
+              "properties": {"email": {"type": "string"}, "password": {"type": "string"}}},
+    )},
+    "/me": {"get": operation("You, with your accounts", {"200": answer("You", ref("Me")), **errors("401")})},
+    "/me/leave": {"post": operation("Leave the co-op; your balance stays yours",
+                                    {"200": answer("You, now left", ref("Member")), **errors("401", "403")})},
+    "/members/{id}": {"get": operation("A member's public fields",
+                                       {"200": answer("The member", ref("Member")), **errors("401", "404")},
+                                       params=[path_id("id")])},
+    "/regions": {"get": operation("All regions", {"200": answer("Regions", list_of(ref("Region"))), **errors("400")},
+                                  auth=False, params=PAGING)},
+    "/regions/{id}": {"get": operation("A region's public figures",
+                                       {"200": answer("The region", ref("Region")), **errors("404")},
+                                       auth=False, params=[path_id("id")])},
+    "/accounts/{id}": {"get": operation("An account you may see",
+                                        {"200": answer("The account", ref("Account")), **errors("404")},
+                                        auth=False, params=[path_id("id")])},
+    "/accounts/{id}/entries": {"get": operation(
+        "An account's entries, newest first",
+        {"200": answer("Entries", list_of(ref("Entry"))), **errors("400", "404")},
+        auth=False, params=[path_id("id"), *PAGING])},
+    "/conversions": {"post": operation(
+        "Convert USD to RSC or RSC to USD at the region's exchange rate",
+        {"201": answer("The conversion", ref("Conversion")), **errors("400", "401", "403", "409")},
+        idempotent=True,
+        body={"type": "object", "required": ["direction", "amount"], "properties": {
+            "direction": {"type": "string", "enum": ["usd_to_rsc", "rsc_to_usd"]}, "amount": ref("Money")}},
+    )},
+    "/ledger/verify": {"get": operation("Check the hash chain and every ledger invariant",
+                                        {"200": answer("The report", ref("Verify"))}, auth=False)},
+    "/openapi.json": {"get": operation("This document", {"200": answer("OpenAPI 3 document")}, auth=False)},
+}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Conductor API", "version": "1",
+                 "description": "The public JSON API of Conductor. Money is {amount: decimal string, currency}."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS,
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }
+
+
+@bp.get("/openapi.json", endpoint="document")
+def openapi_json():
+    return jsonify(document())

@@ -1,0 +1,1 @@
+"""Regions (co-ops): their parameters, with the history of every change."""

@@ -1,0 +1,138 @@
+"""Regions: creating them, reading and changing their parameters, and their public figures."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from govern.database import write_transaction
+from govern.errors import NotFound, ValidationError
+from govern.ledger.models import CAPITAL_POOL, USD_RESERVE
+from govern.ledger.service import open_region_accounts, region_balances, rsc_outstanding
+from govern.members.models import MEMBER_ACTIVE, Member
+from govern.regions import parameters
+from govern.regions.models import REGION_ACTIVE, ParameterChange, Region, RegionParameter
+
+
+def create_region(session: Session, name: str, now: datetime, parent_id: int | None = None) -> Region:
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationError.for_field("name", "must be 1 to 120 characters")
+    with write_transaction(session):
+        region = Region(name=name, parent_id=parent_id, status=REGION_ACTIVE, created_at=now)
+        session.add(region)
+        session.flush()
+        open_region_accounts(session, region.id, now)
+    return region
+
+
+def get_region(session: Session, region_id: int) -> Region:
+    region = session.get(Region, region_id)
+    if region is None:
+        raise NotFound("No such region.")
+    return region
+
+
+def find_region_by_name(session: Session, name: str) -> Region | None:
+    return session.execute(select(Region).where(Region.name == name)).scalar_one_or_none()
+
+
+def default_region(session: Session) -> Region | None:
+    """The region a newcomer joins when they do not choose one: the oldest active region."""
+    return session.execute(
+        select(Region).where(Region.status == REGION_ACTIVE).order_by(Region.id).limit(1)
+    ).scalar_one_or_none()
+
+
+def list_regions(session: Session, *, after: int | None, limit: int) -> list[Region]:
+    query = select(Region).order_by(Region.id.desc()).limit(limit)
+    if after is not None:
+        query = query.where(Region.id < after)
+    return list(session.execute(query).scalars())
+
+
+def all_parameters(session: Session, region_id: int) -> dict[str, str]:
+    values = parameters.defaults()
+    rows = session.execute(
+        select(RegionParameter.name, RegionParameter.value).where(RegionParameter.region_id == region_id)
+    ).all()
+    values.update(dict(rows))
+    return values
+
+
+def parameter(session: Session, region_id: int, name: str) -> Decimal:
+    return Decimal(all_parameters(session, region_id)[parameters.spec(name).name])
+
+
+def set_parameter(
+    session: Session, region_id: int, name: str, value: str, *, cause_type: str, cause_id: str | int | None,
+    now: datetime,
+) -> ParameterChange:
+    """Set a parameter (validated against its bounds) and record the change and its cause."""
+    canonical = parameters.spec(name).validate(value)
+    with write_transaction(session):
+        row = session.execute(
+            select(RegionParameter).where(RegionParameter.region_id == region_id, RegionParameter.name == name)
+        ).scalar_one_or_none()
+        old = row.value if row else parameters.spec(name).default
+        if row is None:
+            session.add(RegionParameter(region_id=region_id, name=name, value=canonical))
+        else:
+            row.value = canonical
+        change = ParameterChange(
+            region_id=region_id, name=name, old_value=old, new_value=canonical, cause_type=cause_type,
+            cause_id=None if cause_id is None else str(cause_id), changed_at=now,
+        )
+        session.add(change)
+        session.flush()
+    return change
+
+
+def parameter_history(session: Session, region_id: int, *, limit: int = 50) -> list[ParameterChange]:
+    return list(session.execute(
+        select(ParameterChange).where(ParameterChange.region_id == region_id)
+        .order_by(ParameterChange.id.desc()).limit(limit)
+    ).scalars())
+
+
+def active_member_count(session: Session, region_id: int) -> int:
+    return session.execute(
+        select(func.count()).select_from(Member).where(Member.region_id == region_id, Member.status == MEMBER_ACTIVE)
+    ).scalar_one()
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    region: Region
+    parameters: dict[str, str]
+    capital_pool: int
+    usd_reserve: int
+    rsc_outstanding: int
+    member_count: int
+
+    @property
+    def co_op_assets(self) -> int:
+        """What the members own together, in RSC. Later areas (inventory, region-owned companies)
+        add their holdings here."""
+        return self.capital_pool
+
+    @property
+    def equal_share(self) -> int:
+        """Each active member's equal share of the co-op's assets, in RSC minor units."""
+        return self.co_op_assets // self.member_count if self.member_count else 0
+
+
+def summary(session: Session, region_id: int) -> RegionSummary:
+    region = get_region(session, region_id)
+    balances = region_balances(session, region_id)
+    return RegionSummary(
+        region=region,
+        parameters=all_parameters(session, region_id),
+        capital_pool=balances.get(CAPITAL_POOL, 0),
+        usd_reserve=balances.get(USD_RESERVE, 0),
+        rsc_outstanding=rsc_outstanding(balances),
+        member_count=active_member_count(session, region_id),
+    )

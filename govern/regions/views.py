@@ -1,0 +1,27 @@
+"""Pages: the regions index and a region's public page."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from govern.extensions import db
+from govern.ledger.models import CAPITAL_POOL
+from govern.ledger.service import region_account
+from govern.regions import parameters, service as regions
+
+bp = Blueprint("regions", __name__)
+
+
+@bp.get("/regions")
+def index():
+    rows = regions.list_regions(db.session, after=None, limit=200)
+    return render_template("regions/index.html", summaries=[regions.summary(db.session, r.id) for r in rows])
+
+
+@bp.get("/regions/<int:region_id>")
+def show(region_id: int):
+    summary = regions.summary(db.session, region_id)
+    return render_template(
+        "regions/show.html", summary=summary, specs=parameters.SPECS,
+        history=regions.parameter_history(db.session, region_id),
+        pool_account=region_account(db.session, region_id, CAPITAL_POOL),
+    )

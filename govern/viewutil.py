@@ -1,0 +1,18 @@
+"""Helpers for HTML views."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+from govern.errors import DomainError
+
+
+def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
+    """Put a service's error next to the fields it names, or at the top of the form."""
+    placed = False
+    for name, problems in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + problems
+            placed = True
+    if not placed:
+        form.form_errors.append(error.message)

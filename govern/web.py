@@ -1,0 +1,81 @@
+"""One place that turns errors into answers: the API's JSON error shape, or an HTML page."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from govern.apiutil import API_PREFIX, error_response
+from govern.errors import DomainError
+
+log = logging.getLogger("govern.security")
+
+_HTTP_CODES = {
+    400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def _is_api() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def handle_domain_error(error: DomainError):
+    if error.status in (401, 403, 429):
+        log.info("denied %s %s: %s", request.method, request.path, error.code)
+    if _is_api():
+        return error_response(error)
+    return render_template("error.html", error=error), error.status
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    code = _HTTP_CODES.get(status, "http_error" if status < 500 else "internal_error")
+    message = error.description or error.name
+    if isinstance(error, RateLimitExceeded):
+        code, message = "rate_limited", "Too many attempts. Wait a few minutes and try again."
+        log.warning("rate limited %s %s from %s", request.method, request.path, request.remote_addr)
+    elif isinstance(error, CSRFError):
+        code, message = "csrf_failed", "This form has expired or was not sent from this site. Reload the page and try again."
+        log.warning("csrf failure %s %s", request.method, request.path)
+    domain_error = DomainError(message, code=code)
+    domain_error.status = status
+    if _is_api():
+        response = error_response(domain_error, status)
+        if isinstance(error, HTTPException) and status == 405:
+            response[0].headers["Allow"] = ", ".join(error.valid_methods or [])
+        return response
+    return render_template("error.html", error=domain_error), status
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    domain_error = DomainError("Something went wrong on our side. Nothing was changed.", code="internal_error")
+    domain_error.status = 500
+    if _is_api():
+        return error_response(domain_error, 500)
+    return render_template("error.html", error=domain_error), 500
+
+
+def security_headers(response):
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)
+    app.after_request(security_headers)

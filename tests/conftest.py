@@ -1,0 +1,194 @@
+"""Fixtures shared by every test.
+
+The schema comes from the migrations, built once per run: on SQLite into a template file that
+each test copies; on PostgreSQL (TEST_DATABASE_URL) into the database, truncated between tests.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from govern import create_app
+from govern.config import normalize_database_url
+from govern.extensions import db
+from govern.ledger.checks import GENESIS_HASH
+from govern.members import service as members
+from govern.regions import service as regions
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+
+
+def base_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "GOVERN_MIN_VOTING_SECONDS": 1,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 8,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "GOVERN_RUN_SCHEDULER": False,
+    }
+
+
+def _migrate(database_url: str) -> None:
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def schema(tmp_path_factory):
+    """Run the migrations once. Returns the URL of the migrated database (or template)."""
+    if PG_URL:
+        url = normalize_database_url(PG_URL)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(url)
+        return url
+    template = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+    url = f"sqlite:///{template}"
+    _migrate(url)
+    return url
+
+
+def _fresh_database(schema_url: str, tmp_path) -> str:
+    if PG_URL:
+        engine = create_engine(schema_url)
+        with engine.begin() as conn:
+            tables = [r[0] for r in conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            conn.execute(text(f"INSERT INTO ledger_head (id, entry_id, hash) VALUES (1, 0, '{GENESIS_HASH}')"))
+        engine.dispose()
+        return schema_url
+    target = tmp_path / "test.sqlite3"
+    shutil.copy(schema_url.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app_factory(schema, tmp_path):
+    """Build the app on a fresh database; pass config overrides (e.g. CSRF on)."""
+    url = _fresh_database(schema, tmp_path)
+    made = []
+
+    def make(**overrides):
+        app = create_app({**base_config(url), **overrides})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now():
+    return NOW
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def region(app, now):
+    region = regions.create_region(db.session, "Riverside", now)
+    return region
+
+
+@pytest.fixture
+def make_member(app, region, now):
+    """Create members: make_member(), make_member(board=True, locality="North")."""
+    counter = {"n": 0}
+
+    def make(*, name=None, email=None, password="password123", board=False, locality="", region_id=None):
+        counter["n"] += 1
+        n = counter["n"]
+        return members.join(
+            db.session, email=email or f"member{n}@example.org", name=name or f"Member {n}",
+            password=password, region_id=region_id or region.id, locality=locality, board=board, now=now,
+        )
+
+    return make
+
+
+@pytest.fixture
+def member(make_member):
+    return make_member(name="Alice", email="alice@example.org")
+
+
+class ApiClient:
+    """The test client speaking JSON with a bearer token."""
+
+    def __init__(self, client, token: str | None = None):
+        self.client = client
+        self.token = token
+
+    def _headers(self, headers):
+        out = dict(headers or {})
+        if self.token:
+            out["Authorization"] = f"Bearer {self.token}"
+        return out
+
+    def get(self, path, headers=None):
+        return self.client.get(f"/api/v1{path}", headers=self._headers(headers))
+
+    def post(self, path, json=None, headers=None):
+        return self.client.post(f"/api/v1{path}", json=json, headers=self._headers(headers))
+
+    def put(self, path, json=None, headers=None):
+        return self.client.put(f"/api/v1{path}", json=json, headers=self._headers(headers))
+
+    def delete(self, path, headers=None):
+        return self.client.delete(f"/api/v1{path}", headers=self._headers(headers))
+
+
+@pytest.fixture
+def api(client):
+    """Anonymous API client; `api.as_member(member)` gives one logged in with a token."""
+    anonymous = ApiClient(client)
+
+    def as_member(member, password="password123"):
+        response = client.post("/api/v1/tokens", json={"email": member.email, "password": password})
+        assert response.status_code == 201, response.get_json()
+        return ApiClient(client, response.get_json()["token"])
+
+    anonymous.as_member = as_member
+    return anonymous
+
+
+def later(moment: datetime, **delta) -> datetime:
+    return moment + timedelta(**delta)
