@@ -190,6 +190,18 @@ PATHS = {
         body={"type": "object", "required": ["direction", "amount"], "properties": {
             "direction": {"type": "string", "enum": ["usd_to_rsc", "rsc_to_usd"]}, "amount": ref("Money")}},
     )},
+    "/transfers": {"post": operation(
+        "Pay another active member of your region in RSC",
+        {"201": answer("The transfer", {"type": "object", "required": ["entry_id", "to_member_id", "amount"],
+                                        "properties": {"entry_id": {"type": "integer"},
+                                                       "to_member_id": {"type": "integer"},
+                                                       "amount": ref("Money"), "entry": ref("Entry")}}),
+         **errors("400", "401", "403", "409")},
+        idempotent=True,
+        body={"type": "object", "required": ["to_member_id", "amount"], "properties": {
+            "to_member_id": {"type": "integer"}, "amount": ref("Money"),
+            "memo": {"type": "string", "maxLength": 200}}},
+    )},
     "/ledger/verify": {"get": operation("Check the hash chain and every ledger invariant",
                                         {"200": answer("The report", ref("Verify"))}, auth=False)},
     "/openapi.json": {"get": operation("This document", {"200": answer("OpenAPI 3 document")}, auth=False)},

@@ -27,5 +27,18 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(nh3.clean(html, link_rel="noopener noreferrer nofollow"))
 
 
+def field_attributes(field, autocomplete: str | None = None) -> dict[str, str]:
+    """HTML attributes that tie a form field to its help text and errors for screen readers."""
+    attributes = {}
+    if autocomplete:
+        attributes["autocomplete"] = autocomplete
+    if field.description:
+        attributes["aria-describedby"] = f"{field.id}-help"
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    return attributes
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, when=when, markdown=render_markdown)
+    app.jinja_env.globals.update(field_attributes=field_attributes)

@@ -7,7 +7,7 @@ from govern.apiutil import api_blueprint, idempotency_key, iso, json_body, optio
 from govern.clock import utcnow
 from govern.errors import ValidationError
 from govern.extensions import db
-from govern.ledger import exchange, service as ledger
+from govern.ledger import exchange, service as ledger, transfers
 from govern.ledger.models import Account, Conversion, LedgerEntry
 from govern.ledger.service import account_visible_to
 from govern.money import Money, parse_money
@@ -66,6 +66,22 @@ def create_conversion():
         db.session, member, direction, parse_money(data.get("amount")), utcnow(), idempotency_key()
     )
     return jsonify(conversion_json(conversion)), 201
+
+
+@bp.post("/transfers")
+def create_transfer():
+    member = require_member()
+    data = json_body()
+    to_member_id = data.get("to_member_id")
+    if isinstance(to_member_id, bool) or not isinstance(to_member_id, int):
+        raise ValidationError.for_field("to_member_id", "must be a member id")
+    memo = data.get("memo", "")
+    if not isinstance(memo, str):
+        raise ValidationError.for_field("memo", "must be text")
+    result = transfers.transfer(db.session, member, to_member_id, parse_money(data.get("amount"), currencies=("RSC",)),
+                                memo, utcnow(), idempotency_key())
+    return jsonify({"entry_id": result.entry.id, "to_member_id": result.to_member_id,
+                    "amount": result.amount.to_json(), "entry": entry_json(result.entry)}), 201
 
 
 @bp.get("/ledger/verify")

@@ -109,8 +109,8 @@ def _legs(direction: str, q: Quote, wallet: Account, a: dict[str, Account]) -> l
             Leg(a[ISSUANCE], -q.usd), Leg(wallet, q.rsc), Leg(a[CAPITAL_POOL], q.usd - q.rsc),
         ]
     return [
-        Leg(a[USD_RESERVE], -q.usd), Leg(a[USD_PAYOUTS], q.usd),
         Leg(wallet, -q.rsc), Leg(a[ISSUANCE], q.usd), Leg(a[CAPITAL_POOL], q.rsc - q.usd),
+        Leg(a[USD_RESERVE], -q.usd), Leg(a[USD_PAYOUTS], q.usd),
     ]
 
 

@@ -48,7 +48,9 @@ def post(
 
     Checks, in order: shape and zero-sum per currency (programming errors), idempotency (the
     same key and the same content return the first entry; other content is a conflict), open
-    accounts, no overdraft on protected accounts, and the backing of every region touched.
+    accounts, no overdraft on protected accounts (checked in the order of `legs`, so the first
+    leg's account is the one named when several are short), and the backing of every region
+    touched.
     Appends are serialised by a lock on the chain head, so concurrent posts cannot overdraw or
     fork the hash chain.
     """
@@ -60,7 +62,7 @@ def post(
     now = now.astimezone(timezone.utc)
 
     with write_transaction(session):
-        head = session.execute(select(LedgerHead).with_for_update().populate_existing()).scalar_one()
+        head = session.execute(select(LedgerHead).with_for_update().execution_options(populate_existing=True)).scalar_one()
         if idempotency_key is not None:
             earlier = session.execute(
                 select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
@@ -91,10 +93,10 @@ def post(
         )
         for account_id, delta in net.items():
             if delta:
+                # An ORM-enabled UPDATE: it also refreshes the loaded Account objects.
                 session.execute(
                     update(Account).where(Account.id == account_id).values(balance=Account.balance + delta)
                 )
-                accounts[account_id].balance += delta
         head.entry_id = entry_id
         head.hash = entry_hash
         session.flush()
@@ -105,7 +107,7 @@ def post(
 
 def _lock_accounts(session: Session, net: dict[int, int]) -> dict[int, Account]:
     rows = session.execute(
-        select(Account).where(Account.id.in_(net)).order_by(Account.id).with_for_update().populate_existing()
+        select(Account).where(Account.id.in_(net)).order_by(Account.id).with_for_update().execution_options(populate_existing=True)
     ).scalars()
     accounts = {account.id: account for account in rows}
     if len(accounts) != len(net):

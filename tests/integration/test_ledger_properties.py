@@ -1,0 +1,291 @@
+"""Property tests of the ledger: random sequences of conversions, transfers, retries and rate
+changes, checked step by step against an independent model of every balance.
+
+The database fixture lives for one test function while hypothesis runs many examples inside it,
+so every example works in a region (and with members) of its own, named uniquely.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from math import floor
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from govern.errors import DomainError, IdempotencyConflict, InsufficientFunds, ValidationError
+from govern.ledger import exchange, transfers
+from govern.ledger import service as ledger
+from govern.ledger.models import (
+    CAPITAL_POOL,
+    CONVERSION_RSC_TO_USD,
+    CONVERSION_USD_TO_RSC,
+    EXTERNAL,
+    ISSUANCE,
+    OWNER_MEMBER,
+    USD_PAYOUTS,
+    USD_RESERVE,
+    WALLET,
+    Account,
+    Conversion,
+    LedgerEntry,
+    Posting,
+)
+from govern.members import service as members
+from govern.members.models import Member
+from govern.money import Money
+from govern.regions import service as regions
+
+# Region accounts that may never go below zero (issuance and external may).
+PROTECTED_REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, USD_PAYOUTS)
+REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, ISSUANCE, EXTERNAL, USD_PAYOUTS)
+
+_example_numbers = itertools.count(1)
+
+
+# --- Operations ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Convert:
+    member: int          # index into the example's members
+    direction: str
+    amount: int          # minor units, in USD for usd_to_rsc and RSC for rsc_to_usd
+    key: str | None
+
+
+@dataclass(frozen=True)
+class Pay:
+    sender: int
+    recipient: int
+    amount: int
+    memo: str
+    key: str | None
+
+
+@dataclass(frozen=True)
+class SetRate:
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Send again, unchanged, an earlier request that carried an idempotency key."""
+
+    which: int
+
+
+member_index = st.integers(min_value=0, max_value=3)
+keys = st.none() | st.sampled_from(["k1", "k2", "k3"])
+amounts = st.integers(min_value=1, max_value=20_000) | st.sampled_from([1, 2, 3, 99, 100, 101, 10_000])
+rates = (
+    st.decimals(min_value=Decimal("0.5"), max_value=Decimal("2"), places=2)
+    | st.decimals(min_value=Decimal("0.5"), max_value=Decimal("2"), places=6)
+    | st.sampled_from([Decimal("0.5"), Decimal("1"), Decimal("1.05"), Decimal("2")])
+)
+
+operations = st.one_of(
+    st.builds(Convert, member_index, st.just(CONVERSION_USD_TO_RSC), amounts, keys),
+    st.builds(Convert, member_index, st.just(CONVERSION_USD_TO_RSC), amounts, keys),
+    st.builds(Convert, member_index, st.just(CONVERSION_RSC_TO_USD), amounts, keys),
+    st.builds(Pay, member_index, member_index, amounts, st.sampled_from(["", "rent"]), keys),
+    st.builds(SetRate, rates),
+    st.builds(Retry, st.integers(min_value=0, max_value=50)),
+)
+
+
+# --- The model -------------------------------------------------------------------------------
+
+@dataclass
+class Expected:
+    """What the model says one request does: an error class, a replay of an earlier result, or a
+    posting that moves `deltas` (keyed by ("region", kind) or ("wallet", member_id))."""
+
+    error: type[DomainError] | None = None
+    replay_of: int | None = None
+    deltas: dict | None = None
+    credited: int | None = None
+
+
+class LedgerModel:
+    """Balances computed by hand from the rules in exchange.py and transfers.py."""
+
+    def __init__(self, member_ids: list[int]):
+        self.balances: dict[tuple, int] = {("region", kind): 0 for kind in REGION_ACCOUNTS}
+        self.balances.update({("wallet", mid): 0 for mid in member_ids})
+        self.rate = Fraction(1)
+        self.keys: dict[tuple, tuple] = {}   # (scope, key) -> (request fingerprint, result id)
+        self.entries = 0
+
+    def _protected(self, account: tuple) -> bool:
+        return account[0] == "wallet" or account[1] in PROTECTED_REGION_ACCOUNTS
+
+    def _idempotent(self, scope: tuple, key: str | None, request: tuple) -> Expected | None:
+        if key is None or (scope, key) not in self.keys:
+            return None
+        earlier_request, result_id = self.keys[(scope, key)]
+        if earlier_request != request:
+            return Expected(error=IdempotencyConflict)
+        return Expected(replay_of=result_id)
+
+    def _movement(self, deltas: dict, credited: int | None = None) -> Expected:
+        for account, delta in deltas.items():
+            if self._protected(account) and self.balances[account] + delta < 0:
+                return Expected(error=InsufficientFunds)
+        return Expected(deltas=deltas, credited=credited)
+
+    def expect_conversion(self, member_id: int, op: Convert) -> Expected:
+        replay = self._idempotent(("conversion", member_id), op.key, (op.direction, op.amount))
+        if replay:
+            return replay
+        if op.direction == CONVERSION_USD_TO_RSC:
+            usd, rsc = op.amount, floor(op.amount * self.rate)
+        else:
+            usd, rsc = floor(op.amount / self.rate), op.amount
+        if usd <= 0 or rsc <= 0:
+            return Expected(error=ValidationError)
+        wallet = ("wallet", member_id)
+        if op.direction == CONVERSION_USD_TO_RSC:
+            deltas = {("region", EXTERNAL): -usd, ("region", USD_RESERVE): usd, ("region", ISSUANCE): -usd,
+                      wallet: rsc, ("region", CAPITAL_POOL): usd - rsc}
+            return self._movement(deltas, credited=rsc)
+        deltas = {("region", USD_RESERVE): -usd, ("region", USD_PAYOUTS): usd, wallet: -rsc,
+                  ("region", ISSUANCE): usd, ("region", CAPITAL_POOL): rsc - usd}
+        return self._movement(deltas, credited=usd)
+
+    def expect_transfer(self, sender_id: int, recipient_id: int, op: Pay) -> Expected:
+        if sender_id == recipient_id:
+            return Expected(error=ValidationError)
+        replay = self._idempotent(("transfer", sender_id), op.key, (recipient_id, op.amount, op.memo))
+        if replay:
+            return replay
+        return self._movement({("wallet", sender_id): -op.amount, ("wallet", recipient_id): op.amount})
+
+    def apply(self, expected: Expected, scope: tuple, key: str | None, request: tuple, result_id: int) -> None:
+        for account, delta in expected.deltas.items():
+            self.balances[account] += delta
+        self.entries += 1
+        if key is not None:
+            self.keys[(scope, key)] = (request, result_id)
+
+
+# --- Reading the database --------------------------------------------------------------------
+
+def actual_balances(session, region_id: int, member_ids: list[int]) -> dict[tuple, int]:
+    out = {("region", kind): balance for kind, balance in ledger.region_balances(session, region_id).items()}
+    rows = session.execute(
+        select(Account.owner_id, Account.balance).where(
+            Account.owner_type == OWNER_MEMBER, Account.kind == WALLET, Account.owner_id.in_(member_ids))
+    ).all()
+    out.update({("wallet", owner_id): balance for owner_id, balance in rows})
+    return out
+
+
+def entry_count(session, region_id: int) -> int:
+    return session.execute(
+        select(func.count()).select_from(LedgerEntry).where(LedgerEntry.region_id == region_id)
+    ).scalar_one()
+
+
+def unbalanced_entries(session) -> list:
+    return session.execute(
+        select(Posting.entry_id, Posting.currency, func.sum(Posting.amount))
+        .group_by(Posting.entry_id, Posting.currency)
+        .having(func.sum(Posting.amount) != 0)
+    ).all()
+
+
+def check_invariants(session, region_id: int, model: LedgerModel, member_ids: list[int], step: str) -> None:
+    assert actual_balances(session, region_id, member_ids) == model.balances, step
+    assert entry_count(session, region_id) == model.entries, f"{step}: an entry too many or too few"
+    assert unbalanced_entries(session) == [], step
+    balances = ledger.region_balances(session, region_id)
+    assert balances[USD_RESERVE] >= ledger.rsc_outstanding(balances), step
+    report = ledger.verify(session)
+    assert report.ok, f"{step}: {report.problems}"
+
+
+# --- The property ----------------------------------------------------------------------------
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(member_count=st.integers(min_value=3, max_value=4), ops=st.lists(operations, max_size=25))
+def test_random_conversions_transfers_retries_and_rate_changes_keep_every_balance_right(
+    app, session, now, member_count, ops
+):
+    n = next(_example_numbers)
+    region = regions.create_region(session, f"Property region {n}", now)
+    region_id = region.id
+    member_ids = [
+        members.join(session, email=f"p{n}-{i}@example.org", name=f"Member {n}-{i}", password="password123",
+                     region_id=region_id, now=now).id
+        for i in range(member_count)
+    ]
+    model = LedgerModel(member_ids)
+    keyed: list[Convert | Pay] = []
+    check_invariants(session, region_id, model, member_ids, "start")
+
+    for number, op in enumerate(ops):
+        if isinstance(op, Retry):
+            if not keyed:
+                continue
+            op = keyed[op.which % len(keyed)]
+        step = f"step {number}: {op!r}"
+
+        if isinstance(op, SetRate):
+            regions.set_parameter(session, region_id, "exchange_rate", str(op.rate), cause_type="test",
+                                  cause_id=None, now=now)
+            model.rate = Fraction(op.rate)
+            assert regions.parameter(session, region_id, "exchange_rate") == op.rate, step
+            check_invariants(session, region_id, model, member_ids, step)
+            continue
+
+        if op.key is not None:
+            keyed.append(op)
+        if isinstance(op, Convert):
+            member_id = member_ids[op.member % member_count]
+            scope, request = ("conversion", member_id), (op.direction, op.amount)
+            expected = model.expect_conversion(member_id, op)
+        else:
+            member_id = member_ids[op.sender % member_count]
+            recipient_id = member_ids[op.recipient % member_count]
+            scope, request = ("transfer", member_id), (recipient_id, op.amount, op.memo)
+            expected = model.expect_transfer(member_id, recipient_id, op)
+
+        newest_before = session.execute(select(func.max(LedgerEntry.id))).scalar_one() or 0
+        # `verify` detaches everything from the session, so the member is read afresh each step.
+        member = session.get(Member, member_id)
+        try:
+            if isinstance(op, Convert):
+                currency = "USD" if op.direction == CONVERSION_USD_TO_RSC else "RSC"
+                conversion = exchange.convert(session, member, op.direction, Money(op.amount, currency), now,
+                                              idempotency_key=op.key)
+                result_id, entry_id, credited = conversion.id, conversion.entry_id, conversion.credited_minor
+            else:
+                done = transfers.transfer(session, member, recipient_id, Money(op.amount, "RSC"), op.memo, now,
+                                          idempotency_key=op.key)
+                result_id = entry_id = done.entry.id
+                credited = None
+        except DomainError as error:
+            assert expected.error is not None, f"{step}: refused ({error!r}) but the model expected success"
+            assert type(error) is expected.error, f"{step}: {error!r}, expected {expected.error.__name__}"
+            newest_after = session.execute(select(func.max(LedgerEntry.id))).scalar_one() or 0
+            assert newest_after == newest_before, f"{step}: a refused request posted an entry"
+            event(f"{type(op).__name__} refused: {type(error).__name__}")
+        else:
+            assert expected.error is None, f"{step}: succeeded but the model expected {expected.error.__name__}"
+            if expected.replay_of is not None:
+                assert result_id == expected.replay_of, f"{step}: a retry gave another result"
+                assert session.execute(select(func.max(LedgerEntry.id))).scalar_one() == newest_before, \
+                    f"{step}: a retry posted again"
+                event(f"{type(op).__name__} replayed")
+            else:
+                assert entry_id == newest_before + 1, step
+                if expected.credited is not None:
+                    assert credited == expected.credited, step
+                model.apply(expected, scope, op.key, request, result_id)
+                event(f"{type(op).__name__} posted")
+        check_invariants(session, region_id, model, member_ids, step)
+
