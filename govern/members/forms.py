@@ -1,6 +1,7 @@
 """Forms check shape only; the services decide."""
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -26,7 +27,7 @@ class ConfirmForm(FlaskForm):
 class ConvertForm(FlaskForm):
     direction = RadioField(
         "Direction",
-        choices=[("usd_to_rsc", "Buy RSC with USD"), ("rsc_to_usd", "Cash out RSC to USD")],
+        choices=[SelectChoice("usd_to_rsc", "Buy RSC with USD"), SelectChoice("rsc_to_usd", "Cash out RSC to USD")],
         default="usd_to_rsc",
         validators=[DataRequired()],
     )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
 from flask_login import current_user, login_required, login_user, logout_user
 
 from govern.clock import utcnow
@@ -28,8 +29,8 @@ def home():
 @bp.route("/join", methods=["GET", "POST"])
 def join():
     form = JoinForm()
-    choices = [(r.id, r.name) for r in regions.list_regions(db.session, after=None, limit=200)]
-    form.region_id.choices = sorted(choices)
+    choices = [SelectChoice(r.id, r.name) for r in regions.list_regions(db.session, after=None, limit=200)]
+    form.region_id.choices = sorted(choices, key=lambda choice: choice.value)
     if form.validate_on_submit():
         try:
             member = members.join(

@@ -59,7 +59,7 @@ class Convert:
 @dataclass(frozen=True)
 class Pay:
     sender: int
-    recipient: int
+    recipient_offset: int  # recipient = (sender + offset) mod members; 0 pays oneself (refused)
     amount: int
     memo: str
     key: str | None
@@ -79,21 +79,32 @@ class Retry:
 
 member_index = st.integers(min_value=0, max_value=3)
 keys = st.none() | st.sampled_from(["k1", "k2", "k3"])
-amounts = st.integers(min_value=1, max_value=20_000) | st.sampled_from([1, 2, 3, 99, 100, 101, 10_000])
+edge_amounts = st.sampled_from([1, 2, 3, 99, 100, 101])
+purchases = st.integers(min_value=100, max_value=50_000) | edge_amounts
+sales = st.integers(min_value=1, max_value=20_000) | edge_amounts
+payments = st.integers(min_value=1, max_value=5_000) | edge_amounts
 rates = (
     st.decimals(min_value=Decimal("0.5"), max_value=Decimal("2"), places=2)
     | st.decimals(min_value=Decimal("0.5"), max_value=Decimal("2"), places=6)
     | st.sampled_from([Decimal("0.5"), Decimal("1"), Decimal("1.05"), Decimal("2")])
 )
 
+offsets = st.sampled_from([1, 2, 3, 1, 2, 3, 0])
+memos = st.sampled_from(["", "rent"])
+retries = st.builds(Retry, st.integers(min_value=0, max_value=50))
+purchase = st.builds(Convert, member_index, st.just(CONVERSION_USD_TO_RSC), purchases, keys)
 operations = st.one_of(
-    st.builds(Convert, member_index, st.just(CONVERSION_USD_TO_RSC), amounts, keys),
-    st.builds(Convert, member_index, st.just(CONVERSION_USD_TO_RSC), amounts, keys),
-    st.builds(Convert, member_index, st.just(CONVERSION_RSC_TO_USD), amounts, keys),
-    st.builds(Pay, member_index, member_index, amounts, st.sampled_from(["", "rent"]), keys),
+    purchase,
+    st.builds(Convert, member_index, st.just(CONVERSION_RSC_TO_USD), sales, keys),
+    st.builds(Pay, member_index, offsets, payments, memos, keys),
+    st.builds(Pay, member_index, offsets, payments, memos, keys),
     st.builds(SetRate, rates),
-    st.builds(Retry, st.integers(min_value=0, max_value=50)),
+    retries,
+    retries,
 )
+# Every example starts by buying some RSC, so that the operations after it have money to move.
+sequences = st.builds(lambda funding, rest: funding + rest,
+                      st.lists(purchase, min_size=1, max_size=4), st.lists(operations, min_size=3, max_size=30))
 
 
 # --- The model -------------------------------------------------------------------------------
@@ -209,9 +220,9 @@ def check_invariants(session, region_id: int, model: LedgerModel, member_ids: li
 
 # --- The property ----------------------------------------------------------------------------
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=400, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(member_count=st.integers(min_value=3, max_value=4), ops=st.lists(operations, max_size=25))
+@given(member_count=st.integers(min_value=3, max_value=4), ops=sequences)
 def test_random_conversions_transfers_retries_and_rate_changes_keep_every_balance_right(
     app, session, now, member_count, ops
 ):
@@ -250,7 +261,7 @@ def test_random_conversions_transfers_retries_and_rate_changes_keep_every_balanc
             expected = model.expect_conversion(member_id, op)
         else:
             member_id = member_ids[op.sender % member_count]
-            recipient_id = member_ids[op.recipient % member_count]
+            recipient_id = member_ids[(op.sender + op.recipient_offset) % member_count]
             scope, request = ("transfer", member_id), (recipient_id, op.amount, op.memo)
             expected = model.expect_transfer(member_id, recipient_id, op)
 
