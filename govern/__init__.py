@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     _init_extensions(app)
+    _register_kinds()
     _register_blueprints(app)
 
     from govern import web
@@ -65,14 +66,23 @@ def _init_extensions(app: Flask) -> None:
         return member_for_session(db.session, session_id)
 
 
+def _register_kinds() -> None:
+    """Each area registers its proposal kinds (and electorates) with the proposals package."""
+    import govern.members.kinds  # noqa: F401  board_election
+    import govern.proposals.referendum  # noqa: F401
+    import govern.regions.kinds  # noqa: F401  parameter
+
+
 def _register_blueprints(app: Flask) -> None:
     from govern.ledger import api as ledger_api, views as ledger_views
     from govern.members import api as members_api, views as members_views
+    from govern.notifications import views as notifications_views
     from govern.openapi import bp as openapi_bp
+    from govern.proposals import api as proposals_api, views as proposals_views
     from govern.regions import api as regions_api, views as regions_views
 
     for blueprint in (
-        members_views.bp, regions_views.bp, ledger_views.bp,
-        members_api.bp, regions_api.bp, ledger_api.bp, openapi_bp,
+        members_views.bp, regions_views.bp, ledger_views.bp, proposals_views.bp, notifications_views.bp,
+        members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, openapi_bp,
     ):
         app.register_blueprint(blueprint)

@@ -6,15 +6,19 @@ Areas add their jobs to `JOBS`.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from flask import Flask
+from sqlalchemy import text
 
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.members import service as members
+from govern.proposals import service as proposals
 
 log = logging.getLogger("govern.jobs")
 
@@ -26,23 +30,44 @@ class Job:
     run: Callable
 
 
-def _purge_tokens(session, now):
-    return members.purge_expired_tokens(session, now)
-
-
 JOBS: list[Job] = [
-    Job("purge_expired_tokens", 3600, _purge_tokens),
+    Job("close_due_proposals", 30, proposals.close_due_proposals),
+    Job("send_closing_reminders", 300, proposals.send_closing_reminders),
+    Job("expire_overdue_approvals", 300, proposals.expire_overdue_approvals),
+    Job("purge_expired_tokens", 3600, members.purge_expired_tokens),
 ]
 
 
 def run_job(app: Flask, job: Job) -> object:
+    """Run one job. On PostgreSQL a session-level advisory lock keyed on the job's name makes
+    sure two schedulers never run the same job at once (the other one skips this round)."""
     with app.app_context():
         try:
-            result = job.run(db.session, utcnow())
+            with _job_lock(job.name) as acquired:
+                if not acquired:
+                    log.info("job %s skipped: another scheduler is running it", job.name)
+                    return "skipped"
+                result = job.run(db.session, utcnow())
             log.info("job %s done: %s", job.name, result)
             return result
         finally:
             db.session.remove()
+
+
+@contextmanager
+def _job_lock(name: str) -> Iterator[bool]:
+    if db.engine.dialect.name != "postgresql":
+        yield True  # SQLite: BEGIN IMMEDIATE already serialises every writer
+        return
+    key = int.from_bytes(hashlib.sha256(f"govern-job:{name}".encode()).digest()[:8], "big", signed=True)
+    with db.engine.connect() as connection:
+        acquired = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
+        try:
+            yield bool(acquired)
+        finally:
+            if acquired:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            connection.commit()
 
 
 def tick(app: Flask) -> dict[str, object]:

@@ -138,6 +138,45 @@ SCHEMAS = {
                        "credited": ref("Money"), "rate": {"type": "string"}, "entry_id": {"type": "integer"},
                        "created_at": TIME},
     },
+    "VotingRule": {
+        "type": "object", "required": ["method", "threshold", "quorum", "electorate"],
+        "properties": {
+            "method": {"type": "string", "enum": ["yes_no", "median", "mean", "approval", "cumulative", "ranked", "consensus"]},
+            "threshold": {"type": "string", "enum": ["majority", "two_thirds", "three_quarters"]},
+            "quorum": {"type": "string"}, "electorate": {"type": "string"},
+            "options": {"type": "array", "items": {"type": "object", "required": ["id", "label"], "properties": {
+                "id": {"type": "string"}, "label": {"type": "string"}, "member_id": {"type": "integer"}}}},
+            "seats": {"type": "integer"}, "minimum": {"type": ["string", "null"]}, "maximum": {"type": ["string", "null"]},
+            "max_points": {"type": "integer"}, "emergency": {"type": "boolean"}, "secret": {"type": "boolean"},
+        },
+    },
+    "Proposal": {
+        "type": "object",
+        "required": ["id", "kind", "title", "body", "author_id", "region_id", "status", "opens_at", "closes_at",
+                     "voting", "tally", "outcome", "executed_at", "effects"],
+        "properties": {
+            "id": {"type": "integer"}, "kind": {"type": "string"}, "title": {"type": "string"},
+            "body": {"type": "string"}, "payload": {"type": "object"}, "author_id": {"type": "integer"},
+            "region_id": {"type": "integer"},
+            "status": {"type": "string", "enum": ["open", "passed", "executed", "rejected", "expired", "cancelled"]},
+            "opens_at": TIME, "closes_at": TIME, "voting": ref("VotingRule"),
+            "electorate_size": {"type": "integer"}, "turnout": {"type": "integer"},
+            "tally": {"type": ["object", "null"]},
+            "outcome": {"type": ["object", "null"], "properties": {
+                "passed": {"type": "boolean"}, "winners": {"type": "array", "items": {"type": "string"}},
+                "value": {"type": ["string", "null"]}, "reason": {"type": "string"}}},
+            "execute_by": {"type": ["string", "null"], "format": "date-time"},
+            "executed_at": {"type": ["string", "null"], "format": "date-time"},
+            "effects": {"type": "array", "items": {"type": "object", "required": ["type", "id"], "properties": {
+                "type": {"type": "string"}, "id": {"type": ["integer", "string"]}}}},
+            "confirmations": {"type": "integer"}, "required": {"type": "integer"},
+        },
+    },
+    "Comment": {
+        "type": "object", "required": ["id", "member_id", "body", "created_at"],
+        "properties": {"id": {"type": "integer"}, "proposal_id": {"type": "integer"}, "member_id": {"type": "integer"},
+                       "member_name": {"type": "string"}, "body": {"type": "string"}, "created_at": TIME},
+    },
     "Verify": {
         "type": "object", "required": ["ok", "entries"],
         "properties": {"ok": {"type": "boolean"}, "entries": {"type": "integer"},
@@ -202,6 +241,59 @@ PATHS = {
             "to_member_id": {"type": "integer"}, "amount": ref("Money"),
             "memo": {"type": "string", "maxLength": 200}}},
     )},
+    "/proposals": {
+        "post": operation(
+            "Propose: a kind, its payload, and when voting closes",
+            {"201": answer("The proposal, open for voting", ref("Proposal")), **errors("400", "401", "403")},
+            body={"type": "object", "required": ["kind", "title", "closes_at"], "properties": {
+                "kind": {"type": "string"}, "title": {"type": "string", "maxLength": 200},
+                "body": {"type": "string", "description": "Markdown; sanitized when shown"},
+                "payload": {"type": "object"}, "closes_at": TIME,
+                "voting": {"type": "object", "description": "Stricter threshold or quorum, secret ballot, "
+                                                           "results_visible; kinds that allow it: method, options, seats, electorate"}}},
+        ),
+        "get": operation("Proposals of your region, newest first",
+                         {"200": answer("Proposals", list_of(ref("Proposal"))), **errors("400", "401")},
+                         params=[{"name": "status", "in": "query", "required": False, "schema": {
+                             "type": "string", "enum": ["open", "passed", "executed", "rejected", "expired", "cancelled"]}},
+                                 *PAGING]),
+    },
+    "/proposals/{id}": {"get": operation("A proposal", {"200": answer("The proposal", ref("Proposal")),
+                                                        **errors("401", "404")}, params=[path_id("id")])},
+    "/proposals/{id}/ballot": {
+        "put": operation("Cast or replace your ballot while the proposal is open",
+                         {"200": answer("Your receipt", {"type": "object", "required": ["receipt"], "properties": {
+                             "receipt": {"type": "string"}, "cast_at": TIME}}),
+                          **errors("400", "401", "403", "404", "409")},
+                         params=[path_id("id")],
+                         body={"type": "object", "required": ["choice"], "properties": {"choice": {
+                             "description": "yes_no: yes|no|abstain; median/mean: decimal string; approval: [option id]; "
+                                            "ranked: [option id] in order; cumulative: {option id: points}; "
+                                            "consensus: agree|block|abstain"}}}),
+        "delete": operation("Withdraw your ballot while open",
+                            {"204": answer("Withdrawn"), **errors("401", "403", "404", "409")}, params=[path_id("id")]),
+    },
+    "/proposals/{id}/cancel": {"post": operation(
+        "The author cancels before the first ballot",
+        {"200": answer("The cancelled proposal", ref("Proposal")), **errors("401", "403", "404", "409")},
+        params=[path_id("id")])},
+    "/proposals/{id}/execute": {"post": operation(
+        "A board member confirms carrying out a passed proposal",
+        {"200": answer("Carried out", ref("Proposal")), "202": answer("Confirmation recorded", ref("Proposal")),
+         **errors("401", "403", "404", "409")}, params=[path_id("id")])},
+    "/proposals/{id}/ballots": {"get": operation(
+        "The published ballots after close, by receipt",
+        {"200": answer("Ballots", list_of({"type": "object", "required": ["receipt", "choice"], "properties": {
+            "receipt": {"type": "string"}, "choice": {}, "member_id": {"type": "integer"}}}) ),
+         **errors("400", "401", "404", "409")}, params=[path_id("id"), *PAGING])},
+    "/proposals/{id}/comments": {
+        "get": operation("The discussion", {"200": answer("Comments", list_of(ref("Comment"))), **errors("401", "404")},
+                         params=[path_id("id")]),
+        "post": operation("Add to the discussion", {"201": answer("The comment", ref("Comment")),
+                                                    **errors("400", "401", "403", "404")},
+                          params=[path_id("id")],
+                          body={"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "maxLength": 5000}}}),
+    },
     "/ledger/verify": {"get": operation("Check the hash chain and every ledger invariant",
                                         {"200": answer("The report", ref("Verify"))}, auth=False)},
     "/openapi.json": {"get": operation("This document", {"200": answer("OpenAPI 3 document")}, auth=False)},

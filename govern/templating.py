@@ -21,6 +21,24 @@ def when(moment: datetime | None) -> str:
     return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def time_left(moment: datetime | None, now: datetime) -> str:
+    """'2 days 3 hours', '45 minutes' — coarse, for humans."""
+    if moment is None or moment <= now:
+        return "no time"
+    seconds = int((moment - now).total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(f"{days} day{'s' if days != 1 else ''}")
+    if hours and days < 7:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if not days and minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts) or "less than a minute"
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown to HTML with raw HTML disabled, then sanitized again by nh3 (Ammonia)."""
     html = _markdown.render(text or "")
@@ -39,6 +57,19 @@ def field_attributes(field, autocomplete: str | None = None) -> dict[str, str]:
     return attributes
 
 
+def _header_counts() -> dict:
+    """The unread notifications count shown in the header of every page."""
+    from flask_login import current_user
+
+    from govern.extensions import db
+    from govern.notifications.service import unread_count
+
+    if not current_user.is_authenticated:
+        return {"unread_notifications": 0}
+    return {"unread_notifications": unread_count(db.session, current_user.id)}
+
+
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, when=when, markdown=render_markdown)
+    app.context_processor(_header_counts)
+    app.jinja_env.filters.update(money=money, when=when, markdown=render_markdown, time_left=time_left)
     app.jinja_env.globals.update(field_attributes=field_attributes)

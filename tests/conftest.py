@@ -192,3 +192,18 @@ def api(client):
 
 def later(moment: datetime, **delta) -> datetime:
     return moment + timedelta(**delta)
+
+
+@pytest.fixture
+def propose(app, now):
+    """Open a proposal through the service: propose(author, "parameter", payload, closes_in=...)."""
+    from govern.proposals import service as proposals
+
+    def make(author, kind="referendum", payload=None, *, title="A proposal", closes_in=timedelta(days=2),
+             voting=None, at=None):
+        return proposals.create_proposal(
+            db.session, author, kind_key=kind, title=title, body="Because.", payload=payload or {},
+            closes_at=(at or now) + closes_in, now=at or now, min_voting_seconds=1, voting_request=voting,
+        )
+
+    return make

@@ -5,6 +5,7 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -147,6 +148,16 @@ def end_sessions(session: Session, member: Member) -> None:
         member.session_nonce = secrets.token_hex(8)
 
 
+_LEAVE_HOOKS: list[Callable[[Session, Member, datetime], None]] = []
+
+
+def on_leave(hook: Callable[[Session, Member, datetime], None]) -> None:
+    """Let another area act, in the same transaction, when a member leaves (proposals withdraw
+    the member's open ballots). Members never import those areas."""
+    if hook not in _LEAVE_HOOKS:
+        _LEAVE_HOOKS.append(hook)
+
+
 def leave(session: Session, member: Member, now: datetime) -> Member:
     """The member stops voting and proposing; their wallet stays theirs to cash out.
     They take no share of the co-op's assets with them."""
@@ -156,6 +167,8 @@ def leave(session: Session, member: Member, now: datetime) -> Member:
         member.status = MEMBER_LEFT
         member.left_at = now
         member.is_board = False
+        for hook in _LEAVE_HOOKS:
+            hook(session, member, now)
     return member
 
 

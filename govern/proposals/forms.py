@@ -1,0 +1,119 @@
+"""Forms for proposals: the common fields, each kind's payload fields, voting settings, and
+turning a ballot form into the choice the API would take. Shape only; the services decide."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from govern.proposals.kinds import ProposalKind
+
+PAYLOAD_PREFIX = "payload_"
+METHOD_CHOICES = [
+    SelectChoice("yes_no", "Yes / no"), SelectChoice("approval", "Approval (pick any number of options)"),
+    SelectChoice("ranked", "Ranked choice"), SelectChoice("cumulative", "Cumulative (share out points)"),
+    SelectChoice("consensus", "Board consensus"),
+]
+THRESHOLD_CHOICES = [SelectChoice("majority", "Simple majority"), SelectChoice("two_thirds", "Two thirds"),
+                     SelectChoice("three_quarters", "Three quarters")]
+ELECTORATE_CHOICES = [SelectChoice("region", "All active members"), SelectChoice("board", "The board")]
+
+
+class ProposalForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField("What and why", validators=[Optional(), Length(max=20000)],
+                         description="Markdown: **bold**, lists, links. HTML is removed.")
+    closes_at = DateTimeLocalField("Voting closes (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    threshold = SelectField("Threshold", choices=THRESHOLD_CHOICES, validators=[Optional()],
+                            description="Yes/no votes only. You may only make it stricter than the kind's default.")
+    quorum = StringField("Quorum (share of voters who must vote, 0 to 1)", validators=[Optional(), Length(max=10)])
+    results_visible = BooleanField("Show the running tally while voting is open")
+
+
+class CustomVotingForm(ProposalForm):
+    method = SelectField("How members vote", choices=METHOD_CHOICES, default="yes_no")
+    options = TextAreaField("Options, one per line", validators=[Optional(), Length(max=5000)],
+                            description="For approval, ranked and cumulative votes.")
+    seats = StringField("Number of winners", default="1", validators=[Optional(), Length(max=3)])
+    electorate = SelectField("Who votes", choices=ELECTORATE_CHOICES, default="region")
+    secret = BooleanField("Secret ballot")
+
+
+def proposal_form_class(kind: ProposalKind) -> type[FlaskForm]:
+    """The form for one kind: the common fields plus the kind's payload fields."""
+    base = CustomVotingForm if "method" in kind.customizable else ProposalForm
+    attributes = {}
+    for spec in kind.form_fields:
+        validators = [DataRequired()] if spec.required else [Optional()]
+        if spec.kind == "select":
+            field = SelectField(spec.label, choices=[SelectChoice(v, l) for v, l in spec.choices],
+                                validators=validators, description=spec.help)
+        elif spec.kind in ("textarea", "member_list"):
+            field = TextAreaField(spec.label, validators=validators, description=spec.help)
+        else:
+            field = StringField(spec.label, validators=validators, description=spec.help)
+        attributes[PAYLOAD_PREFIX + spec.name] = field
+    return type(f"{kind.key.title().replace('_', '')}ProposalForm", (base,), attributes)
+
+
+def payload_fields(form: FlaskForm) -> list:
+    return [field for field in form if field.name.startswith(PAYLOAD_PREFIX)]
+
+
+def payload_values(form: FlaskForm) -> dict:
+    return {field.name[len(PAYLOAD_PREFIX):]: field.data for field in payload_fields(form)}
+
+
+def voting_request(form: FlaskForm) -> dict:
+    """The voting settings the proposer chose, as the API would take them."""
+    request: dict = {"results_visible": bool(form.results_visible.data)}
+    if form.threshold.data and form.threshold.data != "majority":
+        request["threshold"] = form.threshold.data
+    if form.quorum.data:
+        request["quorum"] = form.quorum.data.strip()
+    if isinstance(form, CustomVotingForm):
+        if form.method.data != "yes_no":
+            request["method"] = form.method.data
+            labels = [line.strip() for line in (form.options.data or "").splitlines() if line.strip()]
+            request["options"] = labels
+        seats = (form.seats.data or "1").strip()
+        if seats != "1":
+            request["seats"] = int(seats) if seats.isdigit() else seats
+        if form.electorate.data != "region":
+            request["electorate"] = form.electorate.data
+        if form.secret.data:
+            request["secret"] = True
+    return request
+
+
+def closes_at_utc(form: ProposalForm) -> datetime | None:
+    value = form.closes_at.data
+    return value.replace(tzinfo=timezone.utc) if value else None
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Add to the discussion", validators=[DataRequired(), Length(max=5000)])
+
+
+def choice_from_form(method: str, options: list[dict], data) -> object:
+    """Read a ballot form into the JSON choice the API takes (the voting method validates it).
+
+    Ranked ballots come from one <select> per preference (`rank_1`, `rank_2` …), so they work
+    with a keyboard and without JavaScript.
+    """
+    if method == "approval":
+        return data.getlist("choice")
+    if method == "ranked":
+        ranking = [data.get(f"rank_{position}", "") for position in range(1, len(options) + 1)]
+        return [option for option in ranking if option]
+    if method == "cumulative":
+        points = {}
+        for option in options:
+            text = (data.get(f"points_{option['id']}") or "").strip()
+            if text:
+                points[option["id"]] = int(text) if text.isdigit() else text
+        return points
+    return (data.get("choice") or "").strip()

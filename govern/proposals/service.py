@@ -1,0 +1,548 @@
+"""The proposal lifecycle: open, ballots, close and tally, carry out, expire, cancel.
+
+Every function takes `now`. Closing and carrying out lock the proposal row first and re-check
+its status, so running them twice, or from two processes at once, has the effect of once.
+Ballots are counted in SQL (`GROUP BY choice`); Python only sees one row per distinct ballot.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from govern import access, voting
+from govern.database import UTCDateTime, write_transaction
+from govern.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from govern.members import service as members
+from govern.members.models import MEMBER_ACTIVE, Member
+from govern.notifications.models import Notification
+from govern.proposals import electorates, kinds
+from govern.proposals.models import (
+    CANCELLED,
+    EXECUTED,
+    EXPIRED,
+    OPEN,
+    PASSED,
+    REJECTED,
+    STATUSES,
+    Ballot,
+    Comment,
+    ElectorateMember,
+    ExecutionConfirmation,
+    Proposal,
+    ProposalEffect,
+)
+from govern.regions import service as regions
+
+MAX_TITLE = 200
+MAX_BODY = 20_000
+MAX_COMMENT = 5_000
+MAX_VOTING_DAYS = 366
+REMINDER_BEFORE = timedelta(hours=24)
+THRESHOLD_ORDER = ("majority", "two_thirds", "three_quarters")
+
+
+# --- opening -------------------------------------------------------------------------------
+
+def create_proposal(
+    session: Session, author: Member, *, kind_key: object, title: object, body: object, payload: object,
+    closes_at: datetime | None, now: datetime, min_voting_seconds: int, voting_request: object = None,
+) -> Proposal:
+    """Open a proposal: validate it, freeze its voting rule and electorate, in one transaction."""
+    access.require(author, "propose", "Only active members can propose.")
+    kind = kinds.get(kind_key)
+    title, body = _clean_text_fields(title, body)
+    _check_closes_at(closes_at, now, min_voting_seconds)
+    ctx = kinds.Context(session, author.region_id, author, now)
+    with write_transaction(session):
+        clean_payload = kind.clean_payload(ctx, kinds.require_mapping(payload))
+        rule = _voting_rule(kind, ctx, clean_payload, voting_request)
+        results_visible = bool(voting_request.get("results_visible")) if isinstance(voting_request, dict) else False
+        proposal = Proposal(
+            region_id=author.region_id, author_id=author.id, kind=kind.key, title=title, body=body,
+            payload=clean_payload, voting=rule.to_json(), results_visible=results_visible, status=OPEN,
+            opens_at=now, closes_at=closes_at,
+        )
+        session.add(proposal)
+        session.flush()
+        proposal.electorate_size = _freeze_electorate(session, proposal, rule)
+        if proposal.electorate_size == 0:
+            raise ValidationError.for_field("voting.electorate", "has nobody in it")
+    return proposal
+
+
+def _clean_text_fields(title: object, body: object) -> tuple[str, str]:
+    fields: dict[str, list[str]] = {}
+    title = title.strip() if isinstance(title, str) else ""
+    if not title:
+        fields["title"] = ["is required"]
+    elif len(title) > MAX_TITLE:
+        fields["title"] = [f"must be at most {MAX_TITLE} characters"]
+    if body is None:
+        body = ""
+    if not isinstance(body, str):
+        fields["body"] = ["must be text (Markdown)"]
+    elif len(body) > MAX_BODY:
+        fields["body"] = [f"must be at most {MAX_BODY} characters"]
+    if fields:
+        raise ValidationError("Some fields need another look.", fields=fields)
+    return title, body.strip()
+
+
+def _check_closes_at(closes_at: datetime | None, now: datetime, min_voting_seconds: int) -> None:
+    if closes_at is None:
+        raise ValidationError.for_field("closes_at", "is required: an ISO 8601 time with a UTC offset")
+    if closes_at < now + timedelta(seconds=min_voting_seconds):
+        raise ValidationError.for_field("closes_at", f"must be at least {min_voting_seconds} seconds from now")
+    if closes_at > now + timedelta(days=MAX_VOTING_DAYS):
+        raise ValidationError.for_field("closes_at", f"must be within {MAX_VOTING_DAYS} days")
+
+
+def _voting_rule(kind: kinds.ProposalKind, ctx: kinds.Context, payload: dict, request: object) -> voting.VotingRule:
+    """The kind's default rule, with what the proposer may change. Anyone may make a rule
+    stricter (a higher threshold or quorum, a secret ballot); other changes need the kind's leave."""
+    rule = kind.default_voting(ctx, payload)
+    if request is None:
+        return rule
+    if not isinstance(request, dict):
+        raise ValidationError.for_field("voting", "must be an object")
+    wanted = {k: v for k, v in request.items() if k != "results_visible"}
+    unknown = set(wanted) - kinds.CUSTOMIZABLE
+    if unknown:
+        raise ValidationError.for_field("voting", f"unknown settings: {', '.join(sorted(unknown))}")
+    if "options" in wanted:
+        wanted["options"] = _normalise_options(wanted["options"])
+    merged = dict(rule.to_json())
+    for key, value in wanted.items():
+        if key in kind.customizable or _is_stricter(rule, key, value):
+            merged[key] = value
+        else:
+            raise ValidationError.for_field(f"voting.{key}", f"cannot be changed for a {kind.key} proposal")
+    try:
+        new_rule = voting.VotingRule.from_json(merged)
+    except (TypeError, ValueError, KeyError, ArithmeticError) as error:
+        raise ValidationError.for_field("voting", f"is not a valid voting rule: {error}") from None
+    electorates.parse(new_rule.electorate)
+    return new_rule
+
+
+def _normalise_options(options: object) -> list[dict]:
+    """Options may be given as labels ("Park", "Library") or as {id, label} objects."""
+    if not isinstance(options, list):
+        raise ValidationError.for_field("voting.options", "must be a list")
+    if len(options) > 50:
+        raise ValidationError.for_field("voting.options", "at most 50 options")
+    normalised = []
+    for position, option in enumerate(options, start=1):
+        if isinstance(option, str) and option.strip():
+            normalised.append({"id": f"o{position}", "label": option.strip()[:200]})
+        elif isinstance(option, dict) and isinstance(option.get("id"), str) and isinstance(option.get("label"), str):
+            normalised.append({"id": option["id"][:40], "label": option["label"][:200]})
+        else:
+            raise ValidationError.for_field("voting.options", "each option is a label or an {id, label} object")
+    return normalised
+
+
+def _is_stricter(rule: voting.VotingRule, key: str, value: object) -> bool:
+    if key == "threshold":
+        return value in THRESHOLD_ORDER and THRESHOLD_ORDER.index(value) >= THRESHOLD_ORDER.index(rule.threshold)
+    if key == "quorum":
+        try:
+            return isinstance(value, str) and Decimal(value) >= rule.quorum
+        except ArithmeticError:
+            return False
+    if key == "secret":
+        return value is True
+    return False
+
+
+def _freeze_electorate(session: Session, proposal: Proposal, rule: voting.VotingRule) -> int:
+    voters = electorates.voters_query(session, proposal.region_id, rule.electorate).subquery()
+    session.execute(
+        insert(ElectorateMember).from_select(
+            ["proposal_id", "member_id"], select(literal(proposal.id), voters.c.id)
+        )
+    )
+    return electorate_count(session, proposal.id)
+
+
+def electorate_count(session: Session, proposal_id: int) -> int:
+    return session.execute(
+        select(func.count()).select_from(ElectorateMember).where(ElectorateMember.proposal_id == proposal_id)
+    ).scalar_one()
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def get_proposal(session: Session, proposal_id: int) -> Proposal:
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def rule_of(proposal: Proposal) -> voting.VotingRule:
+    return voting.VotingRule.from_json(proposal.voting)
+
+
+def is_accepting_ballots(proposal: Proposal, now: datetime) -> bool:
+    """Open and before its deadline: past `closes_at` no ballot counts, whether or not a job ran."""
+    return proposal.status == OPEN and now < proposal.closes_at
+
+
+def list_proposals(
+    session: Session, *, region_id: int, status: str | None = None, author_id: int | None = None,
+    closed: bool = False, before: int | None = None, limit: int = 50,
+) -> list[Proposal]:
+    query = select(Proposal).where(Proposal.region_id == region_id)
+    if status is not None:
+        if status not in STATUSES:
+            raise ValidationError.for_field("status", f"must be one of {', '.join(STATUSES)}")
+        query = query.where(Proposal.status == status)
+    if closed:
+        query = query.where(Proposal.status != OPEN)
+    if author_id is not None:
+        query = query.where(Proposal.author_id == author_id)
+    if before is not None:
+        query = query.where(Proposal.id < before)
+    return list(session.execute(query.order_by(Proposal.id.desc()).limit(limit)).scalars())
+
+
+def turnout(session: Session, proposal_id: int) -> int:
+    return session.execute(
+        select(func.count()).select_from(Ballot).where(Ballot.proposal_id == proposal_id)
+    ).scalar_one()
+
+
+def grouped_ballots(session: Session, proposal_id: int) -> list[tuple[str, int]]:
+    """One row per distinct ballot, counted by the database (index on proposal_id, choice)."""
+    return [(choice, count) for choice, count in session.execute(
+        select(Ballot.choice, func.count()).where(Ballot.proposal_id == proposal_id).group_by(Ballot.choice)
+    ).all()]
+
+
+def current_tally(session: Session, proposal: Proposal) -> voting.Outcome:
+    """The tally as it stands (for proposals that show results while open)."""
+    return voting.tally(rule_of(proposal), grouped_ballots(session, proposal.id), proposal.electorate_size)
+
+
+def visible_tally(session: Session, proposal: Proposal) -> dict | None:
+    if proposal.tally is not None:
+        return proposal.tally
+    if proposal.status == OPEN and proposal.results_visible:
+        return current_tally(session, proposal).tally
+    return None
+
+
+def ballot_of(session: Session, proposal_id: int, member_id: int) -> Ballot | None:
+    return session.execute(
+        select(Ballot).where(Ballot.proposal_id == proposal_id, Ballot.member_id == member_id)
+    ).scalar_one_or_none()
+
+
+def in_electorate(session: Session, proposal_id: int, member_id: int) -> bool:
+    return session.execute(
+        select(ElectorateMember.id).where(ElectorateMember.proposal_id == proposal_id,
+                                          ElectorateMember.member_id == member_id)
+    ).first() is not None
+
+
+def effects_of(session: Session, proposal_id: int) -> list[ProposalEffect]:
+    return list(session.execute(
+        select(ProposalEffect).where(ProposalEffect.proposal_id == proposal_id).order_by(ProposalEffect.id)
+    ).scalars())
+
+
+def published_ballots(session: Session, proposal: Proposal, *, before: int | None, limit: int) -> list[Ballot]:
+    """After close, every counted ballot by receipt, so each voter can check theirs was counted."""
+    if proposal.status in (OPEN, CANCELLED):
+        raise Conflict("Ballots are published when the proposal closes.", code="proposal_open")
+    query = select(Ballot).where(Ballot.proposal_id == proposal.id)
+    if before is not None:
+        query = query.where(Ballot.id < before)
+    return list(session.execute(query.order_by(Ballot.id.desc()).limit(limit)).scalars())
+
+
+def comments_of(session: Session, proposal_id: int, *, limit: int = 200) -> list[tuple[Comment, str]]:
+    rows = session.execute(
+        select(Comment, Member.name).join(Member, Member.id == Comment.member_id)
+        .where(Comment.proposal_id == proposal_id).order_by(Comment.id).limit(limit)
+    ).all()
+    return [(comment, name) for comment, name in rows]
+
+
+# --- ballots -------------------------------------------------------------------------------
+
+def _lock_proposal(session: Session, proposal_id: int, *, shared: bool = False) -> Proposal:
+    proposal = session.execute(
+        select(Proposal).where(Proposal.id == proposal_id).with_for_update(read=shared)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def _check_can_vote(session: Session, member: Member, proposal: Proposal, now: datetime) -> None:
+    access.require(member, "vote", "Members who left cannot vote.")
+    if not is_accepting_ballots(proposal, now):
+        raise Conflict("This proposal is closed.", code="proposal_closed")
+    if not in_electorate(session, proposal.id, member.id):
+        raise Forbidden("You are not in this proposal's electorate.", code="not_in_electorate")
+
+
+def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: object, now: datetime) -> Ballot:
+    """Cast or replace the member's ballot. One row per voter (an upsert), so any number of
+    simultaneous casts by one member leave exactly one ballot; each cast gets a new receipt."""
+    with write_transaction(session):
+        proposal = _lock_proposal(session, proposal_id, shared=True)
+        _check_can_vote(session, member, proposal, now)
+        choice = voting.validate_choice(rule_of(proposal), raw_choice)
+        receipt = secrets.token_hex(8)
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(Ballot).values(
+            proposal_id=proposal.id, member_id=member.id, choice=choice, receipt=receipt, cast_at=now
+        )
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["proposal_id", "member_id"],
+            set_={"choice": choice, "receipt": receipt, "cast_at": now},
+        ))
+        ballot = ballot_of(session, proposal.id, member.id)
+        session.refresh(ballot)
+    return ballot
+
+
+def withdraw_ballot(session: Session, member: Member, proposal_id: int, now: datetime) -> None:
+    with write_transaction(session):
+        proposal = _lock_proposal(session, proposal_id, shared=True)
+        _check_can_vote(session, member, proposal, now)
+        deleted = session.execute(
+            delete(Ballot).where(Ballot.proposal_id == proposal.id, Ballot.member_id == member.id)
+        ).rowcount
+        if not deleted:
+            raise NotFound("You have no ballot on this proposal.")
+
+
+def forget_member_who_left(session: Session, member: Member, now: datetime) -> None:
+    """A member who leaves stops being a voter: their ballots on open proposals are withdrawn
+    and they leave those electorates. Closed results are never touched."""
+    open_ids = select(Proposal.id).where(Proposal.status == OPEN, Proposal.region_id == member.region_id)
+    session.execute(delete(Ballot).where(Ballot.member_id == member.id, Ballot.proposal_id.in_(open_ids)))
+    removed = session.execute(
+        select(ElectorateMember.proposal_id).where(ElectorateMember.member_id == member.id,
+                                                   ElectorateMember.proposal_id.in_(open_ids))
+    ).scalars().all()
+    if removed:
+        session.execute(delete(ElectorateMember).where(ElectorateMember.member_id == member.id,
+                                                       ElectorateMember.proposal_id.in_(removed)))
+        session.execute(update(Proposal).where(Proposal.id.in_(removed))
+                        .values(electorate_size=Proposal.electorate_size - 1))
+
+
+members.on_leave(forget_member_who_left)
+
+
+def cancel_proposal(session: Session, member: Member, proposal_id: int, now: datetime) -> Proposal:
+    with write_transaction(session):
+        proposal = _lock_proposal(session, proposal_id)
+        if proposal.author_id != member.id:
+            raise Forbidden("Only the author can cancel a proposal.")
+        if proposal.status != OPEN:
+            raise Conflict("Only an open proposal can be cancelled.", code="not_open")
+        if turnout(session, proposal.id):
+            raise Conflict("Ballots have been cast: the proposal can no longer be cancelled.", code="has_ballots")
+        proposal.status = CANCELLED
+        proposal.closed_at = now
+    return proposal
+
+
+def add_comment(session: Session, member: Member, proposal_id: int, body: object, now: datetime) -> Comment:
+    access.require(member, "propose", "Members who left cannot join the discussion.")
+    body = body.strip() if isinstance(body, str) else ""
+    if not body:
+        raise ValidationError.for_field("body", "is required")
+    if len(body) > MAX_COMMENT:
+        raise ValidationError.for_field("body", f"must be at most {MAX_COMMENT} characters")
+    with write_transaction(session):
+        proposal = get_proposal(session, proposal_id)
+        if proposal.region_id != member.region_id:
+            raise Forbidden("You can discuss proposals of your own region.")
+        comment = Comment(proposal_id=proposal.id, member_id=member.id, body=body, created_at=now)
+        session.add(comment)
+    return comment
+
+
+# --- closing and carrying out --------------------------------------------------------------
+
+def close_proposal(session: Session, proposal_id: int, now: datetime) -> Proposal:
+    """Tally and settle one proposal that is due. Idempotent: a proposal already closed, or not
+    yet due, is returned unchanged. A kind that applies itself is carried out here, in the same
+    transaction; if its effect cannot be made (e.g. the pool cannot pay), nothing moves and the
+    proposal is rejected with the reason."""
+    with write_transaction(session):
+        proposal = _lock_proposal(session, proposal_id)
+        if proposal.status != OPEN or now < proposal.closes_at:
+            return proposal
+        kind = kinds.get(proposal.kind)
+        proposal.electorate_size = electorate_count(session, proposal.id)
+        outcome = current_tally(session, proposal)
+        proposal.tally = outcome.tally
+        proposal.outcome = _outcome_json(outcome)
+        proposal.closed_at = now
+        if not outcome.passed:
+            proposal.status = REJECTED
+        elif kind.carried_out_by == kinds.BOARD:
+            proposal.status = PASSED
+            proposal.execute_by = now + timedelta(days=kind.execution_days)
+        else:
+            _apply_or_reject(session, kind, proposal, outcome, now)
+    return proposal
+
+
+def _apply_or_reject(session: Session, kind: kinds.ProposalKind, proposal: Proposal, outcome: voting.Outcome,
+                     now: datetime) -> None:
+    try:
+        with session.begin_nested():
+            _apply(session, kind, proposal, outcome, now)
+    except DomainError as error:
+        proposal.status = REJECTED
+        proposal.outcome = {**proposal.outcome, "reason": f"Passed, but could not be carried out: {error.message}"}
+
+
+def _apply(session: Session, kind: kinds.ProposalKind, proposal: Proposal, outcome: voting.Outcome,
+           now: datetime) -> None:
+    ctx = kinds.Context(session, proposal.region_id, None, now)
+    for effect in kind.apply(ctx, proposal, outcome):
+        session.add(ProposalEffect(proposal_id=proposal.id, type=effect.type, ref_id=str(effect.id)))
+    proposal.status = EXECUTED
+    proposal.executed_at = now
+
+
+def _outcome_json(outcome: voting.Outcome) -> dict:
+    return {
+        "passed": outcome.passed,
+        "winners": list(outcome.winners),
+        "value": None if outcome.value is None else str(outcome.value),
+        "reason": outcome.reason,
+    }
+
+
+def outcome_of(proposal: Proposal) -> voting.Outcome:
+    stored = proposal.outcome or {}
+    value = stored.get("value")
+    return voting.Outcome(passed=bool(stored.get("passed")), tally=proposal.tally or {},
+                          winners=tuple(stored.get("winners") or ()),
+                          value=None if value is None else Decimal(value), reason=stored.get("reason", ""))
+
+
+def close_due_proposals(session: Session, now: datetime) -> int:
+    due = session.execute(
+        select(Proposal.id).where(Proposal.status == OPEN, Proposal.closes_at <= now).order_by(Proposal.id)
+    ).scalars().all()
+    for proposal_id in due:
+        close_proposal(session, proposal_id, now)
+    return len(due)
+
+
+def expire_overdue_approvals(session: Session, now: datetime) -> int:
+    """Passed proposals the board did not carry out in time become `expired`."""
+    with write_transaction(session):
+        result = session.execute(
+            update(Proposal).where(Proposal.status == PASSED, Proposal.execute_by <= now)
+            .values(status=EXPIRED)
+        )
+    return result.rowcount or 0
+
+
+def required_confirmations(session: Session, proposal: Proposal) -> int:
+    board_size = session.execute(
+        select(func.count()).select_from(Member).where(
+            Member.region_id == proposal.region_id, Member.is_board.is_(True), Member.status == MEMBER_ACTIVE)
+    ).scalar_one()
+    wanted = int(regions.parameter(session, proposal.region_id, "execution_confirmations"))
+    return max(1, min(wanted, board_size))
+
+
+@dataclass(frozen=True)
+class ExecutionState:
+    proposal: Proposal
+    confirmations: int
+    required: int
+
+
+def confirm_execution(session: Session, member: Member, proposal_id: int, now: datetime) -> ExecutionState:
+    """A board member confirms carrying out a passed proposal. When enough distinct board members
+    have confirmed, it is carried out in this same transaction; any failure moves nothing."""
+    access.require(member, "board_actions", "Only the board carries out approved proposals.")
+    with write_transaction(session):
+        proposal = _lock_proposal(session, proposal_id)
+        if proposal.region_id != member.region_id:
+            raise NotFound("No such proposal.")
+        kind = kinds.get(proposal.kind)
+        if kind.carried_out_by != kinds.BOARD or proposal.status != PASSED:
+            raise Conflict(f"Only a passed proposal waiting for the board can be carried out; this one is "
+                           f"{proposal.status}.", code="not_passed")
+        if proposal.execute_by and now >= proposal.execute_by:
+            raise Conflict("The time to carry this out has passed; it expires.", code="approval_expired")
+        _check_separation_of_duties(session, member, proposal)
+        exists = session.execute(select(ExecutionConfirmation.id).where(
+            ExecutionConfirmation.proposal_id == proposal.id, ExecutionConfirmation.member_id == member.id)).first()
+        if not exists:
+            session.add(ExecutionConfirmation(proposal_id=proposal.id, member_id=member.id, confirmed_at=now))
+            session.flush()
+        count = session.execute(select(func.count()).select_from(ExecutionConfirmation)
+                                .where(ExecutionConfirmation.proposal_id == proposal.id)).scalar_one()
+        required = required_confirmations(session, proposal)
+        if count >= required:
+            _apply(session, kind, proposal, outcome_of(proposal), now)
+    return ExecutionState(proposal, count, required)
+
+
+def _check_separation_of_duties(session: Session, member: Member, proposal: Proposal) -> None:
+    """The author of a proposal may not confirm it, unless nobody else is on the board."""
+    if member.id != proposal.author_id:
+        return
+    others = session.execute(select(func.count()).select_from(Member).where(
+        Member.region_id == proposal.region_id, Member.is_board.is_(True), Member.status == MEMBER_ACTIVE,
+        Member.id != member.id)).scalar_one()
+    if others:
+        raise Forbidden("You proposed this: another board member must confirm it.", code="separation_of_duties")
+
+
+def executions_waiting(session: Session, region_id: int) -> list[Proposal]:
+    return list(session.execute(
+        select(Proposal).where(Proposal.region_id == region_id, Proposal.status == PASSED).order_by(Proposal.execute_by)
+    ).scalars())
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+def send_closing_reminders(session: Session, now: datetime) -> int:
+    """24 hours before a proposal closes, notify each voter who has not voted. One INSERT …
+    SELECT per proposal; `reminder_sent_at` makes a second run send nothing."""
+    sent = 0
+    due = session.execute(select(Proposal.id).where(
+        Proposal.status == OPEN, Proposal.reminder_sent_at.is_(None), Proposal.closes_at > now,
+        Proposal.closes_at <= now + REMINDER_BEFORE)).scalars().all()
+    for proposal_id in due:
+        with write_transaction(session):
+            proposal = _lock_proposal(session, proposal_id)
+            if proposal.reminder_sent_at is not None:
+                continue
+            voted = select(Ballot.member_id).where(Ballot.proposal_id == proposal.id)
+            recipients = select(ElectorateMember.member_id).where(
+                ElectorateMember.proposal_id == proposal.id, ElectorateMember.member_id.not_in(voted))
+            text = f"Voting on “{proposal.title[:200]}” closes soon, and you have not voted yet."
+            session.execute(insert(Notification).from_select(
+                ["member_id", "text", "link", "created_at"],
+                select(recipients.subquery().c.member_id, literal(text), literal(f"/proposals/{proposal.id}"),
+                       literal(now, UTCDateTime())),
+            ))
+            proposal.reminder_sent_at = now
+            sent += session.execute(select(func.count()).select_from(recipients.subquery())).scalar_one()
+    return sent
