@@ -38,6 +38,7 @@ def from_environment(instance_path: Path) -> dict:
         "SECRET_KEY": _secret_key(instance_path),
         "GOVERN_MIN_VOTING_SECONDS": int(os.environ.get("GOVERN_MIN_VOTING_SECONDS", 86400)),
         "GOVERN_RUN_SCHEDULER": os.environ.get("GOVERN_RUN_SCHEDULER", "0") == "1",
+        "GOVERN_WARM_UP": os.environ.get("GOVERN_WARM_UP", "1") == "1",
         "GOVERN_TOKEN_TTL_SECONDS": int(os.environ.get("GOVERN_TOKEN_TTL_SECONDS", 30 * 86400)),
         "GOVERN_LOGIN_LIMIT": os.environ.get("GOVERN_LOGIN_LIMIT", "5 per 5 minutes"),
         "RATELIMIT_STORAGE_URI": os.environ.get("GOVERN_RATELIMIT_STORAGE_URL", "memory://"),

@@ -54,12 +54,17 @@ def run_job(app: Flask, job: Job) -> object:
             db.session.remove()
 
 
+def job_lock_key(name: str) -> int:
+    """The PostgreSQL advisory lock key of a job: stable across processes and hosts."""
+    return int.from_bytes(hashlib.sha256(f"govern-job:{name}".encode()).digest()[:8], "big", signed=True)
+
+
 @contextmanager
 def _job_lock(name: str) -> Iterator[bool]:
     if db.engine.dialect.name != "postgresql":
         yield True  # SQLite: BEGIN IMMEDIATE already serialises every writer
         return
-    key = int.from_bytes(hashlib.sha256(f"govern-job:{name}".encode()).digest()[:8], "big", signed=True)
+    key = job_lock_key(name)
     with db.engine.connect() as connection:
         acquired = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
         try:

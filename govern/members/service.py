@@ -179,6 +179,13 @@ def get_member(session: Session, member_id: int) -> Member:
     return member
 
 
+def names_of(session: Session, member_ids: list[int]) -> dict[int, str]:
+    """Public names for a handful of member ids (one query)."""
+    if not member_ids:
+        return {}
+    return dict(session.execute(select(Member.id, Member.name).where(Member.id.in_(set(member_ids)))).all())
+
+
 def can_see_email(viewer: Member | None, member: Member) -> bool:
     return viewer is not None and (viewer.id == member.id or access.can(viewer, "view_member_email"))
 

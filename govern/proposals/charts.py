@@ -23,6 +23,7 @@ class Bar:
 class Chart:
     title: str
     bars: list[Bar]
+    value_heading: str = "Count"
 
     @property
     def svg(self) -> Markup:
@@ -65,7 +66,7 @@ def tally_chart(rule, tally: dict) -> Chart | None:
         scores = tally.get("scores", {})
         unit = "approvals" if method == "approval" else "points"
         bars = [Bar(labels.get(key, key), value, str(value)) for key, value in scores.items()]
-        return Chart(f"{unit.capitalize()} per option", bars)
+        return Chart(f"{unit.capitalize()} per option", bars, value_heading=unit.capitalize())
     if method == "ranked":
         firsts = tally.get("first_preferences", {})
         bars = [Bar(labels.get(key, key), value, str(value)) for key, value in firsts.items()]
@@ -74,5 +75,5 @@ def tally_chart(rule, tally: dict) -> Chart | None:
         points = (("Lowest ballot", tally.get("lowest")), (method.capitalize(), tally.get(method)),
                   ("Highest ballot", tally.get("highest")))
         bars = [Bar(label, float(value), value) for label, value in points if value is not None]
-        return Chart(f"The {method} of {tally.get('ballots', 0)} ballots", bars)
+        return Chart(f"The {method} of {tally.get('ballots', 0)} ballots", bars, value_heading="Value")
     return None

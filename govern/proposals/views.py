@@ -11,7 +11,8 @@ from govern.clock import utcnow
 from govern.errors import DomainError
 from govern.extensions import db
 from govern.members.forms import ConfirmForm
-from govern.proposals import charts, electorates, forms, kinds, service as proposals
+from govern.members import service as members
+from govern.proposals import charts, electorates, forms, kinds, presenters, service as proposals
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("proposals", __name__)
@@ -89,22 +90,30 @@ def show(proposal_id: int):
     proposal = proposals.get_proposal(db.session, proposal_id)
     now = utcnow()
     rule = proposals.rule_of(proposal)
+    kind = kinds.get(proposal.kind)
     viewer = current_user if current_user.is_authenticated else None
     tally = proposals.visible_tally(db.session, proposal)
     my_ballot = proposals.ballot_of(db.session, proposal.id, viewer.id) if viewer else None
+    labels = {option.id: option.label for option in rule.options}
+    member_names = {option.member_id: option.label for option in rule.options if option.member_id}
+    effects = proposals.effects_of(db.session, proposal.id)
+    names = members.names_of(db.session, [proposal.author_id, *[int(e.ref_id) for e in effects if e.type == "member"]])
     return render_template(
-        "proposals/show.html", proposal=proposal, rule=rule, now=now,
-        option_labels={option.id: option.label for option in rule.options},
-        kind=kinds.get(proposal.kind), electorate=electorates.describe(db.session, rule.electorate),
+        "proposals/show.html", proposal=proposal, rule=rule, now=now, kind=kind, option_labels=labels,
+        author_name=names.get(proposal.author_id, ""), member_names=names,
+        facts=presenters.payload_facts(kind, proposal.payload, member_names),
+        electorate=electorates.describe(db.session, rule.electorate),
         turnout=proposals.turnout(db.session, proposal.id), tally=tally,
         chart=charts.tally_chart(rule, tally) if tally else None,
         accepting=proposals.is_accepting_ballots(proposal, now),
         can_vote=bool(viewer and viewer.active and proposals.in_electorate(db.session, proposal.id, viewer.id)),
-        my_ballot=my_ballot, my_choice=voting.decode_choice(rule, my_ballot.choice) if my_ballot else None,
-        effects=proposals.effects_of(db.session, proposal.id),
-        comments=proposals.comments_of(db.session, proposal.id),
+        my_ballot=my_ballot,
+        my_choice=voting.decode_choice(rule, my_ballot.choice) if my_ballot else None,
+        my_choice_text=presenters.describe_choice(labels, rule.method, voting.decode_choice(rule, my_ballot.choice))
+        if my_ballot else "",
+        effects=effects, comments=proposals.comments_of(db.session, proposal.id),
         comment_form=forms.CommentForm(), confirm_form=ConfirmForm(),
-        waiting_for_board=proposal.status == "passed" and kinds.get(proposal.kind).carried_out_by == kinds.BOARD,
+        waiting_for_board=proposal.status == "passed" and kind.carried_out_by == kinds.BOARD,
         required=proposals.required_confirmations(db.session, proposal) if proposal.status == "passed" else None,
     )
 

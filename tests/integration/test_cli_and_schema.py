@@ -37,3 +37,21 @@ def test_the_migrations_create_exactly_the_schema_the_models_describe(app):
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert differences == []
+
+
+def test_a_job_another_scheduler_holds_is_skipped_on_postgresql(app):
+    import pytest
+    from sqlalchemy import text
+
+    from govern.jobs import JOBS, job_lock_key, run_job
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's; SQLite serialises writers with BEGIN IMMEDIATE")
+    job = next(j for j in JOBS if j.name == "close_due_proposals")
+    key = job_lock_key(job.name)
+    with db.engine.connect() as other_scheduler:
+        other_scheduler.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        assert run_job(app, job) == "skipped"
+        other_scheduler.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+        other_scheduler.commit()
+    assert run_job(app, job) == 0

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import floor
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -303,3 +303,37 @@ def test_random_conversions_transfers_retries_and_rate_changes_keep_every_balanc
                 event(f"{type(op).__name__} posted")
         check_invariants(session, region_id, model, member_ids, step)
 
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(amount=st.integers(min_value=-100_00, max_value=0),
+       request=st.sampled_from(["transfer", CONVERSION_USD_TO_RSC, CONVERSION_RSC_TO_USD]))
+@example(amount=0, request="transfer")
+@example(amount=-50_00, request="transfer")
+@example(amount=-50_00, request=CONVERSION_RSC_TO_USD)
+def test_a_request_to_move_zero_or_a_negative_amount_is_refused_and_moves_nothing(
+    app, session, make_member, now, amount, request
+):
+    payer, payee = make_member(), make_member()
+    for person in (payer, payee):
+        exchange.convert(session, person, CONVERSION_USD_TO_RSC, Money(100_00, "USD"), now)
+    payer_id, payee_id, region_id = payer.id, payee.id, payer.region_id
+    before = actual_balances(session, region_id, [payer_id, payee_id])
+    entries_before = entry_count(session, region_id)
+
+    try:
+        if request == "transfer":
+            transfers.transfer(session, payer, payee_id, Money(amount, "RSC"), "", now)
+        else:
+            currency = "USD" if request == CONVERSION_USD_TO_RSC else "RSC"
+            exchange.convert(session, payer, request, Money(amount, currency), now)
+    except ValidationError:
+        pass
+    else:
+        raise AssertionError(f"a {request} of {amount} was accepted")
+    finally:
+        session.rollback()
+
+    assert actual_balances(session, region_id, [payer_id, payee_id]) == before
+    assert entry_count(session, region_id) == entries_before

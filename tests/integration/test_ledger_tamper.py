@@ -62,9 +62,10 @@ def four_entries(session, make_member, now):
     transfers.transfer(session, alice, bob.id, Money(10_00, "RSC"), "lunch", now)
     exchange.convert(session, bob, CONVERSION_RSC_TO_USD, Money(5_00, "RSC"), now)
     session.commit()
-    report = ledger.verify(session)
+    ids = {"alice": alice.id, "bob": bob.id}
+    report = ledger.verify(session)  # (this detaches alice and bob from the session)
     assert report.ok and report.entries == 4, report.problems
-    return {"alice": alice.id, "bob": bob.id}
+    return ids
 
 
 def wallet_posting_id(session, entry_id: int, member_id: int) -> int:

@@ -1,0 +1,28 @@
+"""Turning stored proposal data into words for the pages: option ids into labels, payloads
+into labelled facts. Presentation only; no rule lives here."""
+from __future__ import annotations
+
+from govern.proposals.kinds import ProposalKind
+
+
+def describe_choice(labels: dict[str, str], method: str, choice: object) -> str:
+    """A ballot as a member reads it: "Ana > Ben", "Park, Hall", "Park: 3, Hall: 2", "yes"."""
+    if isinstance(choice, list):
+        names = [labels.get(option, option) for option in choice]
+        return " > ".join(names) if method == "ranked" else (", ".join(names) or "none of the options")
+    if isinstance(choice, dict):
+        return ", ".join(f"{labels.get(option, option)}: {points}" for option, points in choice.items()) or "no points"
+    return str(choice)
+
+
+def payload_facts(kind: ProposalKind, payload: dict, labels_by_member: dict[int, str]) -> list[tuple[str, str]]:
+    """The payload as (label, value) pairs, using the kind's form labels where it has them."""
+    titles = {field.name: field.label for field in kind.form_fields}
+    facts = []
+    for key, value in payload.items():
+        if isinstance(value, list) and all(isinstance(v, int) for v in value) and labels_by_member:
+            value = ", ".join(labels_by_member.get(v, f"member {v}") for v in value)
+        elif isinstance(value, (list, dict)):
+            value = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        facts.append((titles.get(key, key.replace("_", " ").capitalize()).split(" (")[0], str(value)))
+    return facts
