@@ -69,6 +69,18 @@ def parse_money(value: object, field: str = "amount", *, currencies: tuple[str, 
     return Money(parse_amount(value.get("amount"), field), currency)
 
 
+def require_positive(money: Money, field: str = "amount") -> Money:
+    """Services re-check what the edges parsed: a movement of zero or less is never valid,
+    whoever calls (a negative transfer would run the wrong way)."""
+    if not isinstance(money.minor, int) or isinstance(money.minor, bool) or money.minor <= 0:
+        raise ValidationError.for_field(field, "must be more than zero")
+    if money.minor > MAX_MINOR:
+        raise ValidationError.for_field(field, "is too large")
+    if money.currency not in CURRENCIES:
+        raise ValidationError.for_field(field, f"currency must be one of {', '.join(CURRENCIES)}")
+    return money
+
+
 def parse_decimal(text: object, field: str) -> Decimal:
     """Parse a decimal string (rates, percentages, bounds); numbers as JSON numbers are refused."""
     if not isinstance(text, str) or not _DECIMAL.match(text.strip()):

@@ -33,7 +33,7 @@ from govern.ledger.models import (
     UsdPayout,
 )
 from govern.ledger.service import Leg, post, region_account
-from govern.money import Money, convert_minor, divide_minor
+from govern.money import Money, convert_minor, divide_minor, require_positive
 from govern.regions import service as regions
 
 DIRECTIONS = (CONVERSION_USD_TO_RSC, CONVERSION_RSC_TO_USD)
@@ -59,6 +59,7 @@ def convert(
     """Convert for `member` at their region's current exchange rate."""
     if direction not in DIRECTIONS:
         raise ValidationError.for_field("direction", f"must be one of {', '.join(DIRECTIONS)}")
+    require_positive(amount)
     expected_currency = "USD" if direction == CONVERSION_USD_TO_RSC else "RSC"
     if amount.currency != expected_currency:
         raise ValidationError.for_field("amount", f"must be in {expected_currency} for {direction}")

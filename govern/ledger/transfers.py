@@ -14,7 +14,7 @@ from govern.ledger.exchange import member_wallet
 from govern.ledger.models import LedgerEntry
 from govern.ledger.service import Leg, post
 from govern.members.models import Member
-from govern.money import Money
+from govern.money import Money, require_positive
 
 MAX_MEMO = 200
 
@@ -33,6 +33,7 @@ def transfer(
     """Move RSC from the sender's wallet to another member's. Members who left may still pay out
     what they hold; a payment to a member who left is refused (they cannot use it inside)."""
     access.require(sender, "view_own_account")
+    require_positive(amount)
     memo = (memo or "").strip()
     if amount.currency != "RSC":
         raise ValidationError.for_field("amount", "transfers between members are in RSC")
