@@ -72,12 +72,14 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_kinds() -> None:
     """Each area registers its proposal kinds (and electorates) with the proposals package."""
+    import govern.companies.kinds  # noqa: F401  the company:<id> electorate, company account visibility
     import govern.members.kinds  # noqa: F401  board_election
     import govern.proposals.referendum  # noqa: F401
     import govern.regions.kinds  # noqa: F401  parameter
 
 
 def _register_blueprints(app: Flask) -> None:
+    from govern.companies import api as companies_api, views as companies_views
     from govern.ledger import api as ledger_api, views as ledger_views
     from govern.members import api as members_api, views as members_views
     from govern.notifications import views as notifications_views
@@ -87,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         members_views.bp, regions_views.bp, ledger_views.bp, proposals_views.bp, notifications_views.bp,
-        members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, openapi_bp,
+        companies_views.bp,
+        members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, openapi_bp,
     ):
         app.register_blueprint(blueprint)

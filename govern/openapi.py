@@ -70,6 +70,9 @@ def list_of(item: dict) -> dict:
             "properties": {"items": {"type": "array", "items": item}, "next": {"type": ["string", "null"]}}}
 
 
+PERIOD_BODY = {"type": "object", "required": ["period_start", "period_end"], "properties": {
+            "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"}}}
+
 MONEY = {
     "type": "object", "required": ["amount", "currency"], "additionalProperties": False,
     "properties": {"amount": {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$"},
@@ -176,6 +179,35 @@ SCHEMAS = {
         "type": "object", "required": ["id", "member_id", "body", "created_at"],
         "properties": {"id": {"type": "integer"}, "proposal_id": {"type": "integer"}, "member_id": {"type": "integer"},
                        "member_name": {"type": "string"}, "body": {"type": "string"}, "created_at": TIME},
+    },
+    "Company": {
+        "type": "object", "required": ["id", "name", "industry", "owner", "status", "account_id", "workers"],
+        "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"}, "industry": {"type": "string"},
+            "owner": {"type": "string", "enum": ["workers", "region"]},
+            "status": {"type": "string", "enum": ["active", "bankrupt"]}, "region_id": {"type": "integer"},
+            "account_id": {"type": "integer"}, "pay_schedule": {"type": "string"}, "created_at": TIME,
+            "workers": {"type": "array", "items": {"type": "object",
+                                                   "required": ["member_id", "occupation", "hourly_rate", "admin"],
+                                                   "properties": {"member_id": {"type": "integer"}, "name": {"type": "string"},
+                                                                  "occupation": {"type": "string"},
+                                                                  "hourly_rate": {"oneOf": [ref("Money"), {"type": "null"}]},
+                                                                  "admin": {"type": "boolean"}}}},
+        },
+    },
+    "Payslip": {
+        "type": "object", "required": ["member_id", "hours", "rate", "gross", "tax", "net"],
+        "properties": {"member_id": {"type": "integer"}, "occupation": {"type": "string"}, "hours": {"type": "string"},
+                       "rate": ref("Money"), "gross": ref("Money"), "tax": ref("Money"), "net": ref("Money"),
+                       "converted": ref("Money")},
+    },
+    "PayrollRun": {
+        "type": "object", "required": ["run_id", "gross", "tax", "net", "payslips"],
+        "properties": {"run_id": {"type": "integer"}, "company_id": {"type": "integer"},
+                       "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"},
+                       "gross": ref("Money"), "tax": ref("Money"), "net": ref("Money"), "tax_rate": {"type": "string"},
+                       "entry_id": {"type": ["integer", "null"]}, "created_at": TIME,
+                       "payslips": {"type": "array", "items": ref("Payslip")}},
     },
     "Verify": {
         "type": "object", "required": ["ok", "entries"],
@@ -294,6 +326,55 @@ PATHS = {
                           params=[path_id("id")],
                           body={"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "maxLength": 5000}}}),
     },
+    "/companies": {"post": operation(
+        "Register a company; you become its first worker and admin",
+        {"201": answer("The company", ref("Company")), **errors("400", "401", "403")},
+        body={"type": "object", "required": ["name", "industry"], "properties": {
+            "name": {"type": "string", "maxLength": 120}, "industry": {"type": "string", "maxLength": 60}}})},
+    "/companies/{id}": {"get": operation("A company", {"200": answer("The company", ref("Company")),
+                                                      **errors("401", "404")}, params=[path_id("id")])},
+    "/companies/{id}/workers": {"post": operation(
+        "Add a worker or change a worker's occupation and rate (company admins)",
+        {"201": answer("The company", ref("Company")), **errors("400", "401", "403", "404", "409")},
+        params=[path_id("id")],
+        body={"type": "object", "required": ["member_id", "occupation"], "properties": {
+            "member_id": {"type": "integer"}, "occupation": {"type": "string", "maxLength": 60},
+            "hourly_rate": ref("Money"), "admin": {"type": "boolean"}}})},
+    "/companies/{id}/income": {"post": operation(
+        "Record outside income in USD: USD into the reserve, RSC into the company",
+        {"201": answer("The ledger entry", ref("Entry")), **errors("400", "401", "403", "404", "409")},
+        params=[path_id("id")], idempotent=True,
+        body={"type": "object", "required": ["amount"], "properties": {
+            "amount": ref("Money"), "memo": {"type": "string", "maxLength": 200}}})},
+    "/companies/{id}/hours": {"post": operation(
+        "Enter hours for a period (your own, or anyone's as an admin)",
+        {"201": answer("The hours entry"), **errors("400", "401", "403", "404", "409")},
+        params=[path_id("id")],
+        body={"type": "object", "required": ["member_id", "period_start", "period_end", "hours"], "properties": {
+            "member_id": {"type": "integer"}, "period_start": {"type": "string", "format": "date"},
+            "period_end": {"type": "string", "format": "date"}, "hours": {"type": "string"}}})},
+    "/companies/{id}/payroll": {
+        "post": operation("Pay a period (company admins); the same period again pays nothing new",
+                          {"201": answer("The run", ref("PayrollRun")), "200": answer("The earlier run", ref("PayrollRun")),
+                           **errors("400", "401", "403", "404", "409")},
+                          params=[path_id("id")], body=PERIOD_BODY),
+        "get": operation("A company's payroll runs", {"200": answer("Runs", list_of(ref("PayrollRun"))),
+                                                      **errors("400", "401", "404")}, params=[path_id("id"), *PAGING]),
+    },
+    "/companies/{id}/payroll/preview": {"post": operation(
+        "What a run would pay, without paying", {"200": answer("The preview"), **errors("400", "401", "403", "404", "409")},
+        params=[path_id("id")], body=PERIOD_BODY)},
+    "/companies/{id}/bankruptcy": {"post": operation(
+        "Declare a company bankrupt (board)", {"200": answer("The company", ref("Company")),
+                                               **errors("401", "403", "404", "409")}, params=[path_id("id")])},
+    "/me/auto-convert": {"put": operation(
+        "The share of each net pay converted to USD automatically",
+        {"200": answer("The setting", {"type": "object", "properties": {"percent": {"type": "string"}}}),
+         **errors("400", "401")},
+        body={"type": "object", "required": ["percent"], "properties": {"percent": {"type": "string"}}})},
+    "/me/payslips": {"get": operation("Your payslips, newest first",
+                                      {"200": answer("Payslips", list_of(ref("Payslip"))), **errors("400", "401")},
+                                      params=PAGING)},
     "/ledger/verify": {"get": operation("Check the hash chain and every ledger invariant",
                                         {"200": answer("The report", ref("Verify"))}, auth=False)},
     "/openapi.json": {"get": operation("This document", {"200": answer("OpenAPI 3 document")}, auth=False)},

@@ -17,6 +17,11 @@ def money(minor: int | None, currency: str = "RSC") -> str:
     return "—" if minor is None else f"{format_minor(minor)} {currency}"
 
 
+def hours(centihours: int | None) -> str:
+    """Hundredths of an hour as hours: 725 -> '7.25'."""
+    return "" if centihours is None else f"{centihours // 100}.{centihours % 100:02d}"
+
+
 def when(moment: datetime | None) -> str:
     return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
 
@@ -71,5 +76,5 @@ def _header_counts() -> dict:
 
 def register_filters(app: Flask) -> None:
     app.context_processor(_header_counts)
-    app.jinja_env.filters.update(money=money, when=when, markdown=render_markdown, time_left=time_left)
+    app.jinja_env.filters.update(money=money, hours=hours, when=when, markdown=render_markdown, time_left=time_left)
     app.jinja_env.globals.update(field_attributes=field_attributes)

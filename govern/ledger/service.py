@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from govern.database import write_transaction
@@ -91,12 +91,11 @@ def post(
             [{"entry_id": entry_id, "account_id": l.account_id, "currency": l.currency, "amount": l.amount}
              for l in lines],
         )
+        # The rows are locked and freshly read, so absolute values are safe; the flush sends
+        # them as one executemany, however many accounts the entry touches.
         for account_id, delta in net.items():
             if delta:
-                # An ORM-enabled UPDATE: it also refreshes the loaded Account objects.
-                session.execute(
-                    update(Account).where(Account.id == account_id).values(balance=Account.balance + delta)
-                )
+                accounts[account_id].balance = accounts[account_id].balance + delta
         head.entry_id = entry_id
         head.hash = entry_hash
         session.flush()
@@ -105,11 +104,19 @@ def post(
         return entry
 
 
+_LOCK_BATCH = 10_000  # below SQLite's limit of bound parameters per statement
+
+
 def _lock_accounts(session: Session, net: dict[int, int]) -> dict[int, Account]:
-    rows = session.execute(
-        select(Account).where(Account.id.in_(net)).order_by(Account.id).with_for_update().execution_options(populate_existing=True)
-    ).scalars()
-    accounts = {account.id: account for account in rows}
+    """Lock and re-read every account of the entry, in id order (no deadlocks between entries)."""
+    ids = sorted(net)
+    accounts: dict[int, Account] = {}
+    for start in range(0, len(ids), _LOCK_BATCH):
+        rows = session.execute(
+            select(Account).where(Account.id.in_(ids[start:start + _LOCK_BATCH])).order_by(Account.id)
+            .with_for_update().execution_options(populate_existing=True)
+        ).scalars()
+        accounts.update((account.id, account) for account in rows)
     if len(accounts) != len(net):
         raise NotFound("An account in this movement does not exist.")
     return accounts
@@ -169,17 +176,27 @@ def open_region_accounts(session: Session, region_id: int, now: datetime) -> Non
                      kind=kind, currency=currency, now=now, allow_negative=allow_negative)
 
 
+_VISIBILITY = {
+    OWNER_REGION: lambda session, account, viewer: True,
+    OWNER_MEMBER: lambda session, account, viewer: viewer is not None and viewer.id == account.owner_id,
+}
+
+
+def register_visibility(owner_type: str, rule) -> None:
+    """Let the area that owns a kind of account say who may see it (companies do)."""
+    _VISIBILITY[owner_type] = rule
+
+
 def account_visible_to(session: Session, account_id: int, viewer) -> Account:
-    """Region accounts are public records; a member's account is visible to that member only.
-    Anything else answers 404, so ids reveal nothing."""
+    """Region accounts are public records; a member's account is visible to that member only;
+    other owners register their rule. Anything else answers 404, so ids reveal nothing."""
     account = session.get(Account, account_id)
     if account is None:
         raise NotFound("No such account.")
-    if account.owner_type == OWNER_REGION:
-        return account
-    if account.owner_type == OWNER_MEMBER and viewer is not None and viewer.id == account.owner_id:
-        return account
-    raise NotFound("No such account.")
+    rule = _VISIBILITY.get(account.owner_type)
+    if rule is None or not rule(session, account, viewer):
+        raise NotFound("No such account.")
+    return account
 
 
 def region_balances(session: Session, region_id: int) -> dict[str, int]:

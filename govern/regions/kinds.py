@@ -1,5 +1,5 @@
-"""The `parameter` kind: members set a region parameter (a tax rate, the exchange rate …) by the
-median of their ballots, within bounds the proposal states."""
+"""The `parameter` kind: members set a region parameter (a tax rate, the exchange rate, an
+occupation's skill factor …) by the median of their ballots, within bounds the proposal states."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -10,11 +10,15 @@ from govern.proposals import kinds
 from govern.regions import parameters, service as regions
 
 
+OTHER = "other"  # the form's choice for a family parameter whose name is typed in
+
+
 def _clean(ctx: kinds.Context, payload: dict) -> dict:
-    name = payload.get("name")
-    if not isinstance(name, str) or name not in parameters.SPECS:
-        raise kinds.payload_error("name", f"must be one of {', '.join(parameters.SPECS)}")
-    spec = parameters.SPECS[name]
+    try:
+        name = regions.check_parameter_name(ctx.session, ctx.region_id, payload.get("name"))
+    except ValidationError as error:
+        raise kinds.payload_error("name", error.fields["name"][0]) from None
+    spec = parameters.spec(name)
     fields: dict[str, list[str]] = {}
     bounds = {}
     for key in ("min", "max"):
@@ -40,6 +44,13 @@ def _apply(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.
     return [kinds.Effect("parameter", change.id)]
 
 
+def _form_to_payload(values: dict) -> dict:
+    name = values.get("name")
+    if name == OTHER:
+        name = (values.get("other") or "").strip()
+    return {"name": name, "min": values.get("min"), "max": values.get("max")}
+
+
 PARAMETER = kinds.register(kinds.ProposalKind(
     key="parameter",
     label="Change a region parameter",
@@ -50,8 +61,12 @@ PARAMETER = kinds.register(kinds.ProposalKind(
     apply=_apply,
     form_fields=(
         kinds.PayloadField("name", "Parameter", "select",
-                           choices=tuple((name, spec.label) for name, spec in parameters.SPECS.items())),
+                           choices=(*((name, spec.label) for name, spec in parameters.SPECS.items()),
+                                    (OTHER, "Another parameter (write its name below)"))),
+        kinds.PayloadField("other", "Other parameter's name", "text", required=False,
+                           help="For example occupation.welder.skill: see the wage calculator for the names."),
         kinds.PayloadField("min", "Lowest value members may vote", "decimal"),
         kinds.PayloadField("max", "Highest value members may vote", "decimal"),
     ),
+    form_to_payload=_form_to_payload,
 ))

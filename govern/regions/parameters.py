@@ -3,14 +3,26 @@
 Values are stored and served as decimal strings. Later areas read them through
 `regions.service.parameter(...)`; `parameter` proposals change them through
 `regions.service.set_parameter(...)`, which records the change and its cause.
+
+Besides these plain parameters there are parameter *families*: names of the shape
+`<prefix>.<key>.<field>`, such as `occupation.welder.skill`, whose values live on another
+area's rows. That area registers its family here (`register_family`), so regions never imports
+it; `spec(name)` resolves a family name to a spec with its bounds, and `set_parameter` writes
+through the family and records the change like any other.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
+from typing import Callable
+
+from sqlalchemy.orm import Session
 
 from govern.errors import ValidationError
 from govern.money import parse_decimal
+
+NAME_MAX = 60  # parameter names are recorded in columns of this width
 
 
 @dataclass(frozen=True)
@@ -52,16 +64,101 @@ SPECS: dict[str, ParameterSpec] = {
                       help="Distinct board members who must confirm an approved purchase."),
         ParameterSpec("wage_table_binding", "Wage table is binding", "0", Decimal("0"), Decimal("1"),
                       integer=True, help="1: companies must pay at least the voted wage table."),
+        ParameterSpec("starting_wage", "Starting wage (RSC per hour)", "15", Decimal("0"), Decimal("10000"),
+                      help="The wage calculator's base before an occupation's factors are added."),
+        ParameterSpec("wage_multiplier", "Wage multiplier (RSC per hour)", "20", Decimal("0"), Decimal("10000"),
+                      help="What an occupation's factors add at most to the starting wage in the calculator."),
+        ParameterSpec("minimum_wage", "Minimum wage (RSC per hour)", "15", Decimal("0"), Decimal("10000"),
+                      help="The calculator never gives less than this."),
+        ParameterSpec("wage_cut_delay_days", "Days before a wage cut reaches existing workers", "30",
+                      Decimal("0"), Decimal("3650"), integer=True,
+                      help="Workers hired before a cut keep their wage this long."),
+        ParameterSpec("wage_cut_decay_days", "Days over which a wage cut phases in", "90",
+                      Decimal("0"), Decimal("3650"), integer=True,
+                      help="After the delay, their wage falls linearly to the new one over these days."),
     )
 }
 
 
+@dataclass(frozen=True)
+class ParameterFamily:
+    """Parameters `<prefix>.<key>.<field>` kept on another area's rows (one row per key).
+
+    `normalise_key` returns the canonical key or raises ValidationError; `read` gives a field's
+    current value, or None when the region has no row for the key yet; `write` stores a value
+    (creating the row with its defaults if needed) inside the caller's transaction.
+    """
+
+    prefix: str
+    label: str
+    fields: tuple[ParameterSpec, ...]
+    normalise_key: Callable[[str], str]
+    read: Callable[[Session, int, str, str], str | None]
+    write: Callable[[Session, int, str, str, str, datetime], None]
+
+    def field(self, name: str) -> ParameterSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def pattern(self) -> str:
+        return f"{self.prefix}.<name>.<{'|'.join(f.name for f in self.fields)}>"
+
+
+@dataclass(frozen=True)
+class FamilyParameter:
+    """One resolved family name: `occupation.welder.skill` -> the family, "welder", "skill"."""
+
+    family: ParameterFamily
+    key: str
+    field: str
+    spec: ParameterSpec
+
+
+FAMILIES: dict[str, ParameterFamily] = {}
+
+
+def register_family(family: ParameterFamily) -> ParameterFamily:
+    """Add a family. Registering the same prefix twice replaces it (module reloads in tests)."""
+    if family.prefix in SPECS or "." in family.prefix:
+        raise ValueError(f"{family.prefix!r} cannot be a family prefix")
+    FAMILIES[family.prefix] = family
+    return family
+
+
+def family_parameter(name: object) -> FamilyParameter | None:
+    """Resolve a family name; None when `name` names no family (a plain or an unknown name).
+    A known family with a bad key or field raises ValidationError on "name"."""
+    if not isinstance(name, str) or name.count(".") != 2:
+        return None
+    prefix, key, field = name.split(".")
+    family = FAMILIES.get(prefix)
+    if family is None:
+        return None
+    field_spec = family.field(field)
+    if field_spec is None:
+        raise ValidationError.for_field("name", f"must be {family.pattern}")
+    key = family.normalise_key(key)
+    canonical = f"{prefix}.{key}.{field}"
+    if len(canonical) > NAME_MAX:
+        raise ValidationError.for_field("name", f"must be at most {NAME_MAX} characters")
+    label = f"{family.label} {key}: {field_spec.label.lower()}"
+    return FamilyParameter(family, key, field, replace(field_spec, name=canonical, label=label))
+
+
+def known_names() -> str:
+    """The names `spec` accepts, for messages: the plain ones, then each family's pattern."""
+    return ", ".join([*SPECS, *(family.pattern for family in FAMILIES.values())])
+
+
 def spec(name: str) -> ParameterSpec:
-    try:
+    if isinstance(name, str) and name in SPECS:
         return SPECS[name]
-    except KeyError:
-        raise ValidationError.for_field("name", f"unknown parameter {name!r}") from None
+    resolved = family_parameter(name)
+    if resolved is None:
+        raise ValidationError.for_field("name", f"unknown parameter {name!r}")
+    return resolved.spec
 
 
 def defaults() -> dict[str, str]:
+    """The plain parameters' defaults (family values start with their rows' own defaults)."""
     return {name: s.default for name, s in SPECS.items()}

@@ -55,6 +55,8 @@ def list_regions(session: Session, *, after: int | None, limit: int) -> list[Reg
 
 
 def all_parameters(session: Session, region_id: int) -> dict[str, str]:
+    """The plain parameters (family values, such as an occupation's factors, are shown where
+    their rows are, e.g. on the wage pages)."""
     values = parameters.defaults()
     rows = session.execute(
         select(RegionParameter.name, RegionParameter.value).where(RegionParameter.region_id == region_id)
@@ -64,31 +66,67 @@ def all_parameters(session: Session, region_id: int) -> dict[str, str]:
 
 
 def parameter(session: Session, region_id: int, name: str) -> Decimal:
-    return Decimal(all_parameters(session, region_id)[parameters.spec(name).name])
+    resolved = parameters.family_parameter(name)
+    if resolved is None:
+        return Decimal(all_parameters(session, region_id)[parameters.spec(name).name])
+    return Decimal(_family_value(session, region_id, resolved))
+
+
+def check_parameter_name(session: Session, region_id: object, name: object) -> str:
+    """The canonical name of a parameter the region has, or ValidationError on "name". Plain
+    parameters always exist; a family's once its row does (an occupation somebody uses)."""
+    if not isinstance(name, str) or not name:
+        raise ValidationError.for_field("name", f"must be one of {parameters.known_names()}")
+    if name in parameters.SPECS:
+        return name
+    resolved = parameters.family_parameter(name)
+    if resolved is None:
+        raise ValidationError.for_field("name", f"must be one of {parameters.known_names()}")
+    _family_value(session, region_id, resolved)
+    return resolved.spec.name
+
+
+def _family_value(session: Session, region_id: int, resolved: parameters.FamilyParameter) -> str:
+    value = resolved.family.read(session, region_id, resolved.key, resolved.field)
+    if value is None:
+        raise ValidationError.for_field(
+            "name", f"this region has no {resolved.family.label.lower()} named {resolved.key!r} yet")
+    return value
 
 
 def set_parameter(
     session: Session, region_id: int, name: str, value: str, *, cause_type: str, cause_id: str | int | None,
     now: datetime,
 ) -> ParameterChange:
-    """Set a parameter (validated against its bounds) and record the change and its cause."""
-    canonical = parameters.spec(name).validate(value)
+    """Set a parameter (validated against its bounds) and record the change and its cause. A
+    family parameter is written through its family, onto that area's row."""
+    spec = parameters.spec(name)
+    canonical = spec.validate(value)
+    resolved = parameters.family_parameter(spec.name)
     with write_transaction(session):
-        row = session.execute(
-            select(RegionParameter).where(RegionParameter.region_id == region_id, RegionParameter.name == name)
-        ).scalar_one_or_none()
-        old = row.value if row else parameters.spec(name).default
-        if row is None:
-            session.add(RegionParameter(region_id=region_id, name=name, value=canonical))
+        if resolved is None:
+            old = _write_plain(session, region_id, spec, canonical)
         else:
-            row.value = canonical
+            old = resolved.family.read(session, region_id, resolved.key, resolved.field) or spec.default
+            resolved.family.write(session, region_id, resolved.key, resolved.field, canonical, now)
         change = ParameterChange(
-            region_id=region_id, name=name, old_value=old, new_value=canonical, cause_type=cause_type,
+            region_id=region_id, name=spec.name, old_value=old, new_value=canonical, cause_type=cause_type,
             cause_id=None if cause_id is None else str(cause_id), changed_at=now,
         )
         session.add(change)
         session.flush()
     return change
+
+
+def _write_plain(session: Session, region_id: int, spec: parameters.ParameterSpec, canonical: str) -> str:
+    row = session.execute(
+        select(RegionParameter).where(RegionParameter.region_id == region_id, RegionParameter.name == spec.name)
+    ).scalar_one_or_none()
+    if row is None:
+        session.add(RegionParameter(region_id=region_id, name=spec.name, value=canonical))
+        return spec.default
+    old, row.value = row.value, canonical
+    return old
 
 
 def parameter_history(session: Session, region_id: int, *, limit: int = 50) -> list[ParameterChange]:

@@ -1,22 +1,30 @@
 """Property tests of the ledger: random sequences of conversions, transfers, retries and rate
 changes, checked step by step against an independent model of every balance.
 
-The database fixture lives for one test function while hypothesis runs many examples inside it,
-so every example works in a region (and with members) of its own, named uniquely.
+The database fixtures live for one test function while hypothesis runs many examples inside it.
+The sequence property therefore opens a new, empty database for every example (the migrated
+template copied on SQLite, the tables truncated on PostgreSQL, exactly as conftest does per
+test): examples stay independent, and `verify` after every step reads only that example's
+ledger, so shrinking a failure stays quick.
 """
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import floor
 
+import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from govern import create_app
+
 from govern.errors import DomainError, IdempotencyConflict, InsufficientFunds, ValidationError
+from govern.extensions import db
 from govern.ledger import exchange, transfers
 from govern.ledger import service as ledger
 from govern.ledger.models import (
@@ -38,12 +46,12 @@ from govern.members import service as members
 from govern.members.models import Member
 from govern.money import Money
 from govern.regions import service as regions
+from tests.conftest import _fresh_database, base_config
 
 # Region accounts that may never go below zero (issuance and external may).
 PROTECTED_REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, USD_PAYOUTS)
 REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, ISSUANCE, EXTERNAL, USD_PAYOUTS)
 
-_example_numbers = itertools.count(1)
 
 
 # --- Operations ------------------------------------------------------------------------------
@@ -107,7 +115,7 @@ operations = st.one_of(
 opening_purchases = st.lists(st.integers(min_value=1_00, max_value=500_00), min_size=4, max_size=4).map(
     lambda amounts: [Convert(i, CONVERSION_USD_TO_RSC, amount, None) for i, amount in enumerate(amounts)])
 sequences = st.builds(lambda opening, rest: opening + rest,
-                      opening_purchases, st.lists(operations, min_size=5, max_size=20))
+                      opening_purchases, st.lists(operations, min_size=5, max_size=30))
 
 
 # --- The model -------------------------------------------------------------------------------
@@ -223,17 +231,40 @@ def check_invariants(session, region_id: int, model: LedgerModel, member_ids: li
 
 # --- The property ----------------------------------------------------------------------------
 
+@pytest.fixture
+def fresh_database(schema, tmp_path):
+    """`with fresh_database() as session:` a new app on a new, empty, migrated database."""
+    numbers = itertools.count(1)
+
+    @contextmanager
+    def open_database():
+        directory = tmp_path / f"example-{next(numbers)}"
+        directory.mkdir()
+        app = create_app(base_config(_fresh_database(schema, directory)))
+        with app.app_context():
+            try:
+                yield db.session
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    return open_database
+
+
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(member_count=st.integers(min_value=3, max_value=4), ops=sequences)
 def test_random_conversions_transfers_retries_and_rate_changes_keep_every_balance_right(
-    app, session, now, member_count, ops
+    fresh_database, now, member_count, ops
 ):
-    n = next(_example_numbers)
-    region = regions.create_region(session, f"Property region {n}", now)
-    region_id = region.id
+    with fresh_database() as session:
+        run_sequence(session, now, member_count, ops)
+
+
+def run_sequence(session, now, member_count: int, ops: list) -> None:
+    region_id = regions.create_region(session, "Property region", now).id
     member_ids = [
-        members.join(session, email=f"p{n}-{i}@example.org", name=f"Member {n}-{i}", password="password123",
+        members.join(session, email=f"member{i}@example.org", name=f"Member {i}", password="password123",
                      region_id=region_id, now=now).id
         for i in range(member_count)
     ]

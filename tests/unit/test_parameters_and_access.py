@@ -12,6 +12,8 @@ def test_every_parameter_the_api_promises_has_a_default():
     assert parameters.defaults() == {
         "exchange_rate": "1", "income_tax_rate": "0.02", "sales_tax_rate": "0",
         "execution_confirmations": "2", "wage_table_binding": "0",
+        "starting_wage": "15", "wage_multiplier": "20", "minimum_wage": "15",
+        "wage_cut_delay_days": "30", "wage_cut_decay_days": "90",
     }
 
 

@@ -1,0 +1,1 @@
+"""Companies and collectives: workers and their rates, outside income, hours, payroll, bankruptcy."""

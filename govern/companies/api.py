@@ -1,0 +1,163 @@
+"""JSON API: companies, workers, income, hours, payroll, pay settings, bankruptcy."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from govern.apiutil import api_blueprint, idempotency_key, iso, json_body, page, page_params, require_member
+from govern.clock import utcnow
+from govern.companies import service as companies
+from govern.companies.models import Company, PayrollRun, Payslip
+from govern.errors import NotFound, ValidationError
+from govern.extensions import db
+from govern.ledger.api import entry_json
+from govern.money import Money, parse_money
+from govern.templating import hours as hours_text
+
+bp = api_blueprint("companies_api", __name__)
+
+
+def company_json(company: Company) -> dict:
+    return {
+        "id": company.id, "name": company.name, "industry": company.industry, "owner": company.owner,
+        "status": company.status, "region_id": company.region_id,
+        "account_id": companies.company_account(db.session, company.id).id,
+        "pay_schedule": company.pay_schedule, "created_at": iso(company.created_at),
+        "workers": [{"member_id": w.member_id, "name": name, "occupation": w.occupation,
+                     "hourly_rate": None if w.hourly_rate_minor is None else Money(w.hourly_rate_minor, "RSC").to_json(),
+                     "admin": w.admin} for w, name in companies.workers_of(db.session, company.id)],
+    }
+
+
+def payslip_json(slip: Payslip) -> dict:
+    return {
+        "member_id": slip.member_id, "occupation": slip.occupation,
+        "hours": hours_text(slip.centihours),
+        "rate": Money(slip.rate_minor, "RSC").to_json(), "gross": Money(slip.gross_minor, "RSC").to_json(),
+        "tax": Money(slip.tax_minor, "RSC").to_json(), "net": Money(slip.net_minor, "RSC").to_json(),
+        "converted": Money(slip.converted_usd_minor, "USD").to_json(),
+    }
+
+
+def run_json(run: PayrollRun) -> dict:
+    return {
+        "run_id": run.id, "company_id": run.company_id, "period_start": run.period_start.isoformat(),
+        "period_end": run.period_end.isoformat(), "gross": Money(run.gross_minor, "RSC").to_json(),
+        "tax": Money(run.tax_minor, "RSC").to_json(), "net": Money(run.net_minor, "RSC").to_json(),
+        "tax_rate": run.tax_rate, "entry_id": run.entry_id, "created_at": iso(run.created_at),
+        "payslips": [payslip_json(s) for s in companies.payslips_of_run(db.session, run.id)],
+    }
+
+
+def _company_visible(company_id: int) -> Company:
+    """Companies are visible to the members of their region (region-owned ones to everyone)."""
+    member = require_member()
+    company = companies.get_company(db.session, company_id)
+    if company.region_id != member.region_id and company.owner != "region":
+        raise NotFound("No such company.")
+    return company
+
+
+@bp.post("/companies")
+def create():
+    data = json_body()
+    company = companies.register_company(db.session, require_member(), data.get("name"), data.get("industry"), utcnow())
+    return jsonify(company_json(company)), 201
+
+
+@bp.get("/companies/<int:company_id>")
+def show(company_id: int):
+    return jsonify(company_json(_company_visible(company_id)))
+
+
+@bp.post("/companies/<int:company_id>/workers")
+def add_worker(company_id: int):
+    data = json_body()
+    rate = data.get("hourly_rate")
+    companies.set_worker(db.session, require_member(), company_id, member_id=data.get("member_id"),
+                         occupation=data.get("occupation"), now=utcnow(),
+                         hourly_rate=None if rate is None else parse_money(rate, "hourly_rate"),
+                         make_admin=data.get("admin") if isinstance(data.get("admin"), bool) else None)
+    return jsonify(company_json(companies.get_company(db.session, company_id))), 201
+
+
+@bp.post("/companies/<int:company_id>/income")
+def income(company_id: int):
+    data = json_body()
+    entry = companies.record_income(db.session, require_member(), company_id, parse_money(data.get("amount")),
+                                    data.get("memo", ""), utcnow(), idempotency_key())
+    return jsonify(entry_json(entry)), 201
+
+
+@bp.post("/companies/<int:company_id>/hours")
+def hours(company_id: int):
+    data = json_body()
+    entry = companies.enter_hours(db.session, require_member(), company_id, member_id=data.get("member_id"),
+                                  period_start=data.get("period_start"), period_end=data.get("period_end"),
+                                  hours=data.get("hours"), now=utcnow())
+    return jsonify({"id": entry.id, "member_id": entry.member_id, "period_start": entry.period_start.isoformat(),
+                    "period_end": entry.period_end.isoformat(),
+                    "hours": hours_text(entry.centihours)}), 201
+
+
+@bp.post("/companies/<int:company_id>/payroll")
+def payroll(company_id: int):
+    data = json_body()
+    result = companies.run_payroll(db.session, require_member(), company_id, data.get("period_start"),
+                                   data.get("period_end"), utcnow())
+    return jsonify(run_json(result.run)), 201 if result.created else 200
+
+
+@bp.post("/companies/<int:company_id>/payroll/preview")
+def payroll_preview(company_id: int):
+    data = json_body()
+    plan = companies.plan_payroll(db.session, require_member(), company_id, data.get("period_start"),
+                                  data.get("period_end"))
+    t = plan.totals
+    return jsonify({
+        "period_start": plan.period_start.isoformat(), "period_end": plan.period_end.isoformat(),
+        "gross": Money(t.gross, "RSC").to_json(), "tax": Money(t.tax, "RSC").to_json(),
+        "net": Money(t.net, "RSC").to_json(), "balance": Money(plan.balance, "RSC").to_json(),
+        "affordable": plan.affordable,
+        "payslips": [{"member_id": s.member_id, "hours": hours_text(s.centihours),
+                      "rate": Money(s.rate_minor, "RSC").to_json(), "gross": Money(s.gross, "RSC").to_json(),
+                      "tax": Money(s.tax, "RSC").to_json(), "net": Money(s.net, "RSC").to_json()}
+                     for s in plan.slips],
+    })
+
+
+@bp.get("/companies/<int:company_id>/payroll")
+def runs(company_id: int):
+    company = _company_visible(company_id)
+    cursor, limit = page_params()
+    rows = companies.runs_of(db.session, company.id, before=cursor, limit=limit + 1)
+    return jsonify(page(rows, limit, run_json, lambda r: r.id))
+
+
+@bp.get("/me/payslips")
+def my_payslips():
+    member = require_member()
+    cursor, limit = page_params()
+    rows = companies.payslips_of_member(db.session, member.id, before=cursor, limit=limit + 1)
+
+    def render(row):
+        slip, run, company = row
+        return {**payslip_json(slip), "id": slip.id, "run_id": run.id, "company_id": company.id,
+                "company": company.name, "period_start": run.period_start.isoformat(),
+                "period_end": run.period_end.isoformat()}
+
+    return jsonify(page(rows, limit, render, lambda row: row[0].id))
+
+
+@bp.put("/me/auto-convert")
+def auto_convert():
+    data = json_body()
+    if "percent" not in data:
+        raise ValidationError.for_field("percent", "is required")
+    percent = companies.set_auto_convert(db.session, require_member(), data["percent"])
+    return jsonify({"percent": str(percent)})
+
+
+@bp.post("/companies/<int:company_id>/bankruptcy")
+def bankruptcy(company_id: int):
+    company = companies.declare_bankrupt(db.session, require_member(), company_id, utcnow())
+    return jsonify(company_json(company))

@@ -1,0 +1,50 @@
+"""Company forms: shape only."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class CompanyForm(FlaskForm):
+    name = StringField("Company name", validators=[DataRequired(), Length(max=120)])
+    industry = StringField("Industry", validators=[DataRequired(), Length(max=60)],
+                           description="For example: bicycle repair, bakery, software.")
+
+
+class WorkerForm(FlaskForm):
+    member_id = IntegerField("Member number", validators=[DataRequired()],
+                             description="Shown on the member's profile page.")
+    occupation = StringField("Occupation", validators=[DataRequired(), Length(max=60)])
+    hourly_rate = StringField("Hourly rate (RSC)", validators=[Optional(), Length(max=20)],
+                              description="Leave empty to keep the worker without a rate for now.")
+    admin = BooleanField("Company admin")
+
+
+class IncomeForm(FlaskForm):
+    amount = StringField("Amount received (USD)", validators=[DataRequired(), Length(max=20)])
+    memo = StringField("What for", validators=[Optional(), Length(max=200)])
+
+
+class HoursForm(FlaskForm):
+    member_id = SelectField("Worker", coerce=int)
+    period_start = DateField("From", validators=[DataRequired()])
+    period_end = DateField("To (included)", validators=[DataRequired()])
+    hours = StringField("Hours", validators=[DataRequired(), Length(max=10)], description="For example 7.5")
+
+
+class PayrollForm(FlaskForm):
+    period_start = DateField("From", validators=[DataRequired()])
+    period_end = DateField("To (included)", validators=[DataRequired()])
+
+
+class ScheduleForm(FlaskForm):
+    pay_schedule = SelectField("Pay schedule", choices=[
+        SelectChoice("none", "By hand only"), SelectChoice("weekly", "Every week"),
+        SelectChoice("biweekly", "Every two weeks"), SelectChoice("monthly", "Every month")])
+    schedule_start = DateField("First day of the first period", validators=[Optional()])
+
+
+class AutoConvertForm(FlaskForm):
+    percent = IntegerField("Share of each net pay converted to USD (%)",
+                           validators=[DataRequired(message="Enter a whole number from 0 to 100."),
+                                       NumberRange(min=0, max=100)])

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from govern.database import UTCDateTime
+from govern.extensions import db
+
+OWNER_WORKERS = "workers"
+OWNER_REGION = "region"
+ACTIVE = "active"
+BANKRUPT = "bankrupt"
+SCHEDULES = {"none": None, "weekly": 7, "biweekly": 14, "monthly": None}
+
+
+class Company(db.Model):
+    __tablename__ = "companies"
+    __table_args__ = (Index("ix_companies_region_status", "region_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    industry: Mapped[str] = mapped_column(String(60))
+    owner: Mapped[str] = mapped_column(String(10), default=OWNER_WORKERS)
+    status: Mapped[str] = mapped_column(String(10), default=ACTIVE)
+    pay_schedule: Mapped[str] = mapped_column(String(10), default="none")
+    schedule_start: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    bankrupt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Worker(db.Model):
+    """A member working in a company, with an occupation and (until the table decides) a rate."""
+
+    __tablename__ = "workers"
+    __table_args__ = (UniqueConstraint("company_id", "member_id", name="uq_workers_company_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    occupation: Mapped[str] = mapped_column(String(60))
+    hourly_rate_minor: Mapped[int | None] = mapped_column(BigInteger)
+    productivity: Mapped[str] = mapped_column(String(10), default="0.5")
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    hired_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HoursEntry(db.Model):
+    """Hours a worker worked in a period. Hundredths of an hour, so 7.25 h is 725."""
+
+    __tablename__ = "hours_entries"
+    __table_args__ = (Index("ix_hours_entries_company_period", "company_id", "period_start", "period_end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    centihours: Mapped[int] = mapped_column(Integer)
+    entered_by: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    payroll_run_id: Mapped[int | None] = mapped_column(ForeignKey("payroll_runs.id"), index=True)
+
+
+class PayrollRun(db.Model):
+    __tablename__ = "payroll_runs"
+    __table_args__ = (UniqueConstraint("company_id", "period_start", "period_end", name="uq_payroll_runs_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    gross_minor: Mapped[int] = mapped_column(BigInteger)
+    tax_minor: Mapped[int] = mapped_column(BigInteger)
+    net_minor: Mapped[int] = mapped_column(BigInteger)
+    converted_usd_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax_rate: Mapped[str] = mapped_column(String(20))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    run_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Payslip(db.Model):
+    __tablename__ = "payslips"
+    __table_args__ = (Index("ix_payslips_member", "member_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("payroll_runs.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    occupation: Mapped[str] = mapped_column(String(60))
+    centihours: Mapped[int] = mapped_column(Integer)
+    rate_minor: Mapped[int] = mapped_column(BigInteger)
+    gross_minor: Mapped[int] = mapped_column(BigInteger)
+    tax_minor: Mapped[int] = mapped_column(BigInteger)
+    net_minor: Mapped[int] = mapped_column(BigInteger)
+    converted_rsc_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    converted_usd_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PaySettings(db.Model):
+    """A member's standing choices for each net pay: the share auto-converted to USD."""
+
+    __tablename__ = "pay_settings"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    auto_convert_percent: Mapped[int] = mapped_column(Integer, default=0)

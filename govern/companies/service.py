@@ -1,0 +1,592 @@
+"""Companies: registering them, workers and rates, outside income, hours, payroll, bankruptcy.
+
+Who may do what inside a company is a relation (being its admin), checked here first in every
+function; region-wide roles (the board) come from `govern.access`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from govern import access
+from govern.companies import payroll as arithmetic
+from govern.companies.models import (
+    ACTIVE,
+    BANKRUPT,
+    OWNER_REGION,
+    OWNER_WORKERS,
+    SCHEDULES,
+    Company,
+    HoursEntry,
+    PayrollRun,
+    PaySettings,
+    Payslip,
+    Worker,
+)
+from govern.database import write_transaction
+from govern.errors import Conflict, Forbidden, InsufficientFunds, NotFound, ValidationError
+from govern.ledger import idempotency
+from govern.ledger.exchange import member_wallet
+from govern.ledger.models import (
+    CAPITAL_POOL,
+    CONVERSION_RSC_TO_USD,
+    EXTERNAL,
+    ISSUANCE,
+    OWNER_COMPANY,
+    USD_PAYOUTS,
+    USD_RESERVE,
+    WALLET,
+    Account,
+    Conversion,
+    LedgerEntry,
+    UsdPayout,
+)
+from govern.ledger.service import Leg, open_account, post, region_account
+from govern.members.models import MEMBER_ACTIVE, Member
+from govern.money import Money, convert_minor, parse_decimal, require_positive
+from govern.regions import service as regions
+from govern.wages import service as wages
+
+MAX_PERIOD_DAYS = 62
+MAX_HOURS_PER_DAY = 24
+
+
+# --- companies and workers -----------------------------------------------------------------
+
+def register_company(session: Session, founder: Member, name: object, industry: object, now: datetime,
+                     *, owner: str = OWNER_WORKERS) -> Company:
+    """Any member may register a company; they become its first worker and admin, without a
+    rate until one is set. Region-owned companies come from acquisitions (owner="region")."""
+    access.require(founder, "propose", "Only active members can register a company.")
+    name = _text(name, "name", 120)
+    industry_name = _text(industry, "industry", 60)
+    with write_transaction(session):
+        industry_row = wages.ensure_industry(session, founder.region_id, industry_name, now)
+        company = Company(region_id=founder.region_id, name=name, industry=industry_row.name, owner=owner,
+                          status=ACTIVE, pay_schedule="none", created_at=now)
+        session.add(company)
+        session.flush()
+        open_account(session, region_id=founder.region_id, owner_type=OWNER_COMPANY, owner_id=company.id,
+                     kind=WALLET, currency="RSC", now=now)
+        if owner == OWNER_WORKERS:
+            occupation = wages.ensure_occupation(session, founder.region_id, "founder", now)
+            session.add(Worker(company_id=company.id, member_id=founder.id, occupation=occupation.name,
+                               hourly_rate_minor=None, admin=True, hired_at=now))
+    return company
+
+
+def _text(value: object, field: str, max_length: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError.for_field(field, "is required")
+    if len(value.strip()) > max_length:
+        raise ValidationError.for_field(field, f"must be at most {max_length} characters")
+    return value.strip()
+
+
+def get_company(session: Session, company_id: int) -> Company:
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFound("No such company.")
+    return company
+
+
+def company_account(session: Session, company_id: int) -> Account:
+    return session.execute(select(Account).where(
+        Account.owner_type == OWNER_COMPANY, Account.owner_id == company_id, Account.kind == WALLET)).scalar_one()
+
+
+def workers_of(session: Session, company_id: int) -> list[tuple[Worker, str]]:
+    return [(w, name) for w, name in session.execute(
+        select(Worker, Member.name).join(Member, Member.id == Worker.member_id)
+        .where(Worker.company_id == company_id).order_by(Worker.id)).all()]
+
+
+def worker_of(session: Session, company_id: int, member_id: int) -> Worker | None:
+    return session.execute(select(Worker).where(Worker.company_id == company_id,
+                                                Worker.member_id == member_id)).scalar_one_or_none()
+
+
+def companies_of_member(session: Session, member_id: int) -> list[tuple[Company, Worker]]:
+    return [(c, w) for c, w in session.execute(
+        select(Company, Worker).join(Worker, Worker.company_id == Company.id)
+        .where(Worker.member_id == member_id).order_by(Company.id)).all()]
+
+
+def is_admin(session: Session, member: Member | None, company_id: int) -> bool:
+    if member is None or not member.active:
+        return False
+    worker = worker_of(session, company_id, member.id)
+    return bool(worker and worker.admin)
+
+
+def require_admin(session: Session, member: Member, company: Company) -> None:
+    if not is_admin(session, member, company.id):
+        raise Forbidden("Only the company's admins can do this.")
+
+
+def _require_active(company: Company) -> None:
+    if company.status != ACTIVE:
+        raise Conflict("This company is bankrupt: it no longer pays or trades.", code="company_bankrupt")
+
+
+def set_worker(session: Session, admin: Member, company_id: int, *, member_id: object, occupation: object,
+               hourly_rate: Money | None, now: datetime, make_admin: bool | None = None) -> Worker:
+    """Add a member as a worker, or change a worker's occupation and rate (company admins only).
+    A rate must be positive and in RSC."""
+    with write_transaction(session):
+        company = _lock_company(session, company_id)
+        require_admin(session, admin, company)
+        _require_active(company)
+        if isinstance(member_id, bool) or not isinstance(member_id, int):
+            raise ValidationError.for_field("member_id", "must be a member id")
+        member = session.get(Member, member_id)
+        if member is None or member.status != MEMBER_ACTIVE or member.region_id != company.region_id:
+            raise ValidationError.for_field("member_id", "is not an active member of this region")
+        occupation_row = wages.ensure_occupation(session, company.region_id, _text(occupation, "occupation", 60), now)
+        rate = None
+        if hourly_rate is not None:
+            if hourly_rate.currency != "RSC":
+                raise ValidationError.for_field("hourly_rate", "must be in RSC")
+            rate = require_positive(hourly_rate, "hourly_rate").minor
+        worker = worker_of(session, company.id, member.id)
+        if worker is None:
+            worker = Worker(company_id=company.id, member_id=member.id, admin=bool(make_admin), hired_at=now)
+            session.add(worker)
+        elif make_admin is not None:
+            worker.admin = make_admin
+        worker.occupation = occupation_row.name
+        worker.hourly_rate_minor = rate
+        session.flush()
+    return worker
+
+
+def _lock_company(session: Session, company_id: int) -> Company:
+    company = session.execute(select(Company).where(Company.id == company_id).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
+    if company is None:
+        raise NotFound("No such company.")
+    return company
+
+
+# --- outside income ------------------------------------------------------------------------
+
+def record_income(session: Session, admin: Member, company_id: int, amount: Money, memo: object, now: datetime,
+                  idempotency_key: str | None = None):
+    """Outside income in USD: the USD goes into the region's reserve and the company receives RSC
+    at the exchange rate (issued at par; an incentive above par is paid by the capital pool)."""
+    if amount.currency != "USD":
+        raise ValidationError.for_field("amount", "outside income is recorded in USD")
+    require_positive(amount)
+    memo = memo.strip() if isinstance(memo, str) else ""
+    if len(memo) > 200:
+        raise ValidationError.for_field("memo", "must be at most 200 characters")
+    scope = f"company:{company_id}:income"
+    with write_transaction(session):
+        company = _lock_company(session, company_id)
+        require_admin(session, admin, company)
+        _require_active(company)
+        earlier = idempotency.claim(session, scope, idempotency_key,
+                                    idempotency.request_fingerprint(amount.minor, memo), now)
+        if earlier is not None:
+            return session.get(LedgerEntry, earlier)
+        rate = regions.parameter(session, company.region_id, "exchange_rate")
+        rsc = convert_minor(amount.minor, rate)
+        pool = region_account(session, company.region_id, CAPITAL_POOL)
+        legs = [Leg(region_account(session, company.region_id, EXTERNAL), -amount.minor),
+                Leg(region_account(session, company.region_id, USD_RESERVE), amount.minor),
+                Leg(region_account(session, company.region_id, ISSUANCE), -amount.minor),
+                Leg(company_account(session, company.id), rsc), Leg(pool, amount.minor - rsc)]
+        try:
+            entry = post(session, legs, memo=memo or f"Outside income of {company.name}", cause_type="income",
+                         cause_id=company.id, now=now, region_id=company.region_id)
+        except InsufficientFunds as short:
+            if short.account_id == pool.id:
+                raise InsufficientFunds("The capital pool cannot pay the exchange incentive right now.") from short
+            raise
+        idempotency.remember(session, scope, idempotency_key, entry.id)
+    return entry
+
+
+# --- hours ---------------------------------------------------------------------------------
+
+def parse_period(start: object, end: object) -> tuple[date, date]:
+    """ISO dates, both ends included, at most two months long."""
+    fields: dict[str, list[str]] = {}
+    parsed = []
+    for name, value in (("period_start", start), ("period_end", end)):
+        try:
+            parsed.append(value if isinstance(value, date) else date.fromisoformat(value))
+        except (TypeError, ValueError):
+            fields[name] = ["must be an ISO date such as 2026-06-01"]
+    if fields:
+        raise ValidationError("Bad period.", fields=fields)
+    first, last = parsed
+    if last < first:
+        raise ValidationError.for_field("period_end", "must not be before period_start")
+    if (last - first).days + 1 > MAX_PERIOD_DAYS:
+        raise ValidationError.for_field("period_end", f"a period is at most {MAX_PERIOD_DAYS} days")
+    return first, last
+
+
+def parse_hours(value: object) -> int:
+    """A decimal string of hours ("7.5") into hundredths of an hour."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValidationError.for_field("hours", "must be a decimal string such as \"7.5\"")
+    hours = parse_decimal(value, "hours")
+    if hours <= 0:
+        raise ValidationError.for_field("hours", "must be more than zero")
+    centihours = hours * arithmetic.CENTIHOURS_PER_HOUR
+    if centihours != centihours.to_integral_value():
+        raise ValidationError.for_field("hours", "at most two decimals")
+    return int(centihours)
+
+
+def enter_hours(session: Session, actor: Member, company_id: int, *, member_id: object, period_start: object,
+                period_end: object, hours: object, now: datetime) -> HoursEntry:
+    """A worker enters their own hours; an admin may enter anyone's. At most 24 hours a day over
+    the period, counting what is already entered, and never into a period already paid."""
+    start, end = parse_period(period_start, period_end)
+    centihours = parse_hours(hours)
+    if isinstance(member_id, bool) or not isinstance(member_id, int):
+        raise ValidationError.for_field("member_id", "must be a member id")
+    with write_transaction(session):
+        company = _lock_company(session, company_id)
+        _require_active(company)
+        if member_id != actor.id:
+            require_admin(session, actor, company)
+        elif not actor.active:
+            raise Forbidden("Members who left cannot enter hours.")
+        if worker_of(session, company.id, member_id) is None:
+            raise ValidationError.for_field("member_id", "is not a worker of this company")
+        if _overlapping_run(session, company.id, start, end) is not None:
+            raise ValidationError.for_field("period_start", "this period overlaps one already paid")
+        already = session.execute(select(func.coalesce(func.sum(HoursEntry.centihours), 0)).where(
+            HoursEntry.company_id == company.id, HoursEntry.member_id == member_id,
+            HoursEntry.period_start <= end, HoursEntry.period_end >= start)).scalar_one()
+        days = (end - start).days + 1
+        if already + centihours > days * MAX_HOURS_PER_DAY * arithmetic.CENTIHOURS_PER_HOUR:
+            raise ValidationError.for_field("hours", f"more than {MAX_HOURS_PER_DAY} hours a day in this period")
+        entry = HoursEntry(company_id=company.id, member_id=member_id, period_start=start, period_end=end,
+                           centihours=centihours, entered_by=actor.id, created_at=now)
+        session.add(entry)
+        session.flush()
+    return entry
+
+
+def _overlapping_run(session: Session, company_id: int, start: date, end: date) -> PayrollRun | None:
+    return session.execute(select(PayrollRun).where(
+        PayrollRun.company_id == company_id, PayrollRun.period_start <= end, PayrollRun.period_end >= start)
+        .limit(1)).scalar_one_or_none()
+
+
+# --- payroll -------------------------------------------------------------------------------
+
+def table_rates(session: Session, company: Company, workers: list[Worker], on: date,
+                binding: bool) -> dict[int, int | None]:
+    """Region-owned companies pay the wage table (with its cut delays); worker-owned companies pay
+    their own rates unless the region made the table binding. Without a table row, the worker's
+    own rate applies. One query for the table, whatever the number of workers."""
+    own = {w.member_id: w.hourly_rate_minor for w in workers}
+    if company.owner != OWNER_REGION and not binding:
+        return own
+    terms = {w.member_id: wages.WorkerTerms(w.occupation, company.industry, w.hired_at) for w in workers}
+    table = wages.wages_for_workers(session, company.region_id, terms.values(), on)
+    return {member_id: table[terms[member_id]] if table[terms[member_id]] is not None else own[member_id]
+            for member_id in own}
+
+
+@dataclass(frozen=True)
+class PayrollPlan:
+    company: Company
+    period_start: date
+    period_end: date
+    slips: list[arithmetic.Slip]
+    totals: arithmetic.Totals
+    tax_rate: Decimal
+    exchange_rate: Decimal
+    balance: int
+
+    @property
+    def affordable(self) -> bool:
+        return self.balance >= self.totals.gross
+
+
+def plan_payroll(session: Session, actor: Member | None, company_id: int, period_start: object,
+                 period_end: object) -> PayrollPlan:
+    """What a run would pay, without paying it: the preview the admin confirms."""
+    start, end = parse_period(period_start, period_end)
+    company = get_company(session, company_id)
+    if actor is not None:
+        require_admin(session, actor, company)
+    return _plan(session, company, start, end)
+
+
+def _plan(session: Session, company: Company, start: date, end: date) -> PayrollPlan:
+    hours = session.execute(
+        select(HoursEntry.member_id, func.sum(HoursEntry.centihours)).where(
+            HoursEntry.company_id == company.id, HoursEntry.payroll_run_id.is_(None),
+            HoursEntry.period_start >= start, HoursEntry.period_end <= end)
+        .group_by(HoursEntry.member_id).order_by(HoursEntry.member_id)).all()
+    member_ids = [member_id for member_id, _ in hours]
+    workers = {w.member_id: w for w in _in_batches(session, Worker, Worker.member_id, member_ids,
+                                                   Worker.company_id == company.id)}
+    percents = dict(_in_batches_rows(session, select(PaySettings.member_id, PaySettings.auto_convert_percent),
+                                     PaySettings.member_id, member_ids))
+    params = regions.all_parameters(session, company.region_id)
+    tax_rate, exchange_rate = Decimal(params["income_tax_rate"]), Decimal(params["exchange_rate"])
+    binding = params["wage_table_binding"] == "1"
+    rates = table_rates(session, company, list(workers.values()), start, binding)
+    lines, missing = [], []
+    for member_id, centihours in hours:
+        worker = workers[member_id]
+        rate = rates[member_id]
+        if rate is None:
+            missing.append(member_id)
+            continue
+        lines.append(arithmetic.PayLine(member_id, worker.occupation, int(centihours), rate,
+                                        int(percents.get(member_id, 0))))
+    if missing:
+        names = ", ".join(str(m) for m in missing[:10])
+        raise Conflict(f"Set an hourly rate first for member(s) {names}.", code="rate_missing")
+    slips = [arithmetic.slip_for(line, tax_rate, exchange_rate) for line in lines]
+    return PayrollPlan(company, start, end, slips, arithmetic.totals(slips), tax_rate, exchange_rate,
+                       company_account(session, company.id).balance)
+
+
+_BATCH = 10_000
+
+
+def _in_batches(session: Session, model, column, values: list, *criteria) -> list:
+    found = []
+    for first in range(0, len(values), _BATCH):
+        found += session.execute(select(model).where(column.in_(values[first:first + _BATCH]), *criteria)).scalars().all()
+    return found
+
+
+def _in_batches_rows(session: Session, query, column, values: list) -> list:
+    rows = []
+    for first in range(0, len(values), _BATCH):
+        rows += session.execute(query.where(column.in_(values[first:first + _BATCH]))).all()
+    return rows
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run: PayrollRun
+    created: bool
+
+
+def run_payroll(session: Session, actor: Member | None, company_id: int, period_start: object,
+                period_end: object, now: datetime) -> RunResult:
+    """Pay a period: one entry (company → workers, income tax and auto-conversion spreads → pool,
+    auto-converted USD out of the reserve into payouts owed), payslips, and the hours marked paid,
+    all in one transaction. The same period again returns the first run and pays nothing; a company
+    that cannot pay everyone gets InsufficientFunds and nothing is posted. `actor` None is the
+    scheduler acting on the company's own pay schedule."""
+    start, end = parse_period(period_start, period_end)
+    with write_transaction(session):
+        company = _lock_company(session, company_id)
+        if actor is not None:
+            require_admin(session, actor, company)
+        earlier = session.execute(select(PayrollRun).where(
+            PayrollRun.company_id == company.id, PayrollRun.period_start == start,
+            PayrollRun.period_end == end)).scalar_one_or_none()
+        if earlier is not None:
+            return RunResult(earlier, created=False)
+        _require_active(company)
+        if _overlapping_run(session, company.id, start, end) is not None:
+            raise ValidationError.for_field("period_start", "this period overlaps one already paid")
+        plan = _plan(session, company, start, end)
+        if not plan.slips:
+            raise ValidationError.for_field("period_start", "there are no unpaid hours in this period")
+        run = PayrollRun(company_id=company.id, period_start=start, period_end=end, gross_minor=plan.totals.gross,
+                         tax_minor=plan.totals.tax, net_minor=plan.totals.net,
+                         converted_usd_minor=plan.totals.converted_usd, tax_rate=str(plan.tax_rate),
+                         run_by=actor.id if actor else None, created_at=now)
+        session.add(run)
+        session.flush()
+        entry = _post_payroll(session, company, run, plan, now)
+        run.entry_id = entry.id
+        _write_payslips(session, run, plan, entry.id, now)
+        session.execute(update(HoursEntry).where(
+            HoursEntry.company_id == company.id, HoursEntry.payroll_run_id.is_(None),
+            HoursEntry.period_start >= start, HoursEntry.period_end <= end).values(payroll_run_id=run.id))
+    return RunResult(run, created=True)
+
+
+def _post_payroll(session: Session, company: Company, run: PayrollRun, plan: PayrollPlan, now: datetime):
+    t = plan.totals
+    region_id = company.region_id
+    wallets = dict(_in_batches_rows(session, select(Account.owner_id, Account.id).where(
+        Account.owner_type == "member", Account.kind == WALLET), Account.owner_id, [s.member_id for s in plan.slips]))
+    accounts = {a.id: a for a in _in_batches(session, Account, Account.id, list(wallets.values()))}
+    legs = [Leg(company_account(session, company.id), -t.gross),
+            Leg(region_account(session, region_id, CAPITAL_POOL), t.pool_share)]
+    legs += [Leg(accounts[wallets[s.member_id]], s.paid_in_rsc) for s in plan.slips]
+    if t.converted_usd:
+        legs += [Leg(region_account(session, region_id, ISSUANCE), t.converted_usd),
+                 Leg(region_account(session, region_id, USD_RESERVE), -t.converted_usd),
+                 Leg(region_account(session, region_id, USD_PAYOUTS), t.converted_usd)]
+    period = f"{run.period_start.isoformat()} to {run.period_end.isoformat()}"
+    try:
+        return post(session, legs, memo=f"Payroll of {company.name}, {period}", cause_type="payroll",
+                    cause_id=run.id, now=now, region_id=region_id,
+                    idempotency_key=f"payroll:{company.id}:{run.period_start.isoformat()}:{run.period_end.isoformat()}")
+    except InsufficientFunds as short:
+        raise InsufficientFunds(f"{company.name} cannot pay this payroll: it needs {Money(t.gross, 'RSC')} and "
+                                f"holds {Money(plan.balance, 'RSC')}. Nothing was paid.",
+                                account_id=short.account_id) from short
+
+
+def _write_payslips(session: Session, run: PayrollRun, plan: PayrollPlan, entry_id: int, now: datetime) -> None:
+    session.execute(insert(Payslip), [
+        {"run_id": run.id, "member_id": s.member_id, "occupation": s.occupation, "centihours": s.centihours,
+         "rate_minor": s.rate_minor, "gross_minor": s.gross, "tax_minor": s.tax, "net_minor": s.net,
+         "converted_rsc_minor": s.converted_rsc, "converted_usd_minor": s.converted_usd} for s in plan.slips])
+    converted = [s for s in plan.slips if s.converted_usd]
+    if not converted:
+        return
+    conversion_ids = session.execute(insert(Conversion).returning(Conversion.id, sort_by_parameter_order=True), [
+        {"member_id": s.member_id, "region_id": plan.company.region_id, "direction": CONVERSION_RSC_TO_USD,
+         "debited_minor": s.converted_rsc, "debited_currency": "RSC", "credited_minor": s.converted_usd,
+         "credited_currency": "USD", "rate": str(plan.exchange_rate), "entry_id": entry_id, "created_at": now}
+        for s in converted]).scalars().all()
+    session.execute(insert(UsdPayout), [
+        {"member_id": s.member_id, "region_id": plan.company.region_id, "conversion_id": conversion_id,
+         "amount_minor": s.converted_usd, "status": "owed", "created_at": now}
+        for s, conversion_id in zip(converted, conversion_ids)])
+
+
+def runs_of(session: Session, company_id: int, *, before: int | None = None, limit: int = 50) -> list[PayrollRun]:
+    query = select(PayrollRun).where(PayrollRun.company_id == company_id)
+    if before is not None:
+        query = query.where(PayrollRun.id < before)
+    return list(session.execute(query.order_by(PayrollRun.id.desc()).limit(limit)).scalars())
+
+
+def payslips_of_run(session: Session, run_id: int) -> list[Payslip]:
+    return list(session.execute(select(Payslip).where(Payslip.run_id == run_id).order_by(Payslip.id)).scalars())
+
+
+def payslips_of_member(session: Session, member_id: int, *, before: int | None = None,
+                       limit: int = 50) -> list[tuple[Payslip, PayrollRun, Company]]:
+    query = (select(Payslip, PayrollRun, Company).join(PayrollRun, PayrollRun.id == Payslip.run_id)
+             .join(Company, Company.id == PayrollRun.company_id).where(Payslip.member_id == member_id))
+    if before is not None:
+        query = query.where(Payslip.id < before)
+    return [tuple(row) for row in session.execute(query.order_by(Payslip.id.desc()).limit(limit)).all()]
+
+
+# --- members' pay settings -----------------------------------------------------------------
+
+def set_auto_convert(session: Session, member: Member, percent: object) -> int:
+    """The share (0–100) of each net pay converted to USD automatically."""
+    access.require(member, "view_own_account")
+    if isinstance(percent, bool) or not isinstance(percent, (str, int)):
+        raise ValidationError.for_field("percent", "must be a whole number from 0 to 100, as a string")
+    text = str(percent).strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError.for_field("percent", "must be a whole number from 0 to 100") from None
+    if value != value.to_integral_value() or not 0 <= value <= 100:
+        raise ValidationError.for_field("percent", "must be a whole number from 0 to 100")
+    with write_transaction(session):
+        settings = session.get(PaySettings, member.id)
+        if settings is None:
+            session.add(PaySettings(member_id=member.id, auto_convert_percent=int(value)))
+        else:
+            settings.auto_convert_percent = int(value)
+    return int(value)
+
+
+def auto_convert_percent(session: Session, member_id: int) -> int:
+    settings = session.get(PaySettings, member_id)
+    return settings.auto_convert_percent if settings else 0
+
+
+# --- schedules and bankruptcy --------------------------------------------------------------
+
+def set_pay_schedule(session: Session, admin: Member, company_id: int, schedule: object, start: object) -> Company:
+    if schedule not in SCHEDULES:
+        raise ValidationError.for_field("pay_schedule", f"must be one of {', '.join(SCHEDULES)}")
+    first = None
+    if schedule != "none":
+        try:
+            first = start if isinstance(start, date) else date.fromisoformat(start)
+        except (TypeError, ValueError):
+            raise ValidationError.for_field("schedule_start", "must be an ISO date: the first day of the first period") from None
+    with write_transaction(session):
+        company = _lock_company(session, company_id)
+        require_admin(session, admin, company)
+        company.pay_schedule = schedule
+        company.schedule_start = first
+    return company
+
+
+def next_scheduled_period(company: Company, last_end: date | None) -> tuple[date, date] | None:
+    """The period after the last one paid (or the first one), per the company's schedule."""
+    if company.pay_schedule == "none" or company.schedule_start is None:
+        return None
+    start = company.schedule_start if last_end is None else last_end + timedelta(days=1)
+    if company.pay_schedule == "monthly":
+        return start, _same_day_next_month(start) - timedelta(days=1)
+    return start, start + timedelta(days=SCHEDULES[company.pay_schedule] - 1)
+
+
+def _same_day_next_month(day: date) -> date:
+    """The same day of the next month, or that month's last day (31 Jan → 28/29 Feb)."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return min(date(year, month, 1) + timedelta(days=day.day - 1), following - timedelta(days=1))
+
+
+def run_scheduled_payrolls(session: Session, now: datetime) -> int:
+    """The scheduler's job: pay every scheduled company's elapsed periods that have hours.
+    A company that cannot pay is left for the next round (nothing is posted)."""
+    paid = 0
+    companies = session.execute(select(Company.id).where(Company.status == ACTIVE, Company.pay_schedule != "none")).scalars().all()
+    for company_id in companies:
+        company = session.get(Company, company_id)
+        last_end = session.execute(select(func.max(PayrollRun.period_end)).where(
+            PayrollRun.company_id == company_id)).scalar_one()
+        period = next_scheduled_period(company, last_end)
+        while period is not None and period[1] < now.date():
+            try:
+                run_payroll(session, None, company_id, period[0], period[1], now)
+                paid += 1
+            except ValidationError:
+                pass  # no hours in that period: nothing to pay
+            except (InsufficientFunds, Conflict):
+                break
+            period = next_scheduled_period(company, period[1])
+    return paid
+
+
+def declare_bankrupt(session: Session, actor: Member, company_id: int, now: datetime) -> Company:
+    """The board declares a company bankrupt: it stops paying and trading. Areas that hold the
+    company's things (equipment from the region's inventory) act on `on_bankruptcy`."""
+    access.require(actor, "board_actions", "Only the board can declare a bankruptcy.")
+    with write_transaction(session):
+        company = _lock_company(session, company_id)
+        if company.region_id != actor.region_id:
+            raise NotFound("No such company.")
+        if company.status == BANKRUPT:
+            raise Conflict("This company is already bankrupt.", code="already_bankrupt")
+        company.status = BANKRUPT
+        company.bankrupt_at = now
+        for hook in _BANKRUPTCY_HOOKS:
+            hook(session, company, now)
+    return company
+
+
+_BANKRUPTCY_HOOKS: list = []
+
+
+def on_bankruptcy(hook) -> None:
+    if hook not in _BANKRUPTCY_HOOKS:
+        _BANKRUPTCY_HOOKS.append(hook)

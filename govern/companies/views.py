@@ -1,0 +1,198 @@
+"""Pages: my companies, registering one, the company page with its admin forms, payroll with a
+preview before confirming, payslips, and the auto-conversion setting."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from govern.apiutil import page_params
+from govern.clock import utcnow
+from govern.companies import forms, service as companies
+from govern.errors import DomainError
+from govern.extensions import db
+from govern.members.forms import ConfirmForm
+from govern.money import Money, parse_amount
+from govern.viewutil import show_error_on_form
+
+bp = Blueprint("companies", __name__)
+
+
+@bp.get("/companies")
+@login_required
+def index():
+    return render_template("companies/index.html", rows=companies.companies_of_member(db.session, current_user.id))
+
+
+@bp.route("/companies/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = forms.CompanyForm()
+    if form.validate_on_submit():
+        try:
+            company = companies.register_company(db.session, current_user, form.name.data, form.industry.data, utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Your company is registered. Set your own hourly rate to start paying yourself.", "success")
+            return redirect(url_for("companies.show", company_id=company.id))
+    return render_template("companies/new.html", form=form), 400 if form.errors else 200
+
+
+def _page(company_id: int, **forms_by_name):
+    company = companies.get_company(db.session, company_id)
+    viewer = current_user if current_user.is_authenticated else None
+    if company.owner != "region" and (viewer is None or viewer.region_id != company.region_id):
+        abort(404)
+    workers = companies.workers_of(db.session, company.id)
+    hours_form = forms_by_name.pop("hours_form", None) or forms.HoursForm()
+    hours_form.member_id.choices = [SelectChoice(w.member_id, name) for w, name in workers]
+    if viewer is not None and request.method == "GET":
+        hours_form.member_id.data = viewer.id
+    defaults = {"worker_form": forms.WorkerForm(), "income_form": forms.IncomeForm(),
+                "payroll_form": forms.PayrollForm(), "schedule_form": forms.ScheduleForm(obj=company)}
+    defaults.update(forms_by_name)
+    status = 400 if any(f.errors for f in (hours_form, *defaults.values())) else 200
+    return render_template(
+        "companies/show.html", company=company, workers=workers, hours_form=hours_form,
+        account=companies.company_account(db.session, company.id), runs=companies.runs_of(db.session, company.id),
+        is_admin=companies.is_admin(db.session, viewer, company.id),
+        is_worker=bool(viewer and companies.worker_of(db.session, company.id, viewer.id)),
+        confirm_form=ConfirmForm(), **defaults,
+    ), status
+
+
+@bp.get("/companies/<int:company_id>")
+def show(company_id: int):
+    return _page(company_id)
+
+
+def _money_field(form, field_name: str, currency: str) -> Money | None:
+    text = (getattr(form, field_name).data or "").strip()
+    return Money(parse_amount(text, field_name), currency) if text else None
+
+
+@bp.post("/companies/<int:company_id>/workers")
+@login_required
+def add_worker(company_id: int):
+    form = forms.WorkerForm()
+    if form.validate_on_submit():
+        try:
+            companies.set_worker(db.session, current_user, company_id, member_id=form.member_id.data,
+                                 occupation=form.occupation.data, hourly_rate=_money_field(form, "hourly_rate", "RSC"),
+                                 make_admin=form.admin.data, now=utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Worker saved.", "success")
+            return redirect(url_for("companies.show", company_id=company_id) + "#workers")
+    return _page(company_id, worker_form=form)
+
+
+@bp.post("/companies/<int:company_id>/income")
+@login_required
+def income(company_id: int):
+    form = forms.IncomeForm()
+    if form.validate_on_submit():
+        try:
+            entry = companies.record_income(db.session, current_user, company_id, _money_field(form, "amount", "USD"),
+                                            form.memo.data, utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash(f"Income recorded (ledger entry {entry.id}).", "success")
+            return redirect(url_for("companies.show", company_id=company_id))
+    return _page(company_id, income_form=form)
+
+
+@bp.post("/companies/<int:company_id>/hours")
+@login_required
+def hours(company_id: int):
+    form = forms.HoursForm()
+    form.member_id.choices = [SelectChoice(w.member_id, name) for w, name in companies.workers_of(db.session, company_id)]
+    if form.validate_on_submit():
+        try:
+            companies.enter_hours(db.session, current_user, company_id, member_id=form.member_id.data,
+                                  period_start=form.period_start.data, period_end=form.period_end.data,
+                                  hours=form.hours.data, now=utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Hours entered.", "success")
+            return redirect(url_for("companies.show", company_id=company_id) + "#hours")
+    return _page(company_id, hours_form=form)
+
+
+@bp.route("/companies/<int:company_id>/payroll", methods=["GET", "POST"])
+@login_required
+def payroll(company_id: int):
+    """GET: the preview of a period; POST: confirm and pay it."""
+    source = request.form if request.method == "POST" else request.args
+    form = forms.PayrollForm(formdata=source)
+    if not form.validate():
+        return _page(company_id, payroll_form=form)
+    try:
+        if request.method == "POST":
+            result = companies.run_payroll(db.session, current_user, company_id, form.period_start.data,
+                                           form.period_end.data, utcnow())
+            flash("Payroll paid." if result.created else "This period was already paid: nothing new was paid.",
+                  "success" if result.created else "info")
+            return redirect(url_for("companies.show", company_id=company_id) + "#payroll")
+        plan = companies.plan_payroll(db.session, current_user, company_id, form.period_start.data, form.period_end.data)
+    except DomainError as error:
+        show_error_on_form(form, error)
+        return _page(company_id, payroll_form=form)
+    names = {w.member_id: name for w, name in companies.workers_of(db.session, company_id)}
+    return render_template("companies/payroll_preview.html", plan=plan, form=form, names=names)
+
+
+@bp.post("/companies/<int:company_id>/schedule")
+@login_required
+def schedule(company_id: int):
+    form = forms.ScheduleForm()
+    if form.validate_on_submit():
+        try:
+            companies.set_pay_schedule(db.session, current_user, company_id, form.pay_schedule.data,
+                                       form.schedule_start.data)
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Pay schedule saved.", "success")
+            return redirect(url_for("companies.show", company_id=company_id))
+    return _page(company_id, schedule_form=form)
+
+
+@bp.post("/companies/<int:company_id>/bankruptcy")
+@login_required
+def bankruptcy(company_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        companies.declare_bankrupt(db.session, current_user, company_id, utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash("The company is declared bankrupt.", "info")
+    return redirect(url_for("companies.show", company_id=company_id))
+
+
+@bp.route("/payslips", methods=["GET", "POST"])
+@login_required
+def payslips():
+    form = forms.AutoConvertForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            companies.set_auto_convert(db.session, current_user, str(form.percent.data))
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash(f"{form.percent.data}% of each net pay will be converted to USD.", "success")
+            return redirect(url_for("companies.payslips"))
+    elif request.method == "GET":
+        form.percent.data = companies.auto_convert_percent(db.session, current_user.id)
+    cursor, limit = page_params()
+    rows = companies.payslips_of_member(db.session, current_user.id, before=cursor, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return render_template("companies/payslips.html", rows=rows, form=form,
+                           next_cursor=rows[-1][0].id if more else None), 400 if form.errors else 200
