@@ -127,8 +127,10 @@ def hours(company_id: int):
 @login_required
 def payroll(company_id: int):
     """GET: the preview of a period; POST: confirm and pay it."""
-    source = request.form if request.method == "POST" else request.args
-    form = forms.PayrollForm(formdata=source)
+    if request.method == "POST":
+        form = forms.PayrollForm()
+    else:  # a preview changes nothing: a GET form, without a CSRF token
+        form = forms.PayrollForm(formdata=request.args, meta={"csrf": False})
     if not form.validate():
         return _page(company_id, payroll_form=form)
     try:

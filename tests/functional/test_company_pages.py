@@ -61,3 +61,24 @@ def test_auto_conversion_is_set_on_the_payslips_page(client, member, session):
     assert companies.auto_convert_percent(session, member.id) == 50
     bad = client.post("/payslips", data={"percent": "150"})
     assert bad.status_code == 400
+
+
+def test_the_payroll_preview_works_with_csrf_protection_on(app_factory, region, make_member, now):
+    """The preview is a GET form: it must not demand a CSRF token (nothing changes)."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        owner = make_member(email="owner@example.org")
+        company = companies.register_company(db.session, owner, "Bikes", "bicycle repair", now)
+        companies.set_worker(db.session, owner, company.id, member_id=owner.id, occupation="mechanic",
+                             hourly_rate=Money(2500, "RSC"), now=now)
+        companies.enter_hours(db.session, owner, company.id, member_id=owner.id, period_start="2026-06-01",
+                              period_end="2026-06-30", hours="2", now=now)
+        company_id = company.id
+    client = app.test_client()
+    import re
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"email": "owner@example.org", "password": "password123", "csrf_token": token})
+    preview = client.get(f"/companies/{company_id}/payroll?period_start=2026-06-01&period_end=2026-06-30")
+    assert preview.status_code == 200
+    assert "Nothing is paid until you confirm" in preview.get_data(as_text=True)

@@ -38,7 +38,6 @@ from govern.ledger.models import (
     USD_RESERVE,
     WALLET,
     Account,
-    Conversion,
     LedgerEntry,
     Posting,
 )
@@ -51,7 +50,6 @@ from tests.conftest import _fresh_database, base_config
 # Region accounts that may never go below zero (issuance and external may).
 PROTECTED_REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, USD_PAYOUTS)
 REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, ISSUANCE, EXTERNAL, USD_PAYOUTS)
-
 
 
 # --- Operations ------------------------------------------------------------------------------
@@ -333,7 +331,6 @@ def run_sequence(session, now, member_count: int, ops: list) -> None:
                 model.apply(expected, scope, op.key, request, result_id)
                 event(f"{type(op).__name__} posted")
         check_invariants(session, region_id, model, member_ids, step)
-
 
 
 @settings(max_examples=15, deadline=None,
