@@ -64,7 +64,7 @@ def schema(tmp_path_factory):
     return url
 
 
-def _fresh_database(schema_url: str, tmp_path) -> str:
+def fresh_database(schema_url: str, tmp_path) -> str:
     if PG_URL:
         engine = create_engine(schema_url)
         with engine.begin() as conn:
@@ -82,7 +82,7 @@ def _fresh_database(schema_url: str, tmp_path) -> str:
 @pytest.fixture
 def app_factory(schema, tmp_path):
     """Build the app on a fresh database; pass config overrides (e.g. CSRF on)."""
-    url = _fresh_database(schema, tmp_path)
+    url = fresh_database(schema, tmp_path)
     made = []
 
     def make(**overrides):

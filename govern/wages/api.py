@@ -19,7 +19,8 @@ def _region_id() -> int:
     if requested is not None and not requested.isdigit():
         raise ValidationError.for_field("region_id", "must be a region id")
     member = optional_member()
-    return wages.table_region(db.session, int(requested) if requested else None, member.region_id if member else None)
+    return wages.table_region(db.session, int(requested) if requested else None,
+                              member.region_id if member else None).id
 
 
 def rate_json(row: wages.TableRow) -> dict:

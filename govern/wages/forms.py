@@ -11,7 +11,8 @@ class CalculatorForm(FlaskForm):
 
     occupation = StringField("Occupation", validators=[DataRequired(), Length(max=60)],
                              render_kw={"list": "occupation-names"},
-                             description="For example: welder. An occupation not in the table yet has the starting factors.")
+                             description="For example: welder. An occupation not in the table yet has the "
+                                         "starting factors.")
     industry = StringField("Industry (optional)", validators=[Optional(), Length(max=60)],
                            render_kw={"list": "industry-names"},
                            description="Empty: an industry of average need (0.5).")

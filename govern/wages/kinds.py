@@ -97,6 +97,8 @@ WAGE_RATE = kinds.register(kinds.ProposalKind(
 
 def _parse_rsc(value: object, field: str):
     """Wages are paid in RSC: a wage in USD is refused, not converted."""
+    if isinstance(value, dict) and value.get("currency") != "RSC":
+        raise ValidationError.for_field(field, "currency must be RSC: wages are paid in RSC")
     return parse_money(value, field, currencies=("RSC",))
 
 

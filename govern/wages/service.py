@@ -21,6 +21,7 @@ from govern.database import write_transaction
 from govern.errors import Conflict, NotFound, ValidationError
 from govern.money import MAX_MINOR, parse_decimal
 from govern.regions import parameters, service as regions
+from govern.regions.models import Region
 from govern.wages import calculator, decay, names
 from govern.wages.models import INDUSTRY_FACTORS, OCCUPATION_FACTORS, Industry, Occupation, WageRate
 
@@ -32,16 +33,19 @@ DECAY_PARAMETER = "wage_cut_decay_days"
 
 # --- occupations and industries ------------------------------------------------------------
 
-def find_occupation(session: Session, region_id: int, name: str) -> Occupation | None:
+def _find(session: Session, model, region_id: int, name: str):
     return session.execute(
-        select(Occupation).where(Occupation.region_id == region_id, Occupation.name == name)
+        select(model).where(model.region_id == region_id, model.name == name)
     ).scalar_one_or_none()
+
+
+def find_occupation(session: Session, region_id: int, name: str) -> Occupation | None:
+    """The occupation of exactly this canonical name, or None."""
+    return _find(session, Occupation, region_id, name)
 
 
 def find_industry(session: Session, region_id: int, name: str) -> Industry | None:
-    return session.execute(
-        select(Industry).where(Industry.region_id == region_id, Industry.name == name)
-    ).scalar_one_or_none()
+    return _find(session, Industry, region_id, name)
 
 
 def ensure_occupation(session: Session, region_id: int, name: str, now: datetime) -> Occupation:
@@ -58,7 +62,9 @@ def ensure_industry(session: Session, region_id: int, name: str, now: datetime) 
 
 
 def _ensure(session: Session, model, region_id: int, name: str, label: str, now: datetime):
-    found = session.execute(select(model).where(model.region_id == region_id, model.name == name)).scalar_one_or_none()
+    """Find, or insert and find: INSERT … ON CONFLICT DO NOTHING, so a simultaneous first use
+    elsewhere is simply found."""
+    found = _find(session, model, region_id, name)
     if found is not None:
         return found
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -67,9 +73,7 @@ def _ensure(session: Session, model, region_id: int, name: str, label: str, now:
         session.execute(dialect.insert(model).values(
             region_id=region_id, name=name, label=label[:60], created_at=now, **factors,
         ).on_conflict_do_nothing(index_elements=["region_id", "name"]))
-        return session.execute(
-            select(model).where(model.region_id == region_id, model.name == name)
-        ).scalar_one()
+        return _find(session, model, region_id, name)
 
 
 def occupation_names(session: Session, region_id: int, *, limit: int = 500) -> list[str]:
@@ -104,17 +108,15 @@ def get_occupation(session: Session, region_id: int, name: str) -> Occupation:
     return occupation
 
 
-def table_region(session: Session, requested: int | None, viewer_region_id: int | None) -> int:
+def table_region(session: Session, requested: int | None, viewer_region_id: int | None) -> Region:
     """The region whose wage table to show: the one asked for, else the viewer's, else the
     oldest active region (the table is public, so nobody needs to log in)."""
-    if requested is not None:
-        return regions.get_region(session, requested).id
-    if viewer_region_id is not None:
-        return viewer_region_id
+    if requested is not None or viewer_region_id is not None:
+        return regions.get_region(session, requested if requested is not None else viewer_region_id)
     region = regions.default_region(session)
     if region is None:
         raise NotFound("There is no region yet.")
-    return region.id
+    return region
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -337,7 +339,7 @@ def calculate_wage(session: Session, region_id: int, occupation: str, industry: 
 # --- factors as region parameters ----------------------------------------------------------
 
 def _read_factor(model, session: Session, region_id: int, key: str, field: str) -> str | None:
-    row = session.execute(select(model).where(model.region_id == region_id, model.name == key)).scalar_one_or_none()
+    row = _find(session, model, region_id, key)
     return None if row is None else getattr(row, field)
 
 
@@ -351,20 +353,22 @@ def _write_industry_factor(session: Session, region_id: int, key: str, field: st
     setattr(ensure_industry(session, region_id, key, now), field, value)
 
 
-def _factor_spec(name: str, label: str, default: str, help_text: str) -> parameters.ParameterSpec:
-    return parameters.ParameterSpec(name, label, default, Decimal("0"), Decimal("1"), help=help_text)
+def _factor_spec(name: str, label: str, defaults: dict[str, str], help_text: str) -> parameters.ParameterSpec:
+    return parameters.ParameterSpec(name, label, defaults[name], Decimal("0"), Decimal("1"), help=help_text)
 
 
 OCCUPATION_FACTOR_SPECS = (
-    _factor_spec("need", "Need", "0.5", "How much the region needs this work."),
-    _factor_spec("skill", "Skill", "0.5", "How much skill and training the work takes."),
-    _factor_spec("stress", "Stress", "0.5", "How stressful the work is."),
-    _factor_spec("danger", "Danger", "0.5", "How dangerous the work is."),
-    _factor_spec("industry_weight", "Industry weight", "0.5", "How much the industry's need counts."),
-    _factor_spec("productivity_range", "Productivity range", "0.2",
+    _factor_spec("need", "Need", OCCUPATION_FACTORS, "How much the region needs this work."),
+    _factor_spec("skill", "Skill", OCCUPATION_FACTORS, "How much skill and training the work takes."),
+    _factor_spec("stress", "Stress", OCCUPATION_FACTORS, "How stressful the work is."),
+    _factor_spec("danger", "Danger", OCCUPATION_FACTORS, "How dangerous the work is."),
+    _factor_spec("industry_weight", "Industry weight", OCCUPATION_FACTORS, "How much the industry's need counts."),
+    _factor_spec("productivity_range", "Productivity range", OCCUPATION_FACTORS,
                  "How far productivity moves the wage: 0.2 gives 80% to 120% of the base."),
 )
-INDUSTRY_FACTOR_SPECS = (_factor_spec("need", "Need", "0.5", "How much the region needs this industry."),)
+INDUSTRY_FACTOR_SPECS = (
+    _factor_spec("need", "Need", INDUSTRY_FACTORS, "How much the region needs this industry."),
+)
 
 parameters.register_family(parameters.ParameterFamily(
     prefix="occupation", label="Occupation", fields=OCCUPATION_FACTOR_SPECS,

@@ -10,14 +10,14 @@ from govern.apiutil import page_params
 from govern.clock import utcnow
 from govern.errors import ValidationError
 from govern.extensions import db
-from govern.regions import service as regions
+from govern.regions.models import Region
 from govern.viewutil import show_error_on_form
 from govern.wages import charts, forms, service as wages
 
 bp = Blueprint("wages", __name__)
 
 
-def _region_id() -> int:
+def _region() -> Region:
     requested = request.args.get("region", "")
     viewer_region = current_user.region_id if current_user.is_authenticated else None
     return wages.table_region(db.session, int(requested) if requested.isdigit() else None, viewer_region)
@@ -25,7 +25,7 @@ def _region_id() -> int:
 
 @bp.get("/wages")
 def index():
-    region = regions.get_region(db.session, _region_id())
+    region = _region()
     cursor, limit = page_params()
     rows = wages.current_table(db.session, region.id, before=cursor, limit=limit + 1)
     more = len(rows) > limit
@@ -36,7 +36,7 @@ def index():
 
 @bp.get("/wages/calculator")
 def calculator():
-    region = regions.get_region(db.session, _region_id())
+    region = _region()
     form = forms.CalculatorForm(formdata=request.args if "occupation" in request.args else None)
     result = None
     if "occupation" in request.args and form.validate():
@@ -56,7 +56,7 @@ def calculator():
 
 @bp.get("/wages/<occupation>")
 def occupation(occupation: str):
-    region = regions.get_region(db.session, _region_id())
+    region = _region()
     found = wages.get_occupation(db.session, region.id, occupation)
     rows = wages.occupation_history(db.session, region.id, found.name)
     labels = {None: "Any industry", **wages.industry_labels(db.session, region.id, (row.industry for row in rows))}
@@ -72,5 +72,6 @@ def _chart(label: str, rows, labels: dict) -> charts.StepChart | None:
     by_industry: dict[str | None, list[charts.Step]] = {}
     for row in rows:
         by_industry.setdefault(row.industry, []).append(charts.Step(row.effective_from, row.hourly_wage_minor))
-    series = tuple(charts.Series(labels.get(industry, industry), tuple(steps)) for industry, steps in by_industry.items())
+    series = tuple(charts.Series(labels.get(industry, industry), tuple(steps))
+                   for industry, steps in by_industry.items())
     return charts.StepChart(f"Hourly wage of {label} over time, in RSC", series, utcnow())

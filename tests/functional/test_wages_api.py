@@ -20,7 +20,8 @@ def wages_wired(app):
 
 @pytest.fixture
 def table(session, region, now):
-    wages.set_wage(session, region.id, "welder", None, 3000, now=now - timedelta(days=1), cause_type="test", cause_id=None)
+    wages.set_wage(session, region.id, "welder", None, 3000, now=now - timedelta(days=1), cause_type="test",
+                   cause_id=None)
     wages.set_wage(session, region.id, "welder", "shipbuilding", 3250, now=now, cause_type="proposal", cause_id=3)
     wages.set_wage(session, region.id, "welder", None, 2500, now=now, cause_type="proposal", cause_id=4)
 

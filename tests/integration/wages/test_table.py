@@ -1,6 +1,6 @@
 """The wage table against the database: occupations, rows with history, the current table,
 what a worker gets on a given day, and the calculator with the region's factors."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -87,7 +87,8 @@ def test_an_industrys_own_rows_come_first_and_the_general_row_applies_while_it_h
              reduction_decay_days=0)
 
     def wage(industry, days_ago):
-        return wages.wage_for_worker(session, region.id, "welder", industry, hired, (now - timedelta(days=days_ago)).date())
+        on = (now - timedelta(days=days_ago)).date()
+        return wages.wage_for_worker(session, region.id, "welder", industry, hired, on)
 
     assert wage("shipbuilding", 150) == 2000  # no row of its own yet
     assert wage("shipbuilding", 10) == 2500  # its own row; the general cut does not touch it
@@ -103,7 +104,10 @@ def test_many_workers_are_priced_with_one_query(session, region, now):
     terms = [wages.WorkerTerms("welder", None, now - timedelta(days=n)) for n in range(50)]
     terms += [wages.WorkerTerms("Nurse", "Health", now), wages.WorkerTerms("cook", None, now)]
     statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
+
+    def listener(conn, cursor, statement, *rest):
+        statements.append(statement)
+
     event.listen(session.get_bind(), "before_cursor_execute", listener)
     try:
         result = wages.wages_for_workers(session, region.id, terms, now.date())
@@ -125,7 +129,8 @@ def test_the_calculator_uses_the_regions_factors_and_constants(session, region, 
                           now=now)
     regions.set_parameter(session, region.id, "wage_multiplier", "85", cause_type="test", cause_id=None, now=now)
     regions.set_parameter(session, region.id, "minimum_wage", "0", cause_type="test", cause_id=None, now=now)
-    results = [wages.calculate_wage(session, region.id, "Welder", "shipbuilding", Decimal(p)) for p in ("0", "0.5", "1")]
+    results = [wages.calculate_wage(session, region.id, "Welder", "shipbuilding", Decimal(p))
+               for p in ("0", "0.5", "1")]
     assert results == [8000, 10000, 12000]
     with pytest.raises(ValidationError) as error:
         wages.calculate_wage(session, region.id, "welder", None, Decimal("1.5"))
