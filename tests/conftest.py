@@ -64,7 +64,7 @@ def schema(tmp_path_factory):
     return url
 
 
-def fresh_database(schema_url: str, tmp_path) -> str:
+def new_database_url(schema_url: str, tmp_path) -> str:
     if PG_URL:
         engine = create_engine(schema_url)
         with engine.begin() as conn:
@@ -82,7 +82,7 @@ def fresh_database(schema_url: str, tmp_path) -> str:
 @pytest.fixture
 def app_factory(schema, tmp_path):
     """Build the app on a fresh database; pass config overrides (e.g. CSRF on)."""
-    url = fresh_database(schema, tmp_path)
+    url = new_database_url(schema, tmp_path)
     made = []
 
     def make(**overrides):

@@ -120,3 +120,18 @@ def test_a_member_proposes_an_occupation_factor_through_the_parameter_form(clien
         follow_redirects=True)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert "occupation.welder.skill" in response.get_data(as_text=True)
+
+
+def test_a_member_proposes_a_wage_rate_through_the_form_and_sees_it_to_vote_on(client, member, region):
+    login(client)
+    closes = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post("/proposals/new/wage_rate", data={
+        "title": "Welders", "closes_at": closes, "payload_occupation": "Welder", "payload_industry": "",
+        "payload_min": "20", "payload_max": "30"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page
+    assert "Set the wage of an occupation" in page and "welder" in page and "30.00" in page
+    bad = client.post("/proposals/new/wage_rate", data={
+        "title": "Welders", "closes_at": closes, "payload_occupation": "Welder", "payload_min": "30",
+        "payload_max": "20"})
+    assert bad.status_code == 400 and "must not be below min" in bad.get_data(as_text=True)

@@ -45,7 +45,7 @@ from govern.members import service as members
 from govern.members.models import Member
 from govern.money import Money
 from govern.regions import service as regions
-from tests.conftest import fresh_database, base_config
+from tests.conftest import base_config, new_database_url
 
 # Region accounts that may never go below zero (issuance and external may).
 PROTECTED_REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, USD_PAYOUTS)
@@ -238,7 +238,7 @@ def fresh_database(schema, tmp_path):
     def open_database():
         directory = tmp_path / f"example-{next(numbers)}"
         directory.mkdir()
-        app = create_app(base_config(fresh_database(schema, directory)))
+        app = create_app(base_config(new_database_url(schema, directory)))
         with app.app_context():
             try:
                 yield db.session
