@@ -16,6 +16,7 @@ from govern.money import Money
 from govern.regions import service as regions
 
 JUNE = ("2026-06-01", "2026-06-30")
+DECEMBER = ("2026-12-01", "2026-12-31")  # after the wage rows the tests set at `now`
 
 
 @pytest.fixture
@@ -216,3 +217,43 @@ def test_a_payroll_of_many_workers_posts_one_entry_and_writes_payslips_in_bulk(s
     assert session.execute(select(func.count()).select_from(Payslip)).scalar_one() == 300
     assert len(statements) < 60  # a fixed number of statements, not one (or more) per worker
     assert ledger.verify(session).ok
+
+
+def test_region_owned_companies_pay_the_wage_table(session, region, member, now):
+    from govern.wages import service as wages
+
+    company = companies.register_company(session, member, "Town Bakery", "bakery", now, owner="region")
+    wages.set_wage(session, region.id, "baker", None, 3000, now=now, cause_type="test", cause_id=None)
+    worker = make_region_worker(session, company, member, "baker", now)
+    fund(session, member, company, now)
+    companies.enter_hours(session, member, company.id, member_id=worker.member_id, period_start=DECEMBER[0],
+                          period_end=DECEMBER[1], hours="10", now=now)
+    run = companies.run_payroll(session, None, company.id, *DECEMBER, now).run
+    assert run.gross_minor == 30000  # the table's 30.00, not the worker's own 20.00
+    assert companies.plan_payroll(session, None, company.id, "2026-12-01", "2026-12-31").slips == []
+
+
+def test_worker_owned_companies_pay_their_own_rates_unless_the_table_is_binding(session, region, member, shop, now):
+    from govern.wages import service as wages
+
+    wages.set_wage(session, region.id, "mechanic", None, 3000, now=now, cause_type="test", cause_id=None)
+    companies.enter_hours(session, member, shop.id, member_id=member.id, period_start=DECEMBER[0], period_end=DECEMBER[1],
+                          hours="10", now=now)
+    assert companies.plan_payroll(session, member, shop.id, *DECEMBER).totals.gross == 25000
+    regions.set_parameter(session, region.id, "wage_table_binding", "1", cause_type="test", cause_id=None, now=now)
+    assert companies.plan_payroll(session, member, shop.id, *DECEMBER).totals.gross == 30000
+
+
+def make_region_worker(session, company, member, occupation, now):
+    """Region-owned companies have no founder worker; acquisitions add workers. Here: directly."""
+    from govern.companies.models import Worker
+
+    worker = Worker(company_id=company.id, member_id=member.id, occupation=occupation, hourly_rate_minor=2000,
+                    admin=True, hired_at=now)
+    session.add(worker)
+    session.commit()
+    return worker
+
+
+def fund(session, member, company, now):
+    companies.record_income(session, member, company.id, Money(100000, "USD"), "", now)
