@@ -76,6 +76,7 @@ def _register_kinds() -> None:
     import govern.members.kinds  # noqa: F401  board_election
     import govern.proposals.referendum  # noqa: F401
     import govern.regions.kinds  # noqa: F401  parameter
+    import govern.wages.kinds  # noqa: F401  wage_rate, wage_table; occupation.* / industry.* parameters
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -86,10 +87,11 @@ def _register_blueprints(app: Flask) -> None:
     from govern.openapi import bp as openapi_bp
     from govern.proposals import api as proposals_api, views as proposals_views
     from govern.regions import api as regions_api, views as regions_views
+    from govern.wages import api as wages_api, views as wages_views
 
     for blueprint in (
         members_views.bp, regions_views.bp, ledger_views.bp, proposals_views.bp, notifications_views.bp,
-        companies_views.bp,
-        members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, openapi_bp,
+        companies_views.bp, wages_views.bp,
+        members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, wages_api.bp, openapi_bp,
     ):
         app.register_blueprint(blueprint)

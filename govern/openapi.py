@@ -209,6 +209,30 @@ SCHEMAS = {
                        "entry_id": {"type": ["integer", "null"]}, "created_at": TIME,
                        "payslips": {"type": "array", "items": ref("Payslip")}},
     },
+    "WageRate": {
+        "type": "object", "required": ["occupation", "industry", "hourly_wage", "effective_from"],
+        "properties": {
+            "id": {"type": "integer"}, "occupation": {"type": "string"}, "industry": {"type": ["string", "null"]},
+            "occupation_label": {"type": "string"}, "industry_label": {"type": ["string", "null"]},
+            "hourly_wage": ref("Money"), "effective_from": TIME,
+            "reduction_delay_days": {"type": "integer"}, "reduction_decay_days": {"type": "integer"},
+            "cause": {"type": "object", "required": ["type", "id"], "properties": {
+                "type": {"type": "string"}, "id": {"type": ["string", "null"]}}},
+        },
+    },
+    "WageCalculation": {
+        "type": "object",
+        "required": ["occupation", "industry", "productivity", "factors", "parameters", "ratio", "base",
+                     "adjustment", "at_minimum", "hourly_wage"],
+        "properties": {
+            "occupation": {"type": "string"}, "industry": {"type": ["string", "null"]},
+            "productivity": {"type": "string"},
+            "factors": {"type": "object", "additionalProperties": {"type": "string"}},
+            "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
+            "ratio": {"type": "string"}, "base": {"type": "string"}, "adjustment": {"type": "string"},
+            "at_minimum": {"type": "boolean"}, "hourly_wage": ref("Money"),
+        },
+    },
     "Verify": {
         "type": "object", "required": ["ok", "entries"],
         "properties": {"ok": {"type": "boolean"}, "entries": {"type": "integer"},
@@ -375,6 +399,23 @@ PATHS = {
     "/me/payslips": {"get": operation("Your payslips, newest first",
                                       {"200": answer("Payslips", list_of(ref("Payslip"))), **errors("400", "401")},
                                       params=PAGING)},
+    "/wages": {"get": operation(
+        "The public wage table: each occupation's (and industry's) current hourly wage, newest decision first",
+        {"200": answer("Wage table rows", list_of(ref("WageRate"))), **errors("400", "404")},
+        auth=False, params=[{"name": "region_id", "in": "query", "required": False,
+                             "schema": {"type": "integer", "minimum": 1},
+                             "description": "Default: your region (with a token), else the oldest active one"},
+                            *PAGING])},
+    "/wages/calculator": {"get": operation(
+        "The wage calculator: a wage from the occupation's and industry's factors and a productivity",
+        {"200": answer("The wage with every step", ref("WageCalculation")), **errors("400", "404")},
+        auth=False, params=[
+            {"name": "occupation", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 60}},
+            {"name": "industry", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 60}},
+            {"name": "productivity", "in": "query", "required": False,
+             "schema": {"type": "string", "pattern": r"^\d+(\.\d+)?$", "default": "0.5"}, "description": "0 to 1"},
+            {"name": "region_id", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+        ])},
     "/ledger/verify": {"get": operation("Check the hash chain and every ledger invariant",
                                         {"200": answer("The report", ref("Verify"))}, auth=False)},
     "/openapi.json": {"get": operation("This document", {"200": answer("OpenAPI 3 document")}, auth=False)},
