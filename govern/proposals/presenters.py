@@ -21,8 +21,19 @@ def payload_facts(kind: ProposalKind, payload: dict, labels_by_member: dict[int,
     facts = []
     for key, value in payload.items():
         if isinstance(value, list) and all(isinstance(v, int) for v in value) and labels_by_member:
-            value = ", ".join(labels_by_member.get(v, f"member {v}") for v in value)
-        elif isinstance(value, (list, dict)):
-            value = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        facts.append((titles.get(key, key.replace("_", " ").capitalize()).split(" (")[0], str(value)))
+            text = ", ".join(labels_by_member.get(v, f"member {v}") for v in value)
+        else:
+            text = _plain(value)
+        facts.append((titles.get(key, key.replace("_", " ").capitalize()).split(" (")[0], text))
     return facts
+
+
+def _plain(value: object) -> str:
+    """Nested payload values in words: money as "25.00 RSC", rows as "baker, 25.00 RSC; …"."""
+    if isinstance(value, dict):
+        if set(value) == {"amount", "currency"}:
+            return f"{value['amount']} {value['currency']}"
+        return ", ".join(_plain(v) for v in value.values() if v not in (None, ""))
+    if isinstance(value, list):
+        return "; ".join(_plain(v) for v in value)
+    return str(value)
