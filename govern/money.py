@@ -56,7 +56,8 @@ def parse_amount(text: object, field: str = "amount", *, allow_zero: bool = Fals
     return minor
 
 
-def parse_money(value: object, field: str = "amount", *, currencies: tuple[str, ...] = CURRENCIES) -> Money:
+def parse_money(value: object, field: str = "amount", *, currencies: tuple[str, ...] = CURRENCIES,
+                allow_zero: bool = False) -> Money:
     """Parse the API's money object `{"amount": "12.50", "currency": "RSC"}`."""
     if not isinstance(value, dict):
         raise ValidationError.for_field(field, "must be an object with amount and currency")
@@ -66,7 +67,7 @@ def parse_money(value: object, field: str = "amount", *, currencies: tuple[str, 
     extra = set(value) - {"amount", "currency"}
     if extra:
         raise ValidationError.for_field(field, f"unexpected keys: {', '.join(sorted(extra))}")
-    return Money(parse_amount(value.get("amount"), field), currency)
+    return Money(parse_amount(value.get("amount"), field, allow_zero=allow_zero), currency)
 
 
 def require_positive(money: Money, field: str = "amount") -> Money:

@@ -62,21 +62,47 @@ def register_company(session: Session, founder: Member, name: object, industry: 
     """Any member may register a company; they become its first worker and admin, without a
     rate until one is set. Region-owned companies come from acquisitions (owner="region")."""
     access.require(founder, "propose", "Only active members can register a company.")
-    name = _text(name, "name", 120)
-    industry_name = _text(industry, "industry", 60)
     with write_transaction(session):
-        industry_row = wages.ensure_industry(session, founder.region_id, industry_name, now)
-        company = Company(region_id=founder.region_id, name=name, industry=industry_row.name, owner=owner,
-                          status=ACTIVE, pay_schedule="none", created_at=now)
-        session.add(company)
-        session.flush()
-        open_account(session, region_id=founder.region_id, owner_type=OWNER_COMPANY, owner_id=company.id,
-                     kind=WALLET, currency="RSC", now=now)
+        company = _create(session, founder.region_id, name, industry, owner, now)
         if owner == OWNER_WORKERS:
             occupation = wages.ensure_occupation(session, founder.region_id, "founder", now)
             session.add(Worker(company_id=company.id, member_id=founder.id, occupation=occupation.name,
                                hourly_rate_minor=None, admin=True, hired_at=now))
     return company
+
+
+def create_region_company(session: Session, region_id: int, name: object, industry: object,
+                          now: datetime) -> Company:
+    """A company the region owns (an acquisition's business): no founder; its workers come by
+    invitation, and it pays the wage table."""
+    with write_transaction(session):
+        return _create(session, region_id, name, industry, OWNER_REGION, now)
+
+
+def _create(session: Session, region_id: int, name: object, industry: object, owner: str, now: datetime) -> Company:
+    name = _text(name, "name", 120)
+    industry_row = wages.ensure_industry(session, region_id, _text(industry, "industry", 60), now)
+    company = Company(region_id=region_id, name=name, industry=industry_row.name, owner=owner,
+                      status=ACTIVE, pay_schedule="none", created_at=now)
+    session.add(company)
+    session.flush()
+    open_account(session, region_id=region_id, owner_type=OWNER_COMPANY, owner_id=company.id,
+                 kind=WALLET, currency="RSC", now=now)
+    return company
+
+
+def add_invited_worker(session: Session, company: Company, member: Member, occupation: str, hourly_rate_minor: int,
+                       now: datetime) -> Worker:
+    """An acquired business's employee joins at their previous wage (an accepted invitation)."""
+    _require_active(company)
+    if worker_of(session, company.id, member.id) is not None:
+        raise Conflict("You already work in this company.", code="already_a_worker")
+    occupation_row = wages.ensure_occupation(session, company.region_id, occupation, now)
+    worker = Worker(company_id=company.id, member_id=member.id, occupation=occupation_row.name,
+                    hourly_rate_minor=hourly_rate_minor, admin=False, hired_at=now)
+    session.add(worker)
+    session.flush()
+    return worker
 
 
 def _text(value: object, field: str, max_length: int) -> str:

@@ -26,12 +26,14 @@ USD_RESERVE = "usd_reserve"     # USD that backs every RSC in circulation
 ISSUANCE = "issuance"           # RSC source: minus the RSC outstanding
 EXTERNAL = "external"           # the outside world's USD
 USD_PAYOUTS = "usd_payouts"     # USD owed to members who converted RSC back, until paid out
+RSC_OUTSIDE = "rsc_outside"     # RSC paid to people outside the co-op (a seller paid in RSC); still backed
 REGION_ACCOUNT_KINDS = {
     CAPITAL_POOL: ("RSC", False),
     USD_RESERVE: ("USD", False),
     ISSUANCE: ("RSC", True),
     EXTERNAL: ("USD", True),
     USD_PAYOUTS: ("USD", False),
+    RSC_OUTSIDE: ("RSC", False),
 }
 WALLET = "wallet"  # a member's or a company's own RSC account
 

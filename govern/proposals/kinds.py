@@ -69,6 +69,8 @@ class ProposalKind:
     customizable: frozenset[str] = frozenset()
     form_fields: tuple[PayloadField, ...] = ()
     form_to_payload: Callable[[dict], dict] | None = None
+    # For board kinds: what carrying it out will move, in sentences, shown before they confirm.
+    preview: Callable[[Context, "Proposal"], list[str]] | None = None
 
     def __post_init__(self):
         if self.carried_out_by not in (AUTOMATIC, BOARD):

@@ -34,6 +34,7 @@ from govern.ledger.models import (
     EXTERNAL,
     ISSUANCE,
     OWNER_MEMBER,
+    RSC_OUTSIDE,
     USD_PAYOUTS,
     USD_RESERVE,
     WALLET,
@@ -48,8 +49,8 @@ from govern.regions import service as regions
 from tests.conftest import base_config, new_database_url
 
 # Region accounts that may never go below zero (issuance and external may).
-PROTECTED_REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, USD_PAYOUTS)
-REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, ISSUANCE, EXTERNAL, USD_PAYOUTS)
+PROTECTED_REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, USD_PAYOUTS, RSC_OUTSIDE)
+REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, ISSUANCE, EXTERNAL, USD_PAYOUTS, RSC_OUTSIDE)
 
 
 # --- Operations ------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Growing the co-op's capital: acquisitions of businesses, asset purchases, equipment grants."""

@@ -1,0 +1,277 @@
+"""The kinds that grow the co-op's capital: `acquisition` and `asset_purchase` (the board carries
+them out) and `equipment_grant` (applies itself)."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from govern import voting
+from govern.acquisitions import service as acquisitions
+from govern.companies import service as companies
+from govern.companies.models import ACTIVE, Company
+from govern.errors import DomainError, Forbidden, ValidationError
+from govern.inventory import service as inventory
+from govern.inventory.models import RETURNED, InventoryItem
+from govern.ledger.models import CAPITAL_POOL
+from govern.ledger.service import Leg, post, region_account
+from govern.money import Money, parse_money
+from govern.proposals import kinds
+
+ASSET_KINDS = ("housing", "land", "building", "facility")
+MAX_EMPLOYEES = 500
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _text(payload: dict, name: str, max_length: int, fields: dict) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str) or not value.strip():
+        fields[f"payload.{name}"] = ["is required"]
+        return ""
+    if len(value.strip()) > max_length:
+        fields[f"payload.{name}"] = [f"must be at most {max_length} characters"]
+    return value.strip()
+
+
+def _money(payload: dict, name: str, fields: dict, *, currencies=("RSC", "USD"), allow_zero=False) -> Money | None:
+    try:
+        return parse_money(payload.get(name), f"payload.{name}", currencies=currencies, allow_zero=allow_zero)
+    except ValidationError as error:
+        fields.update(error.fields)
+        return None
+
+
+def _raise(fields: dict) -> None:
+    if fields:
+        raise ValidationError("The payload needs another look.", fields=fields)
+
+
+# --- acquisition ---------------------------------------------------------------------------
+
+def _clean_employees(raw: object, fields: dict) -> list[dict]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_EMPLOYEES:
+        fields["payload.employees"] = [f"must be a list of at most {MAX_EMPLOYEES} employees"]
+        return []
+    clean = []
+    for position, employee in enumerate(raw):
+        problems = {}
+        if not isinstance(employee, dict):
+            fields[f"payload.employees.{position}"] = ["must be an object with name, email, occupation, hourly_wage"]
+            continue
+        name = _text(employee, "name", 100, problems)
+        email = _text(employee, "email", 254, problems).lower()
+        if email and not _EMAIL.match(email):
+            problems["payload.email"] = ["is not a valid email address"]
+        occupation = _text(employee, "occupation", 30, problems)
+        wage = _money(employee, "hourly_wage", problems, currencies=("RSC",))
+        for key, value in problems.items():
+            fields[f"payload.employees.{position}.{key.removeprefix('payload.')}"] = value
+        if not problems:
+            clean.append({"name": name, "email": email, "occupation": occupation, "hourly_wage": wage.to_json()})
+    return clean
+
+
+def _clean_acquisition(ctx: kinds.Context, payload: dict) -> dict:
+    fields: dict = {}
+    business = _text(payload, "business_name", 120, fields)
+    seller = _text(payload, "seller", 200, fields)
+    industry = _text(payload, "industry", 30, fields)
+    price = _money(payload, "price", fields)
+    employees = _clean_employees(payload.get("employees"), fields)
+    _raise(fields)
+    return {"business_name": business, "seller": seller, "price": price.to_json(), "industry": industry,
+            "employees": employees}
+
+
+def _board_rule(ctx: kinds.Context, payload: dict) -> voting.VotingRule:
+    return voting.VotingRule(method="yes_no", threshold="majority", quorum=Decimal("0.5"), electorate="region")
+
+
+def _price(proposal) -> Money:
+    return parse_money(proposal.payload["price"])
+
+
+def _apply_acquisition(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.Effect]:
+    p = proposal.payload
+    price = _price(proposal)
+    entry = acquisitions.pay_from_pool(ctx.session, proposal.region_id, price, proposal_id=proposal.id, now=ctx.now,
+                                       memo=f"Acquisition of {p['business_name']} from {p['seller']}")
+    company = companies.create_region_company(ctx.session, proposal.region_id, p["business_name"], p["industry"], ctx.now)
+    asset = inventory.add_item(ctx.session, region_id=proposal.region_id, item=f"Business: {p['business_name']}",
+                               kind="business", cost_minor=price.minor, currency=price.currency,
+                               holder_company_id=company.id, proposal_id=proposal.id, now=ctx.now)
+    invitations = acquisitions.invite(ctx.session, company=company, proposal_id=proposal.id, now=ctx.now, employees=[
+        acquisitions.Employee(e["name"], e["email"], e["occupation"], parse_money(e["hourly_wage"]).minor)
+        for e in p["employees"]])
+    return ([kinds.Effect("entry", entry.id), kinds.Effect("company", company.id),
+             kinds.Effect("inventory_item", asset.id)] + [kinds.Effect("invitation", i.id) for i in invitations])
+
+
+def _pool_line(ctx: kinds.Context, price: Money) -> str:
+    pool = region_account(ctx.session, ctx.region_id, CAPITAL_POOL)
+    can = "can" if pool.balance >= price.minor else "cannot"
+    how = " (its RSC redeemed at par, the USD leaving the reserve)" if price.currency == "USD" else ""
+    return f"The capital pool pays {price}{how}; it holds {Money(pool.balance, 'RSC')} and {can} pay."
+
+
+def _preview_acquisition(ctx: kinds.Context, proposal) -> list[str]:
+    p = proposal.payload
+    lines = [_pool_line(ctx, _price(proposal)) + f" Paid to {p['seller']}.",
+             f"A region-owned company “{p['business_name']}” ({p['industry']}) is created, its business entered "
+             "in the public inventory."]
+    lines += [f"{e['name']} <{e['email']}> is invited to join as {e['occupation']} at "
+              f"{e['hourly_wage']['amount']} RSC an hour." for e in p["employees"]]
+    return lines
+
+
+ACQUISITION = kinds.register(kinds.ProposalKind(
+    key="acquisition", label="Buy a local business",
+    description="The capital pool buys a business; it becomes a region-owned company and its employees are "
+                "invited to join at their previous wages. The board carries it out.",
+    clean_payload=_clean_acquisition, default_voting=_board_rule, apply=_apply_acquisition,
+    carried_out_by=kinds.BOARD, execution_days=30, preview=_preview_acquisition,
+    form_fields=(
+        kinds.PayloadField("business_name", "Business"), kinds.PayloadField("seller", "Seller"),
+        kinds.PayloadField("price_amount", "Price"),
+        kinds.PayloadField("price_currency", "Currency", "select", choices=(("USD", "USD"), ("RSC", "RSC"))),
+        kinds.PayloadField("industry", "Industry"),
+        kinds.PayloadField("employees", "Employees, one per line: name, email, occupation, hourly wage in RSC",
+                           "textarea", required=False),
+    ),
+    form_to_payload=lambda v: {
+        "business_name": v.get("business_name"), "seller": v.get("seller"), "industry": v.get("industry"),
+        "price": {"amount": (v.get("price_amount") or "").strip(), "currency": v.get("price_currency")},
+        "employees": [_employee_line(line) for line in (v.get("employees") or "").splitlines() if line.strip()],
+    },
+))
+
+
+def _employee_line(line: str) -> dict:
+    parts = [part.strip() for part in line.split(",")]
+    parts += [""] * (4 - len(parts))
+    return {"name": parts[0], "email": parts[1], "occupation": parts[2],
+            "hourly_wage": {"amount": parts[3], "currency": "RSC"}}
+
+
+# --- asset purchase ------------------------------------------------------------------------
+
+def _clean_asset(ctx: kinds.Context, payload: dict) -> dict:
+    fields: dict = {}
+    asset = _text(payload, "asset", 200, fields)
+    seller = _text(payload, "seller", 200, fields)
+    if payload.get("kind") not in ASSET_KINDS:
+        fields["payload.kind"] = [f"must be one of {', '.join(ASSET_KINDS)}"]
+    price = _money(payload, "price", fields)
+    _raise(fields)
+    return {"asset": asset, "kind": payload["kind"], "seller": seller, "price": price.to_json()}
+
+
+def _apply_asset(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.Effect]:
+    p = proposal.payload
+    price = _price(proposal)
+    entry = acquisitions.pay_from_pool(ctx.session, proposal.region_id, price, proposal_id=proposal.id, now=ctx.now,
+                                       memo=f"Purchase of {p['asset']} from {p['seller']}")
+    item = inventory.add_item(ctx.session, region_id=proposal.region_id, item=p["asset"], kind=p["kind"],
+                              cost_minor=price.minor, currency=price.currency, holder_company_id=None,
+                              proposal_id=proposal.id, now=ctx.now)
+    return [kinds.Effect("entry", entry.id), kinds.Effect("inventory_item", item.id)]
+
+
+def _preview_asset(ctx: kinds.Context, proposal) -> list[str]:
+    p = proposal.payload
+    return [_pool_line(ctx, _price(proposal)) + f" Paid to {p['seller']}.",
+            f"“{p['asset']}” ({p['kind']}) enters the public inventory, held by the region."]
+
+
+ASSET_PURCHASE = kinds.register(kinds.ProposalKind(
+    key="asset_purchase", label="Buy housing, land, a building or a facility",
+    description="The capital pool buys an asset; it enters the region's public inventory. The board carries it out.",
+    clean_payload=_clean_asset, default_voting=_board_rule, apply=_apply_asset,
+    carried_out_by=kinds.BOARD, execution_days=30, preview=_preview_asset,
+    form_fields=(
+        kinds.PayloadField("asset", "Asset"),
+        kinds.PayloadField("kind", "Kind", "select", choices=tuple((k, k.capitalize()) for k in ASSET_KINDS)),
+        kinds.PayloadField("seller", "Seller"), kinds.PayloadField("price_amount", "Price"),
+        kinds.PayloadField("price_currency", "Currency", "select", choices=(("USD", "USD"), ("RSC", "RSC"))),
+    ),
+    form_to_payload=lambda v: {
+        "asset": v.get("asset"), "kind": v.get("kind"), "seller": v.get("seller"),
+        "price": {"amount": (v.get("price_amount") or "").strip(), "currency": v.get("price_currency")},
+    },
+))
+
+
+# --- equipment grant -----------------------------------------------------------------------
+
+def _clean_grant(ctx: kinds.Context, payload: dict) -> dict:
+    fields: dict = {}
+    company_id = payload.get("company_id")
+    if isinstance(company_id, str) and company_id.strip().isdigit():
+        company_id = int(company_id)
+    company = ctx.session.get(Company, company_id) if isinstance(company_id, int) and not isinstance(company_id, bool) else None
+    if company is None or company.region_id != ctx.region_id:
+        raise kinds.payload_error("company_id", "is not a company of this region")
+    if company.status != ACTIVE:
+        raise kinds.payload_error("company_id", "is bankrupt")
+    if not companies.is_admin(ctx.session, ctx.actor, company.id):
+        raise Forbidden("Only an admin of the company can petition for its equipment.")
+    item = _text(payload, "item", 200, fields)
+    justification = _text(payload, "justification", 2000, fields)
+    item_id = payload.get("item_id")
+    cost = _money(payload, "cost", fields, currencies=("RSC",), allow_zero=item_id is not None)
+    if item_id is not None:
+        row = ctx.session.get(InventoryItem, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+        if row is None or row.owner_region_id != ctx.region_id or row.status != RETURNED:
+            fields["payload.item_id"] = ["is not a returned item of this region's inventory"]
+        elif cost is not None and cost.minor != 0:
+            fields["payload.cost"] = ["must be 0.00 for an item the region already owns"]
+    _raise(fields)
+    clean = {"company_id": company.id, "item": item, "cost": cost.to_json(), "justification": justification}
+    if item_id is not None:
+        clean["item_id"] = item_id
+    return clean
+
+
+def _grant_rule(ctx: kinds.Context, payload: dict) -> voting.VotingRule:
+    return voting.VotingRule(method="yes_no", threshold="majority", electorate="region")
+
+
+def _apply_grant(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.Effect]:
+    p = proposal.payload
+    company = companies.get_company(ctx.session, p["company_id"])
+    if company.status != ACTIVE:
+        raise DomainError(f"{company.name} is bankrupt.", code="company_bankrupt")
+    cost = parse_money(p["cost"], allow_zero=True)
+    effects = []
+    if cost.minor:
+        entry = post(ctx.session, [Leg(region_account(ctx.session, proposal.region_id, CAPITAL_POOL), -cost.minor),
+                                   Leg(companies.company_account(ctx.session, company.id), cost.minor)],
+                     memo=f"Equipment grant to {company.name}: {p['item']}", cause_type="proposal",
+                     cause_id=proposal.id, now=ctx.now, region_id=proposal.region_id)
+        effects.append(kinds.Effect("entry", entry.id))
+    if "item_id" in p:
+        item = inventory.grant_existing(ctx.session, p["item_id"], company.id, proposal.id, ctx.now)
+    else:
+        item = inventory.add_item(ctx.session, region_id=proposal.region_id, item=p["item"], kind="equipment",
+                                  cost_minor=cost.minor, currency="RSC", holder_company_id=company.id,
+                                  proposal_id=proposal.id, now=ctx.now)
+    return effects + [kinds.Effect("inventory_item", item.id)]
+
+
+EQUIPMENT_GRANT = kinds.register(kinds.ProposalKind(
+    key="equipment_grant", label="Petition for equipment",
+    description="A company asks the region for equipment. If members agree, the capital pool pays the company "
+                "and the item stays the region's, held by the company.",
+    clean_payload=_clean_grant, default_voting=_grant_rule, apply=_apply_grant,
+    form_fields=(
+        kinds.PayloadField("company_id", "Company number", "integer"),
+        kinds.PayloadField("item", "Item"),
+        kinds.PayloadField("cost_amount", "Cost (RSC)"),
+        kinds.PayloadField("justification", "Why the company needs it", "textarea"),
+    ),
+    form_to_payload=lambda v: {
+        "company_id": v.get("company_id"), "item": v.get("item"), "justification": v.get("justification"),
+        "cost": {"amount": (v.get("cost_amount") or "").strip(), "currency": "RSC"},
+    },
+))

@@ -1,0 +1,1 @@
+"""The region's inventory: everything the co-op owns together, public, with its history."""

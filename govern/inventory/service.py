@@ -1,0 +1,113 @@
+"""The inventory register: adding what the region acquires, granting it to companies, taking it
+back when a company goes bankrupt. Every change writes an event, so each item has a history."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from govern.companies import service as companies
+from govern.companies.models import Company
+from govern.database import write_transaction
+from govern.errors import Conflict, NotFound, ValidationError
+from govern.inventory.models import IN_USE, KINDS, RETURNED, STATUSES, InventoryEvent, InventoryItem
+from govern.money import format_minor
+
+
+def add_item(session: Session, *, region_id: int, item: str, kind: str, cost_minor: int, currency: str,
+             holder_company_id: int | None, proposal_id: int | None, now: datetime) -> InventoryItem:
+    if kind not in KINDS:
+        raise ValidationError.for_field("kind", f"must be one of {', '.join(KINDS)}")
+    with write_transaction(session):
+        row = InventoryItem(owner_region_id=region_id, item=item, kind=kind, cost_minor=cost_minor,
+                            cost_currency=currency, held_by_company_id=holder_company_id, status=IN_USE,
+                            granted_by_proposal_id=proposal_id if holder_company_id else None, created_at=now)
+        session.add(row)
+        session.flush()
+        _event(session, row, "acquired" if holder_company_id is None else "granted", holder_company_id, proposal_id, now)
+    return row
+
+
+def grant_existing(session: Session, item_id: int, company_id: int, proposal_id: int, now: datetime) -> InventoryItem:
+    """A returned item goes to a company again (an `equipment_grant` of cost zero)."""
+    with write_transaction(session):
+        row = session.execute(select(InventoryItem).where(InventoryItem.id == item_id).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
+        if row is None:
+            raise NotFound("No such inventory item.")
+        if row.status != RETURNED:
+            raise Conflict("Only a returned item can be granted again.", code="item_not_available")
+        row.status = IN_USE
+        row.held_by_company_id = company_id
+        row.granted_by_proposal_id = proposal_id
+        _event(session, row, "granted", company_id, proposal_id, now)
+    return row
+
+
+def return_company_items(session: Session, company: Company, now: datetime) -> int:
+    """Bankruptcy: everything the company holds of the region's goes back to the region."""
+    rows = session.execute(select(InventoryItem).where(
+        InventoryItem.held_by_company_id == company.id, InventoryItem.status == IN_USE)).scalars().all()
+    for row in rows:
+        _event(session, row, "returned", company.id, None, now, note=f"{company.name} went bankrupt")
+    session.execute(update(InventoryItem).where(
+        InventoryItem.held_by_company_id == company.id, InventoryItem.status == IN_USE)
+        .values(status=RETURNED, held_by_company_id=None))
+    return len(rows)
+
+
+companies.on_bankruptcy(return_company_items)
+
+
+def _event(session: Session, row: InventoryItem, event: str, company_id: int | None, proposal_id: int | None,
+           now: datetime, note: str = "") -> None:
+    session.add(InventoryEvent(item_id=row.id, event=event, company_id=company_id, proposal_id=proposal_id,
+                               note=note, at=now))
+
+
+def get_item(session: Session, item_id: int) -> InventoryItem:
+    row = session.get(InventoryItem, item_id)
+    if row is None:
+        raise NotFound("No such inventory item.")
+    return row
+
+
+def history(session: Session, item_id: int) -> list[InventoryEvent]:
+    return list(session.execute(select(InventoryEvent).where(InventoryEvent.item_id == item_id)
+                                .order_by(InventoryEvent.id)).scalars())
+
+
+def search(session: Session, *, region_id: int | None = None, kind: str | None = None, status: str | None = None,
+           holder: int | None = None, before: int | None = None, limit: int = 50) -> list[InventoryItem]:
+    fields = {}
+    if kind is not None and kind not in KINDS:
+        fields["kind"] = [f"must be one of {', '.join(KINDS)}"]
+    if status is not None and status not in STATUSES:
+        fields["status"] = [f"must be one of {', '.join(STATUSES)}"]
+    if fields:
+        raise ValidationError("Bad filter.", fields=fields)
+    query = select(InventoryItem)
+    for column, value in ((InventoryItem.owner_region_id, region_id), (InventoryItem.kind, kind),
+                          (InventoryItem.status, status), (InventoryItem.held_by_company_id, holder)):
+        if value is not None:
+            query = query.where(column == value)
+    if before is not None:
+        query = query.where(InventoryItem.id < before)
+    return list(session.execute(query.order_by(InventoryItem.id.desc()).limit(limit)).scalars())
+
+
+CSV_COLUMNS = ("id", "item", "kind", "cost", "currency", "owner_region_id", "held_by_company_id", "status",
+               "granted_by_proposal_id", "created_at")
+
+
+def to_csv(rows: list[InventoryItem]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        writer.writerow([r.id, r.item, r.kind, format_minor(r.cost_minor), r.cost_currency, r.owner_region_id,
+                         r.held_by_company_id or "", r.status, r.granted_by_proposal_id or "", r.created_at.isoformat()])
+    return out.getvalue()

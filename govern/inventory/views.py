@@ -1,0 +1,43 @@
+"""Pages: the public inventory, filtered and paged, its CSV export, and an item's history."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from govern.apiutil import page_params
+from govern.companies.models import Company
+from govern.extensions import db
+from govern.inventory import service as inventory
+from govern.inventory.api import filters
+from govern.inventory.models import KINDS, STATUSES
+
+bp = Blueprint("inventory", __name__)
+CSV_LIMIT = 100_000
+
+
+@bp.get("/inventory")
+def index():
+    cursor, limit = page_params()
+    chosen = filters()
+    rows = inventory.search(db.session, before=cursor, limit=limit + 1, **chosen)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    holders = {c.id: c.name for c in db.session.query(Company).filter(
+        Company.id.in_({r.held_by_company_id for r in rows if r.held_by_company_id}))}
+    return render_template("inventory/index.html", rows=rows, holders=holders, kinds=KINDS, statuses=STATUSES,
+                           chosen=chosen, next_cursor=rows[-1].id if more else None)
+
+
+@bp.get("/inventory.csv")
+def export_csv():
+    rows = inventory.search(db.session, limit=CSV_LIMIT, **filters())
+    return Response(inventory.to_csv(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=inventory.csv"})
+
+
+@bp.get("/inventory/<int:item_id>")
+def show(item_id: int):
+    row = inventory.get_item(db.session, item_id)
+    events = inventory.history(db.session, row.id)
+    companies = {c.id: c.name for c in db.session.query(Company).filter(
+        Company.id.in_({e.company_id for e in events if e.company_id} | {row.held_by_company_id or 0}))}
+    return render_template("inventory/show.html", item=row, events=events, companies=companies)
