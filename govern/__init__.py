@@ -8,6 +8,7 @@ from flask import Flask
 
 from govern import config as config_module
 from govern.extensions import csrf, db, limiter, login_manager, migrate
+from govern.ids import BoundedIntConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.update(config_module.from_environment(Path(app.instance_path)))
     if test_config:
         app.config.update(test_config)

@@ -1,6 +1,7 @@
 """What every JSON endpoint shares: the bearer token, the body, paging, the error shape."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Blueprint, jsonify, request
@@ -8,6 +9,7 @@ from flask import Blueprint, jsonify, request
 from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated, ValidationError
 from govern.extensions import csrf, db
+from govern.ids import whole_number
 from govern.members import service as members
 from govern.members.models import Member
 
@@ -65,20 +67,22 @@ def json_body() -> dict:
     return data
 
 
-def page_params() -> tuple[int | None, int]:
-    """`?cursor=` (an id from the previous page's `next`) and `?limit=` (1 to 200)."""
+_RECEIPT = re.compile(r"^[0-9a-f]{1,32}$")
+
+
+def page_params(*, receipt_cursor: bool = False) -> tuple[int | str | None, int]:
+    """`?cursor=` (an id from the previous page's `next`, or a receipt for ballot lists) and
+    `?limit=` (1 to 200)."""
     fields: dict[str, list[str]] = {}
-    limit_text = request.args.get("limit", str(DEFAULT_PAGE))
-    limit = int(limit_text) if limit_text.isdigit() else 0
+    limit = whole_number(request.args.get("limit", str(DEFAULT_PAGE)), MAX_PAGE) or 0
     if not 1 <= limit <= MAX_PAGE:
         fields["limit"] = [f"must be a whole number from 1 to {MAX_PAGE}"]
     cursor_text = request.args.get("cursor")
     cursor = None
     if cursor_text is not None:
-        if not cursor_text.isdigit():
+        cursor = (cursor_text if _RECEIPT.match(cursor_text) else None) if receipt_cursor else whole_number(cursor_text)
+        if cursor is None:
             fields["cursor"] = ["is not a cursor this list gave"]
-        else:
-            cursor = int(cursor_text)
     if fields:
         raise ValidationError("Bad paging parameters.", fields=fields)
     return cursor, limit

@@ -82,6 +82,28 @@ def _begin_write(session: Session) -> None:
 
 
 @contextmanager
+def read_snapshot(session: Session | None = None) -> Iterator[Session]:
+    """Read many tables as of one moment. PostgreSQL's default (READ COMMITTED) lets each statement
+    see newer commits, so a long check would compare the chain with balances from a later
+    instant; this runs it in one REPEATABLE READ transaction. A SQLite transaction is a snapshot
+    already. Nothing may be written inside."""
+    session = session or db.session
+    if isinstance(session, scoped_session):
+        session = session()
+    if is_sqlite(session):
+        yield session
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("read_snapshot started over unsaved changes")
+    session.rollback()  # end whatever the request read so far: the snapshot starts now
+    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    try:
+        yield session
+    finally:
+        session.rollback()
+
+
+@contextmanager
 def write_transaction(session: Session | None = None) -> Iterator[Session]:
     """One unit of work: commit on success, roll back everything on any error.
 

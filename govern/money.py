@@ -16,8 +16,8 @@ MINOR_PER_UNIT = 100
 # Ten trillion units: far above any real amount, far below a 64-bit overflow.
 MAX_MINOR = 10**13 * MINOR_PER_UNIT
 
-_AMOUNT = re.compile(r"^-?\d{1,15}(\.\d{1,2})?$")
-_DECIMAL = re.compile(r"^-?\d{1,15}(\.\d{1,12})?$")
+_AMOUNT = re.compile(r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$")
+_DECIMAL = re.compile(r"^-?[0-9]{1,15}(\.[0-9]{1,12})?$")
 
 
 @dataclass(frozen=True)

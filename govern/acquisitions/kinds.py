@@ -10,6 +10,7 @@ from govern.acquisitions import service as acquisitions
 from govern.companies import service as companies
 from govern.companies.models import ACTIVE, Company
 from govern.errors import DomainError, Forbidden, ValidationError
+from govern.ids import is_id, whole_number
 from govern.inventory import service as inventory
 from govern.inventory.models import RETURNED, InventoryItem
 from govern.ledger.models import CAPITAL_POOL
@@ -207,9 +208,8 @@ ASSET_PURCHASE = kinds.register(kinds.ProposalKind(
 def _clean_grant(ctx: kinds.Context, payload: dict) -> dict:
     fields: dict = {}
     company_id = payload.get("company_id")
-    if isinstance(company_id, str) and company_id.strip().isdigit():
-        company_id = int(company_id)
-    company = ctx.session.get(Company, company_id) if isinstance(company_id, int) and not isinstance(company_id, bool) else None
+    company_id = company_id if is_id(company_id) else whole_number(company_id)
+    company = ctx.session.get(Company, company_id) if company_id else None
     if company is None or company.region_id != ctx.region_id:
         raise kinds.payload_error("company_id", "is not a company of this region")
     if company.status != ACTIVE:
@@ -221,7 +221,7 @@ def _clean_grant(ctx: kinds.Context, payload: dict) -> dict:
     item_id = payload.get("item_id")
     cost = _money(payload, "cost", fields, currencies=("RSC",), allow_zero=item_id is not None)
     if item_id is not None:
-        row = ctx.session.get(InventoryItem, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+        row = ctx.session.get(InventoryItem, item_id) if is_id(item_id) else None
         if row is None or row.owner_region_id != ctx.region_id or row.status != RETURNED:
             fields["payload.item_id"] = ["is not a returned item of this region's inventory"]
         elif cost is not None and cost.minor != 0:

@@ -9,7 +9,7 @@ from govern.companies import service as companies
 from govern.companies.models import Company, PayrollRun, Payslip
 from govern.errors import NotFound, ValidationError
 from govern.extensions import db
-from govern.ledger.api import entry_json
+from govern.ledger.api import entries_json
 from govern.money import Money, parse_money
 from govern.templating import hours as hours_text
 
@@ -85,7 +85,7 @@ def income(company_id: int):
     data = json_body()
     entry = companies.record_income(db.session, require_member(), company_id, parse_money(data.get("amount")),
                                     data.get("memo", ""), utcnow(), idempotency_key())
-    return jsonify(entry_json(entry)), 201
+    return jsonify(entries_json([entry], require_member())[0]), 201
 
 
 @bp.post("/companies/<int:company_id>/hours")
@@ -128,6 +128,8 @@ def payroll_preview(company_id: int):
 @bp.get("/companies/<int:company_id>/payroll")
 def runs(company_id: int):
     company = _company_visible(company_id)
+    if not companies.can_see_pay(db.session, require_member(), company.id):
+        raise NotFound("Payroll runs are visible to the company's workers.")
     cursor, limit = page_params()
     rows = companies.runs_of(db.session, company.id, before=cursor, limit=limit + 1)
     return jsonify(page(rows, limit, run_json, lambda r: r.id))

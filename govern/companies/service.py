@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from govern import access
@@ -29,6 +30,7 @@ from govern.companies.models import (
 )
 from govern.database import write_transaction
 from govern.errors import Conflict, Forbidden, InsufficientFunds, NotFound, ValidationError
+from govern.ids import is_id, whole_number
 from govern.ledger import idempotency
 from govern.ledger.exchange import member_wallet
 from govern.ledger.models import (
@@ -142,6 +144,12 @@ def companies_of_member(session: Session, member_id: int) -> list[tuple[Company,
         .where(Worker.member_id == member_id).order_by(Company.id)).all()]
 
 
+def can_see_pay(session: Session, member: Member | None, company_id: int) -> bool:
+    """Payslips name members and their pay: only the company's own workers see them (the wages of
+    region-owned companies are published by occupation, without names, in the records)."""
+    return member is not None and worker_of(session, company_id, member.id) is not None
+
+
 def is_admin(session: Session, member: Member | None, company_id: int) -> bool:
     if member is None or not member.active:
         return False
@@ -167,7 +175,7 @@ def set_worker(session: Session, admin: Member, company_id: int, *, member_id: o
         company = _lock_company(session, company_id)
         require_admin(session, admin, company)
         _require_active(company)
-        if isinstance(member_id, bool) or not isinstance(member_id, int):
+        if not is_id(member_id):
             raise ValidationError.for_field("member_id", "must be a member id")
         member = session.get(Member, member_id)
         if member is None or member.status != MEMBER_ACTIVE or member.region_id != company.region_id:
@@ -210,7 +218,7 @@ def record_income(session: Session, admin: Member, company_id: int, amount: Mone
     memo = memo.strip() if isinstance(memo, str) else ""
     if len(memo) > 200:
         raise ValidationError.for_field("memo", "must be at most 200 characters")
-    scope = f"company:{company_id}:income"
+    scope = f"member:{admin.id}:company:{company_id}:income"
     with write_transaction(session):
         company = _lock_company(session, company_id)
         require_admin(session, admin, company)
@@ -277,7 +285,7 @@ def enter_hours(session: Session, actor: Member, company_id: int, *, member_id: 
     the period, counting what is already entered, and never into a period already paid."""
     start, end = parse_period(period_start, period_end)
     centihours = parse_hours(hours)
-    if isinstance(member_id, bool) or not isinstance(member_id, int):
+    if not is_id(member_id):
         raise ValidationError.for_field("member_id", "must be a member id")
     with write_transaction(session):
         company = _lock_company(session, company_id)
@@ -352,10 +360,12 @@ def plan_payroll(session: Session, actor: Member | None, company_id: int, period
 
 
 def _plan(session: Session, company: Company, start: date, end: date) -> PayrollPlan:
+    """Unpaid hours are paid by the run whose period their own period starts in, so hours that
+    run past the end of a pay period are never left behind."""
     hours = session.execute(
         select(HoursEntry.member_id, func.sum(HoursEntry.centihours)).where(
             HoursEntry.company_id == company.id, HoursEntry.payroll_run_id.is_(None),
-            HoursEntry.period_start >= start, HoursEntry.period_end <= end)
+            HoursEntry.period_start.between(start, end))
         .group_by(HoursEntry.member_id).order_by(HoursEntry.member_id)).all()
     member_ids = [member_id for member_id, _ in hours]
     workers = {w.member_id: w for w in _in_batches(session, Worker, Worker.member_id, member_ids,
@@ -440,7 +450,7 @@ def run_payroll(session: Session, actor: Member | None, company_id: int, period_
         _write_payslips(session, run, plan, entry.id, now)
         session.execute(update(HoursEntry).where(
             HoursEntry.company_id == company.id, HoursEntry.payroll_run_id.is_(None),
-            HoursEntry.period_start >= start, HoursEntry.period_end <= end).values(payroll_run_id=run.id))
+            HoursEntry.period_start.between(start, end)).values(payroll_run_id=run.id))
     return RunResult(run, created=True)
 
 
@@ -512,22 +522,14 @@ def payslips_of_member(session: Session, member_id: int, *, before: int | None =
 def set_auto_convert(session: Session, member: Member, percent: object) -> int:
     """The share (0–100) of each net pay converted to USD automatically."""
     access.require(member, "view_own_account")
-    if isinstance(percent, bool) or not isinstance(percent, (str, int)):
+    value = whole_number(str(percent) if isinstance(percent, int) and not isinstance(percent, bool) else percent, 100)
+    if value is None:
         raise ValidationError.for_field("percent", "must be a whole number from 0 to 100, as a string")
-    text = str(percent).strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError.for_field("percent", "must be a whole number from 0 to 100") from None
-    if value != value.to_integral_value() or not 0 <= value <= 100:
-        raise ValidationError.for_field("percent", "must be a whole number from 0 to 100")
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     with write_transaction(session):
-        settings = session.get(PaySettings, member.id)
-        if settings is None:
-            session.add(PaySettings(member_id=member.id, auto_convert_percent=int(value)))
-        else:
-            settings.auto_convert_percent = int(value)
-    return int(value)
+        session.execute(dialect.insert(PaySettings).values(member_id=member.id, auto_convert_percent=value)
+                        .on_conflict_do_update(index_elements=["member_id"], set_={"auto_convert_percent": value}))
+    return value
 
 
 def auto_convert_percent(session: Session, member_id: int) -> int:

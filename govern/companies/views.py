@@ -55,7 +55,8 @@ def _page(company_id: int, **forms_by_name):
     status = 400 if any(f.errors for f in (hours_form, *defaults.values())) else 200
     return render_template(
         "companies/show.html", company=company, workers=workers, hours_form=hours_form,
-        account=companies.company_account(db.session, company.id), runs=companies.runs_of(db.session, company.id),
+        account=companies.company_account(db.session, company.id),
+        runs=companies.runs_of(db.session, company.id) if companies.can_see_pay(db.session, viewer, company.id) else None,
         is_admin=companies.is_admin(db.session, viewer, company.id),
         is_worker=bool(viewer and companies.worker_of(db.session, company.id, viewer.id)),
         confirm_form=ConfirmForm(), **defaults,

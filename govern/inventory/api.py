@@ -6,6 +6,7 @@ from flask import jsonify, request
 from govern.apiutil import api_blueprint, iso, page, page_params
 from govern.errors import ValidationError
 from govern.extensions import db
+from govern.ids import whole_number
 from govern.inventory import service as inventory
 from govern.inventory.models import InventoryItem
 from govern.money import Money
@@ -27,9 +28,9 @@ def filters() -> dict:
     for name, key in (("region_id", "region_id"), ("holder", "holder")):
         text = request.args.get(name)
         if text is not None:
-            if not text.isdigit():
+            out[key] = whole_number(text)
+            if out[key] is None:
                 raise ValidationError.for_field(name, "must be an id")
-            out[key] = int(text)
     for name in ("kind", "status"):
         if request.args.get(name):
             out[name] = request.args[name]

@@ -7,6 +7,7 @@ from govern.apiutil import api_blueprint, idempotency_key, iso, json_body, optio
 from govern.clock import utcnow
 from govern.errors import ValidationError
 from govern.extensions import db
+from govern.ids import is_id
 from govern.ledger import exchange, service as ledger, transfers
 from govern.ledger.models import Account, Conversion, LedgerEntry
 from govern.ledger.service import account_visible_to
@@ -23,14 +24,20 @@ def account_json(account: Account) -> dict:
     }
 
 
-def entry_json(entry: LedgerEntry) -> dict:
+def entry_json(entry: LedgerEntry, postings: list[ledger.ShownPosting]) -> dict:
+    """An entry as the viewer may see it: postings on accounts they may not see are one line per
+    currency with `account_id` null (see ledger.service.postings_shown_to)."""
     return {
         "id": entry.id, "created_at": iso(entry.created_at), "memo": entry.memo,
         "cause": {"type": entry.cause_type, "id": entry.cause_id},
-        "postings": [{"account_id": p.account_id, "amount": Money(p.amount, p.currency).to_json()}
-                     for p in entry.postings],
+        "postings": [{"account_id": p.account_id, "amount": Money(p.amount, p.currency).to_json()} for p in postings],
         "hash": entry.hash, "prev_hash": entry.prev_hash,
     }
+
+
+def entries_json(entries: list[LedgerEntry], viewer) -> list[dict]:
+    shown = ledger.postings_shown_to(db.session, [e.id for e in entries], viewer)
+    return [entry_json(e, shown[e.id]) for e in entries]
 
 
 def conversion_json(c: Conversion) -> dict:
@@ -52,7 +59,9 @@ def account_entries(account_id: int):
     account = account_visible_to(db.session, account_id, optional_member())
     cursor, limit = page_params()
     entries = ledger.entries_for_account(db.session, account.id, before=cursor, limit=limit + 1)
-    return jsonify(page(entries, limit, entry_json, lambda e: e.id))
+    listed = page(entries, limit, lambda e: e, lambda e: e.id)
+    listed["items"] = entries_json(listed["items"], optional_member())
+    return jsonify(listed)
 
 
 @bp.post("/conversions")
@@ -73,7 +82,7 @@ def create_transfer():
     member = require_member()
     data = json_body()
     to_member_id = data.get("to_member_id")
-    if isinstance(to_member_id, bool) or not isinstance(to_member_id, int):
+    if not is_id(to_member_id):
         raise ValidationError.for_field("to_member_id", "must be a member id")
     memo = data.get("memo", "")
     if not isinstance(memo, str):
@@ -81,7 +90,7 @@ def create_transfer():
     result = transfers.transfer(db.session, member, to_member_id, parse_money(data.get("amount"), currencies=("RSC",)),
                                 memo, utcnow(), idempotency_key())
     return jsonify({"entry_id": result.entry.id, "to_member_id": result.to_member_id,
-                    "amount": result.amount.to_json(), "entry": entry_json(result.entry)}), 201
+                    "amount": result.amount.to_json(), "entry": entries_json([result.entry], member)[0]}), 201
 
 
 @bp.get("/ledger/verify")

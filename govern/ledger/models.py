@@ -80,7 +80,9 @@ class LedgerEntry(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    postings: Mapped[list["Posting"]] = relationship(order_by="Posting.id", lazy="selectin")
+    # Loaded only when asked for: a payroll entry may have 100,000 postings. Pages and the API
+    # read postings through ledger.service.postings_shown_to / amounts_on_account instead.
+    postings: Mapped[list["Posting"]] = relationship(order_by="Posting.id", lazy="raise")
 
 
 class Posting(db.Model):

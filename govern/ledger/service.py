@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, false, func, insert, not_, or_, select
 from sqlalchemy.orm import Session
 
-from govern.database import write_transaction
+from govern.database import read_snapshot, write_transaction
 from govern.errors import BackingViolation, Conflict, IdempotencyConflict, InsufficientFunds, NotFound
 from govern.ledger import checks
 from govern.ledger.checks import GENESIS_HASH, PostingLine
@@ -176,27 +176,74 @@ def open_region_accounts(session: Session, region_id: int, now: datetime) -> Non
                      kind=kind, currency=currency, now=now, allow_negative=allow_negative)
 
 
-_VISIBILITY = {
-    OWNER_REGION: lambda session, account, viewer: True,
-    OWNER_MEMBER: lambda session, account, viewer: viewer is not None and viewer.id == account.owner_id,
-}
+def _region_accounts(viewer):
+    return Account.owner_type == OWNER_REGION
+
+
+def _own_wallet(viewer):
+    return and_(Account.owner_type == OWNER_MEMBER, Account.owner_id == viewer.id) if viewer is not None else false()
+
+
+_VISIBILITY = {OWNER_REGION: _region_accounts, OWNER_MEMBER: _own_wallet}
 
 
 def register_visibility(owner_type: str, rule) -> None:
-    """Let the area that owns a kind of account say who may see it (companies do)."""
+    """Let the area that owns a kind of account say who may see it (companies do): `rule(viewer)`
+    returns an SQL condition on Account, so whole lists are filtered in the database."""
     _VISIBILITY[owner_type] = rule
 
 
+def visible_to(viewer):
+    """The SQL condition: accounts this viewer (a member, or None for the public) may see.
+    Region accounts are public records; a member's account is that member's alone."""
+    return or_(*(rule(viewer) for rule in _VISIBILITY.values()))
+
+
 def account_visible_to(session: Session, account_id: int, viewer) -> Account:
-    """Region accounts are public records; a member's account is visible to that member only;
-    other owners register their rule. Anything else answers 404, so ids reveal nothing."""
-    account = session.get(Account, account_id)
+    """The account if the viewer may see it; 404 otherwise, so ids reveal nothing."""
+    account = session.execute(select(Account).where(Account.id == account_id, visible_to(viewer))).scalar_one_or_none()
     if account is None:
         raise NotFound("No such account.")
-    rule = _VISIBILITY.get(account.owner_type)
-    if rule is None or not rule(session, account, viewer):
-        raise NotFound("No such account.")
     return account
+
+
+@dataclass(frozen=True)
+class ShownPosting:
+    account_id: int | None  # None: the total of postings on accounts the viewer may not see
+    currency: str
+    amount: int
+
+
+def postings_shown_to(session: Session, entry_ids: list[int], viewer) -> dict[int, list[ShownPosting]]:
+    """The postings of these entries as a viewer may see them: their own and public accounts one
+    by one; everyone else's summed per currency into one line, so an entry still visibly sums to
+    zero without telling who was paid what. Both parts are computed in SQL, so an entry with
+    100,000 postings costs two small queries."""
+    shown: dict[int, list[ShownPosting]] = {entry_id: [] for entry_id in entry_ids}
+    if not entry_ids:
+        return shown
+    visible = visible_to(viewer)
+    for entry_id, account_id, currency, amount in session.execute(
+            select(Posting.entry_id, Posting.account_id, Posting.currency, Posting.amount)
+            .join(Account, Account.id == Posting.account_id)
+            .where(Posting.entry_id.in_(entry_ids), visible).order_by(Posting.entry_id, Posting.id)):
+        shown[entry_id].append(ShownPosting(account_id, currency, amount))
+    for entry_id, currency, amount in session.execute(
+            select(Posting.entry_id, Posting.currency, func.sum(Posting.amount))
+            .join(Account, Account.id == Posting.account_id)
+            .where(Posting.entry_id.in_(entry_ids), not_(visible)).group_by(Posting.entry_id, Posting.currency)):
+        if amount:
+            shown[entry_id].append(ShownPosting(None, currency, int(amount)))
+    return shown
+
+
+def amounts_on_account(session: Session, account_id: int, entry_ids: list[int]) -> dict[int, int]:
+    """What each of these entries moved on one account."""
+    if not entry_ids:
+        return {}
+    return {entry_id: int(total) for entry_id, total in session.execute(
+        select(Posting.entry_id, func.sum(Posting.amount))
+        .where(Posting.account_id == account_id, Posting.entry_id.in_(entry_ids)).group_by(Posting.entry_id))}
 
 
 def region_balances(session: Session, region_id: int) -> dict[str, int]:
@@ -241,6 +288,11 @@ _VERIFY_BATCH = 2000
 
 
 def verify(session: Session) -> VerifyReport:
+    with read_snapshot(session):
+        return _verify(session)
+
+
+def _verify(session: Session) -> VerifyReport:
     """Check the whole ledger: the hash chain, zero-sum entries, cached balances against the
     postings, no protected account below zero, and every region's backing.
 

@@ -1,8 +1,8 @@
 """Forms check shape only; the services decide."""
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class JoinForm(FlaskForm):
@@ -31,5 +31,5 @@ class ConvertForm(FlaskForm):
         default="usd_to_rsc",
         validators=[DataRequired()],
     )
-    amount = DecimalField("Amount", places=2, validators=[DataRequired(), NumberRange(min=0.01)],
-                          description="In USD when buying RSC, in RSC when cashing out.")
+    amount = StringField("Amount", validators=[DataRequired(), Length(max=20)],
+                         description="In USD when buying RSC, in RSC when cashing out, e.g. 25.50.")

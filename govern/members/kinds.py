@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from govern import voting
 from govern.errors import ValidationError
+from govern.ids import is_id, whole_number
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.proposals import kinds
 
@@ -15,13 +16,12 @@ MAX_SEATS = 15
 def _clean(ctx: kinds.Context, payload: dict) -> dict:
     fields: dict[str, list[str]] = {}
     seats = payload.get("seats")
-    if isinstance(seats, str) and seats.strip().isdigit():
-        seats = int(seats)
+    if isinstance(seats, str):
+        seats = whole_number(seats)
     if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= MAX_SEATS:
         fields["payload.seats"] = [f"must be a whole number from 1 to {MAX_SEATS}"]
     candidates = payload.get("candidates")
-    if not isinstance(candidates, list) or not candidates or not all(
-            isinstance(c, int) and not isinstance(c, bool) for c in candidates):
+    if not isinstance(candidates, list) or not candidates or not all(is_id(c) for c in candidates):
         fields["payload.candidates"] = ["must be a list of member ids"]
     elif len(set(candidates)) != len(candidates):
         fields["payload.candidates"] = ["names a member twice"]
@@ -58,7 +58,7 @@ def _apply(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.
 
 def _form_to_payload(values: dict) -> dict:
     raw = values.get("candidates") or ""
-    ids = [int(part) if part.isdigit() else part for part in raw.replace(",", " ").split()]
+    ids = [whole_number(part) or part for part in raw.replace(",", " ").split()]
     return {"seats": values.get("seats"), "candidates": ids}
 
 

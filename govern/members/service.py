@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from govern import access
 from govern.database import write_transaction
 from govern.errors import Conflict, NotAuthenticated, NotFound, ValidationError
+from govern.ids import is_id, whole_number
 from govern.ledger.models import OWNER_MEMBER, WALLET
 from govern.ledger.service import open_account
 from govern.members import passwords
@@ -67,17 +69,25 @@ def join(
     password_hash = passwords.hash_password(password)
     with write_transaction(session):
         if session.execute(select(Member.id).where(Member.email == email)).first():
-            raise Conflict("An account with this email already exists.", code="email_taken",
-                           fields={"email": ["is already registered"]})
+            raise _email_taken()
         member = Member(
             region_id=region.id, email=email, name=name, password_hash=password_hash, locality=locality,
             status=MEMBER_ACTIVE, is_board=board, session_nonce=secrets.token_hex(8), joined_at=now,
         )
         session.add(member)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:  # the same email joined a moment ago, in another transaction
+            raise _email_taken() from None
         open_account(session, region_id=region.id, owner_type=OWNER_MEMBER, owner_id=member.id,
                      kind=WALLET, currency="RSC", now=now)
     return member
+
+
+def _email_taken() -> Conflict:
+    return Conflict("An account with this email already exists.", code="email_taken",
+                    fields={"email": ["is already registered"]})
 
 
 def _region_to_join(session: Session, region_id: object):
@@ -86,9 +96,10 @@ def _region_to_join(session: Session, region_id: object):
         if region is None:
             raise Conflict("There is no region to join yet.", code="no_region")
         return region
-    if isinstance(region_id, bool) or not isinstance(region_id, (int, str)) or not str(region_id).isdigit():
+    region_id = region_id if is_id(region_id) else whole_number(region_id)
+    if region_id is None:
         raise ValidationError.for_field("region_id", "must be a region id")
-    region = session.get(regions.Region, int(region_id))
+    region = session.get(regions.Region, region_id)
     if region is None or region.status != REGION_ACTIVE:
         raise ValidationError.for_field("region_id", "is not an open region")
     return region
@@ -133,9 +144,10 @@ def purge_expired_tokens(session: Session, now: datetime) -> int:
 def member_for_session(session: Session, session_id: str) -> Member | None:
     """Flask-Login's loader: the id is `member_id:nonce`; a rotated nonce ends old sessions."""
     member_id, _, nonce = session_id.partition(":")
-    if not member_id.isdigit():
+    member_id = whole_number(member_id)
+    if member_id is None:
         return None
-    member = session.get(Member, int(member_id))
+    member = session.get(Member, member_id)
     if member is None or not secrets.compare_digest(member.session_nonce, nonce):
         return None
     return member

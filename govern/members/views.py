@@ -87,6 +87,7 @@ def dashboard():
     entries = ledger.entries_for_account(db.session, wallet.id, before=None, limit=10)
     payouts = exchange.payouts_for_member(db.session, current_user.id, limit=10)
     return render_template("members/dashboard.html", wallet=wallet, summary=summary, entries=entries,
+                           amounts=ledger.amounts_on_account(db.session, wallet.id, [e.id for e in entries]),
                            payouts=payouts, convert_form=ConvertForm(), confirm_form=ConfirmForm())
 
 
@@ -97,7 +98,7 @@ def convert():
     if form.validate_on_submit():
         currency = "USD" if form.direction.data == "usd_to_rsc" else "RSC"
         try:
-            amount = Money(parse_amount(f"{form.amount.data:.2f}"), currency)
+            amount = Money(parse_amount(form.amount.data), currency)
             conversion = exchange.convert(db.session, current_user, form.direction.data, amount, utcnow())
         except DomainError as error:
             show_error_on_form(form, error)

@@ -10,6 +10,7 @@ from govern.apiutil import api_blueprint, iso, json_body, page, page_params, req
 from govern.clock import utcnow
 from govern.errors import ValidationError
 from govern.extensions import db
+from govern.ids import whole_number
 from govern.proposals import service as proposals
 from govern.proposals.models import Ballot, Proposal
 
@@ -30,7 +31,7 @@ def proposal_json(proposal: Proposal) -> dict:
 
 
 def _effect_id(ref_id: str):
-    return int(ref_id) if ref_id.isdigit() else ref_id
+    return whole_number(ref_id) or ref_id
 
 
 def parse_time(value: object, field: str) -> datetime | None:
@@ -107,7 +108,7 @@ def execute(proposal_id: int):
 def ballots(proposal_id: int):
     require_member()
     proposal = proposals.get_proposal(db.session, proposal_id)
-    cursor, limit = page_params()
+    cursor, limit = page_params(receipt_cursor=True)
     rows = proposals.published_ballots(db.session, proposal, before=cursor, limit=limit + 1)
     rule = proposals.rule_of(proposal)
 
@@ -117,7 +118,7 @@ def ballots(proposal_id: int):
             item["member_id"] = ballot.member_id
         return item
 
-    return jsonify(page(rows, limit, render, lambda b: b.id))
+    return jsonify(page(rows, limit, render, lambda b: b.receipt))
 
 
 @bp.post("/proposals/<int:proposal_id>/comments")

@@ -9,6 +9,7 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from govern.ids import whole_number
 from govern.proposals.kinds import ProposalKind
 
 PAYLOAD_PREFIX = "payload_"
@@ -81,7 +82,7 @@ def voting_request(form: FlaskForm) -> dict:
             request["options"] = labels
         seats = (form.seats.data or "1").strip()
         if seats != "1":
-            request["seats"] = int(seats) if seats.isdigit() else seats
+            request["seats"] = whole_number(seats) or seats
         if form.electorate.data != "region":
             request["electorate"] = form.electorate.data
         if form.secret.data:
@@ -114,6 +115,6 @@ def choice_from_form(method: str, options: list[dict], data) -> object:
         for option in options:
             text = (data.get(f"points_{option['id']}") or "").strip()
             if text:
-                points[option["id"]] = int(text) if text.isdigit() else text
+                points[option["id"]] = whole_number(text) if whole_number(text) is not None else text
         return points
     return (data.get("choice") or "").strip()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import and_, delete, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -63,6 +63,8 @@ def create_proposal(
         clean_payload = kind.clean_payload(ctx, kinds.require_mapping(payload))
         rule = _voting_rule(kind, ctx, clean_payload, voting_request)
         results_visible = bool(voting_request.get("results_visible")) if isinstance(voting_request, dict) else False
+        if results_visible and rule.secret:
+            raise ValidationError.for_field("voting.results_visible", "a secret ballot shows no tally before it closes")
         proposal = Proposal(
             region_id=author.region_id, author_id=author.id, kind=kind.key, title=title, body=body,
             payload=clean_payload, voting=rule.to_json(), results_visible=results_visible, status=OPEN,
@@ -213,16 +215,22 @@ def list_proposals(
     return list(session.execute(query.order_by(Proposal.id.desc()).limit(limit)).scalars())
 
 
+def _counted(query, proposal_id: int):
+    """Only ballots of members still in the frozen electorate count: a ballot that raced its
+    voter's leaving is never counted, whichever transaction committed first."""
+    return query.join(ElectorateMember, and_(ElectorateMember.proposal_id == Ballot.proposal_id,
+                                             ElectorateMember.member_id == Ballot.member_id)
+                      ).where(Ballot.proposal_id == proposal_id)
+
+
 def turnout(session: Session, proposal_id: int) -> int:
-    return session.execute(
-        select(func.count()).select_from(Ballot).where(Ballot.proposal_id == proposal_id)
-    ).scalar_one()
+    return session.execute(_counted(select(func.count()).select_from(Ballot), proposal_id)).scalar_one()
 
 
 def grouped_ballots(session: Session, proposal_id: int) -> list[tuple[str, int]]:
     """One row per distinct ballot, counted by the database (index on proposal_id, choice)."""
     return [(choice, count) for choice, count in session.execute(
-        select(Ballot.choice, func.count()).where(Ballot.proposal_id == proposal_id).group_by(Ballot.choice)
+        _counted(select(Ballot.choice, func.count()).select_from(Ballot), proposal_id).group_by(Ballot.choice)
     ).all()]
 
 
@@ -262,10 +270,10 @@ def published_ballots(session: Session, proposal: Proposal, *, before: int | Non
     """After close, every counted ballot by receipt, so each voter can check theirs was counted."""
     if proposal.status in (OPEN, CANCELLED):
         raise Conflict("Ballots are published when the proposal closes.", code="proposal_open")
-    query = select(Ballot).where(Ballot.proposal_id == proposal.id)
+    query = _counted(select(Ballot), proposal.id)
     if before is not None:
-        query = query.where(Ballot.id < before)
-    return list(session.execute(query.order_by(Ballot.id.desc()).limit(limit)).scalars())
+        query = query.where(Ballot.receipt > before)
+    return list(session.execute(query.order_by(Ballot.receipt).limit(limit)).scalars())
 
 
 def comments_of(session: Session, proposal_id: int, *, limit: int = 200) -> list[tuple[Comment, str]]:
@@ -331,7 +339,8 @@ def withdraw_ballot(session: Session, member: Member, proposal_id: int, now: dat
 def forget_member_who_left(session: Session, member: Member, now: datetime) -> None:
     """A member who leaves stops being a voter: their ballots on open proposals are withdrawn
     and they leave those electorates. Closed results are never touched."""
-    open_ids = select(Proposal.id).where(Proposal.status == OPEN, Proposal.region_id == member.region_id)
+    open_ids = select(Proposal.id).where(Proposal.status == OPEN, Proposal.closes_at > now,
+                                         Proposal.region_id == member.region_id)
     session.execute(delete(Ballot).where(Ballot.member_id == member.id, Ballot.proposal_id.in_(open_ids)))
     removed = session.execute(
         select(ElectorateMember.proposal_id).where(ElectorateMember.member_id == member.id,
@@ -348,6 +357,7 @@ members.on_leave(forget_member_who_left)
 
 
 def cancel_proposal(session: Session, member: Member, proposal_id: int, now: datetime) -> Proposal:
+    access.require(member, "propose", "Members who left cannot cancel proposals.")
     with write_transaction(session):
         proposal = _lock_proposal(session, proposal_id)
         if proposal.author_id != member.id:
@@ -459,13 +469,18 @@ def expire_overdue_approvals(session: Session, now: datetime) -> int:
     return result.rowcount or 0
 
 
+def _board(region_id: int):
+    return select(Member.id).where(Member.region_id == region_id, Member.is_board.is_(True),
+                                   Member.status == MEMBER_ACTIVE)
+
+
 def required_confirmations(session: Session, proposal: Proposal) -> int:
-    board_size = session.execute(
-        select(func.count()).select_from(Member).where(
-            Member.region_id == proposal.region_id, Member.is_board.is_(True), Member.status == MEMBER_ACTIVE)
-    ).scalar_one()
+    """`execution_confirmations`, or fewer when fewer board members may confirm: the author is
+    not counted among them while anyone else sits on the board."""
+    board = set(session.execute(_board(proposal.region_id)).scalars())
+    eligible = len(board - {proposal.author_id}) or len(board)
     wanted = int(regions.parameter(session, proposal.region_id, "execution_confirmations"))
-    return max(1, min(wanted, board_size))
+    return max(1, min(wanted, eligible))
 
 
 @dataclass(frozen=True)
@@ -495,8 +510,9 @@ def confirm_execution(session: Session, member: Member, proposal_id: int, now: d
         if not exists:
             session.add(ExecutionConfirmation(proposal_id=proposal.id, member_id=member.id, confirmed_at=now))
             session.flush()
-        count = session.execute(select(func.count()).select_from(ExecutionConfirmation)
-                                .where(ExecutionConfirmation.proposal_id == proposal.id)).scalar_one()
+        count = session.execute(select(func.count()).select_from(ExecutionConfirmation).where(
+            ExecutionConfirmation.proposal_id == proposal.id,
+            ExecutionConfirmation.member_id.in_(_board(proposal.region_id)))).scalar_one()
         required = required_confirmations(session, proposal)
         if count >= required:
             _apply(session, kind, proposal, outcome_of(proposal), now)
@@ -507,9 +523,7 @@ def _check_separation_of_duties(session: Session, member: Member, proposal: Prop
     """The author of a proposal may not confirm it, unless nobody else is on the board."""
     if member.id != proposal.author_id:
         return
-    others = session.execute(select(func.count()).select_from(Member).where(
-        Member.region_id == proposal.region_id, Member.is_board.is_(True), Member.status == MEMBER_ACTIVE,
-        Member.id != member.id)).scalar_one()
+    others = session.execute(_board(proposal.region_id).where(Member.id != member.id).limit(1)).first()
     if others:
         raise Forbidden("You proposed this: another board member must confirm it.", code="separation_of_duties")
 

@@ -34,7 +34,7 @@ def _clean(ctx: kinds.Context, payload: dict) -> dict:
 
 
 def _default_voting(ctx: kinds.Context, payload: dict) -> voting.VotingRule:
-    return voting.VotingRule(method="median", electorate="region",
+    return voting.VotingRule(method="median", electorate="region", whole_numbers=parameters.spec(payload["name"]).integer,
                              minimum=Decimal(payload["min"]), maximum=Decimal(payload["max"]))
 
 

@@ -31,6 +31,8 @@ def validate_number(rule: VotingRule, raw: object) -> str:
         raise refuse(f"must be at least {rule.minimum}")
     if rule.maximum is not None and value > rule.maximum:
         raise refuse(f"must be at most {rule.maximum}")
+    if rule.whole_numbers and value != value.to_integral_value():
+        raise refuse("must be a whole number")
     return decimal_text(value)
 
 

@@ -59,6 +59,7 @@ class VotingRule:
     max_points: int = 10
     emergency: bool = False
     secret: bool = False
+    whole_numbers: bool = False   # median/mean: ballots must be whole numbers (e.g. a count of people)
 
     def __post_init__(self) -> None:
         # Lists are accepted for convenience and stored as a tuple so the rule stays hashable.
@@ -82,6 +83,7 @@ class VotingRule:
             "max_points": self.max_points,
             "emergency": self.emergency,
             "secret": self.secret,
+            "whole_numbers": self.whole_numbers,
         }
 
     @classmethod
@@ -107,6 +109,7 @@ class VotingRule:
             max_points=data.get("max_points", defaults.max_points),
             emergency=data.get("emergency", defaults.emergency),
             secret=data.get("secret", defaults.secret),
+            whole_numbers=data.get("whole_numbers", defaults.whole_numbers),
         )
 
 
@@ -133,7 +136,7 @@ def _check_method(rule: VotingRule) -> None:
         raise _refuse(f"threshold must be one of {', '.join(THRESHOLDS)}")
     if not isinstance(rule.electorate, str) or not rule.electorate:
         raise _refuse("electorate must be a non-empty string")
-    if not isinstance(rule.emergency, bool) or not isinstance(rule.secret, bool):
+    if not all(isinstance(flag, bool) for flag in (rule.emergency, rule.secret, rule.whole_numbers)):
         raise _refuse("emergency and secret must be true or false")
 
 

@@ -7,6 +7,7 @@ from flask import jsonify, request
 from govern.apiutil import api_blueprint, iso, optional_member, page, page_params
 from govern.errors import ValidationError
 from govern.extensions import db
+from govern.ids import whole_number
 from govern.money import Money
 from govern.wages import names, service as wages
 from govern.wages.calculator import Calculation
@@ -16,10 +17,11 @@ bp = api_blueprint("wages_api", __name__)
 
 def _region_id() -> int:
     requested = request.args.get("region_id")
-    if requested is not None and not requested.isdigit():
+    region_id = None if requested is None else whole_number(requested)
+    if requested is not None and region_id is None:
         raise ValidationError.for_field("region_id", "must be a region id")
     member = optional_member()
-    return wages.table_region(db.session, int(requested) if requested else None,
+    return wages.table_region(db.session, region_id,
                               member.region_id if member else None).id
 
 

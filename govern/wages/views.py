@@ -10,6 +10,7 @@ from govern.apiutil import page_params
 from govern.clock import utcnow
 from govern.errors import ValidationError
 from govern.extensions import db
+from govern.ids import whole_number
 from govern.regions.models import Region
 from govern.viewutil import show_error_on_form
 from govern.wages import charts, forms, service as wages
@@ -20,7 +21,7 @@ bp = Blueprint("wages", __name__)
 def _region() -> Region:
     requested = request.args.get("region", "")
     viewer_region = current_user.region_id if current_user.is_authenticated else None
-    return wages.table_region(db.session, int(requested) if requested.isdigit() else None, viewer_region)
+    return wages.table_region(db.session, whole_number(requested), viewer_region)
 
 
 @bp.get("/wages")

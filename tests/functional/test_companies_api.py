@@ -92,3 +92,39 @@ def test_income_replayed_with_the_same_key_is_recorded_once(alice, api):
     second = alice.post(f"/companies/{cid}/income", json={"amount": usd("10.00")}, headers=headers)
     assert first.get_json() == second.get_json()
     assert api.get("/ledger/verify").get_json()["entries"] == 1
+
+
+def test_payslips_are_visible_to_the_companys_workers_only(alice, api, member, make_member):
+    cid = alice.post("/companies", json={"name": "Co", "industry": "bakery"}).get_json()["id"]
+    alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")})
+    alice.post(f"/companies/{cid}/workers", json={"member_id": member.id, "occupation": "baker", "hourly_rate": rsc("10.00")})
+    alice.post(f"/companies/{cid}/hours", json={"member_id": member.id, "period_start": "2026-06-01",
+                                                "period_end": "2026-06-30", "hours": "2"})
+    alice.post(f"/companies/{cid}/payroll", json={"period_start": "2026-06-01", "period_end": "2026-06-30"})
+    assert len(alice.get(f"/companies/{cid}/payroll").get_json()["items"]) == 1
+    mallory = api.as_member(make_member())
+    assert mallory.get(f"/companies/{cid}/payroll").status_code == 404
+
+
+def test_the_public_capital_pool_history_never_shows_who_was_paid_what(alice, api, member, make_member, region):
+    bob = make_member(name="Bob")
+    cid = alice.post("/companies", json={"name": "Co", "industry": "bakery"}).get_json()["id"]
+    alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")})
+    for person, rate in ((member, "10.00"), (bob, "12.00")):
+        alice.post(f"/companies/{cid}/workers", json={"member_id": person.id, "occupation": "baker",
+                                                      "hourly_rate": rsc(rate)})
+        alice.post(f"/companies/{cid}/hours", json={"member_id": person.id, "period_start": "2026-06-01",
+                                                    "period_end": "2026-06-30", "hours": "2"})
+    alice.post(f"/companies/{cid}/payroll", json={"period_start": "2026-06-01", "period_end": "2026-06-30"})
+    pool_id = next(a["id"] for a in [api.get(f"/accounts/{i}").get_json() for i in range(1, 8)]
+                   if a.get("kind") == "capital_pool")
+    payroll = api.get(f"/accounts/{pool_id}/entries").get_json()["items"][0]
+    public = [p for p in payroll["postings"] if p["account_id"] is not None]
+    assert all(api.get(f"/accounts/{p['account_id']}").status_code == 200 for p in public)
+    hidden = [p for p in payroll["postings"] if p["account_id"] is None]
+    assert hidden == [{"account_id": None, "amount": rsc("-0.88")}]  # -44.00 company + 19.60 + 23.52 workers
+    mine = alice.get(f"/accounts/{pool_id}/entries").get_json()["items"][0]["postings"]
+    my_wallet = alice.get("/me").get_json()["accounts"][0]["id"]
+    assert {"account_id": my_wallet, "amount": rsc("19.60")} in mine
+    outsider = api.as_member(make_member(name="Carol")).get(f"/accounts/{pool_id}/entries").get_json()
+    assert outsider["items"][0]["postings"] == payroll["postings"]  # a non-worker sees no one's pay

@@ -257,3 +257,12 @@ def make_region_worker(session, company, member, occupation, now):
 
 def fund(session, member, company, now):
     companies.record_income(session, member, company.id, Money(100000, "USD"), "", now)
+
+
+def test_hours_running_past_a_pay_period_are_paid_by_the_run_they_start_in(session, member, shop, now):
+    companies.enter_hours(session, member, shop.id, member_id=member.id, period_start="2026-06-25",
+                          period_end="2026-07-05", hours="8", now=now)
+    run = companies.run_payroll(session, member, shop.id, *JUNE, now).run
+    assert run.gross_minor == 8 * 2500
+    with pytest.raises(ValidationError):  # nothing left unpaid in July
+        companies.run_payroll(session, member, shop.id, "2026-07-01", "2026-07-31", now)

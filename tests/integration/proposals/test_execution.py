@@ -139,3 +139,31 @@ def test_an_automatic_kind_whose_effect_fails_is_rejected_with_the_reason_and_mo
     assert proposal.outcome["passed"] is True
     assert "could not be carried out" in proposal.outcome["reason"]
     assert entries() == 0
+
+
+def test_a_confirmation_from_someone_no_longer_on_the_board_does_not_count(passed, now):
+    from govern.members import service as members
+
+    proposal, _, board = passed
+    proposals.confirm_execution(db.session, board[0], proposal.id, now + timedelta(days=4))
+    members.leave(db.session, board[0], now + timedelta(days=4))
+    state = proposals.confirm_execution(db.session, board[1], proposal.id, now + timedelta(days=4))
+    assert (state.confirmations, state.proposal.status) == (1, "passed")
+
+
+def test_on_a_board_of_two_the_other_member_alone_carries_out_the_authors_proposal(board_kind, make_member, propose,
+                                                                                  session, region, now):
+    from govern.ledger import exchange
+    from govern.money import Money
+    from govern.regions import service as regions
+
+    author, other = make_member(board=True), make_member(board=True)
+    proposal = propose(author, "test_grant")
+    proposals.cast_ballot(session, author, proposal.id, "yes", now)
+    proposals.close_proposal(session, proposal.id, now + timedelta(days=3))
+    assert proposals.required_confirmations(session, proposal) == 1
+    exchange.convert(session, other, "usd_to_rsc", Money(10000, "USD"), now)
+    regions.set_parameter(session, region.id, "exchange_rate", "0.5", cause_type="test", cause_id=None, now=now)
+    exchange.convert(session, other, "usd_to_rsc", Money(2000, "USD"), now)
+    state = proposals.confirm_execution(session, other, proposal.id, now + timedelta(days=4))
+    assert state.proposal.status == "executed"

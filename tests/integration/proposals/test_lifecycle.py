@@ -231,8 +231,8 @@ def test_ballots_are_published_by_receipt_only_after_close(session, region, memb
 
 
 def test_a_tally_counts_in_sql_without_loading_ballots_one_by_one(session, region, member, make_member, propose, now):
-    proposal = propose(member)
     voters = [make_member() for _ in range(5)]
+    proposal = propose(member)
     rows = [{"proposal_id": proposal.id, "member_id": voter.id, "choice": choice, "receipt": f"r{i}", "cast_at": now}
             for i, (voter, choice) in enumerate(zip(voters, ("yes", "yes", "no", "abstain", "yes")))]
     session.execute(insert(Ballot), rows)
@@ -247,3 +247,36 @@ def test_a_tally_counts_in_sql_without_loading_ballots_one_by_one(session, regio
     assert loaded == []
     assert proposal.tally["yes"] == 3 and proposal.tally["no"] == 1 and proposal.tally["abstain"] == 1
     assert proposal.status == "executed"
+
+
+def test_leaving_after_the_deadline_does_not_change_a_finished_vote(session, region, member, make_member, propose, now):
+    yes_voters = [make_member(), make_member()]
+    proposal = propose(member)
+    for voter in yes_voters:
+        proposals.cast_ballot(session, voter, proposal.id, "yes", now)
+    proposals.cast_ballot(session, member, proposal.id, "no", now)
+    after = now + timedelta(days=2, minutes=5)
+    for voter in yes_voters:
+        members.leave(session, voter, after)
+    proposals.close_proposal(session, proposal.id, after)
+    assert proposal.tally["yes"] == 2 and proposal.status == "executed"
+
+
+def test_whole_number_parameters_refuse_fractional_ballots(session, region, member, propose, now):
+    proposal = propose(member, "parameter", {"name": "execution_confirmations", "min": "1", "max": "5"})
+    with pytest.raises(ValidationError):
+        proposals.cast_ballot(session, member, proposal.id, "2.5", now)
+    proposals.cast_ballot(session, member, proposal.id, "3", now)
+
+
+def test_a_member_who_left_cannot_cancel_their_proposal(session, region, member, propose, now):
+    proposal = propose(member)
+    members.leave(session, member, now)
+    with pytest.raises(Forbidden):
+        proposals.cancel_proposal(session, member, proposal.id, now)
+
+
+def test_a_secret_ballot_shows_no_running_tally(session, region, member, propose):
+    with pytest.raises(ValidationError) as error:
+        propose(member, voting={"secret": True, "results_visible": True})
+    assert "voting.results_visible" in error.value.fields

@@ -251,7 +251,18 @@ def test_stv_agrees_with_pref_voting_scottish_stv(election):
     ids, rows = as_rows((candidates, ballots))
     outcome = tally(ranked(*ids, seats=seats), rows, 100)
     assume(not outcome.tally["tie_broken"])
+    assume(not _reaches_quota_through_a_fraction(outcome.tally))
     assert sorted(outcome.winners) == sorted(ids[c] for c in pref_voting_stv(ballots, candidates, seats))
+
+
+def _reaches_quota_through_a_fraction(tally: dict) -> bool:
+    """pref_voting truncates transfer values to 12 decimals: 6 × 4/6 becomes 3.999999999996, so a
+    candidate who reaches the quota exactly through fractional transfers falls just short there
+    and the counts part ways. The exact count here is right; such profiles are not comparable."""
+    quota = tally["quota"]
+    return any(round_["counts"][elected] == quota
+               for round_ in tally["rounds"] if round_["surplus_of"] is not None or round_["excluded"]
+               for elected in round_["elected"])
 
 
 @settings(max_examples=150, deadline=None)
