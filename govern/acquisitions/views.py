@@ -6,11 +6,13 @@ from flask_login import current_user, login_user
 
 from govern.acquisitions import service as acquisitions
 from govern.acquisitions.forms import AcceptAsNewMemberForm
+from govern.acquisitions.models import Invitation
 from govern.clock import utcnow
 from govern.companies import service as companies
 from govern.errors import DomainError
 from govern.extensions import db
 from govern.members.forms import ConfirmForm
+from govern.proposals import presenters
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("acquisitions", __name__)
@@ -36,3 +38,18 @@ def invitation(token: str):
     company = companies.get_company(db.session, row.company_id)
     return render_template("acquisitions/invitation.html", invitation=row, company=company, form=form,
                            member=member), 400 if form.errors else 200
+
+
+def _invitations(session, ids, viewer):
+    """Invitation links are for the board to hand over; others see who was invited and whether
+    they accepted."""
+    rows = session.query(Invitation).filter(Invitation.id.in_([int(i) for i in ids])).all()
+    shown = {}
+    for row in rows:
+        board = viewer is not None and viewer.active and viewer.is_board and viewer.region_id == row.region_id
+        url = url_for("acquisitions.invitation", token=row.token, _external=True) if board else None
+        shown[str(row.id)] = (f"Invitation: {row.name}, {row.occupation} ({row.status})", url)
+    return shown
+
+
+presenters.register_effect("invitation", _invitations)

@@ -13,6 +13,8 @@ from govern.errors import DomainError
 from govern.extensions import db
 from govern.members.forms import ConfirmForm
 from govern.money import Money, parse_amount
+from govern.companies.models import Company
+from govern.proposals import presenters
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("companies", __name__)
@@ -199,3 +201,11 @@ def payslips():
     rows = rows[:limit]
     return render_template("companies/payslips.html", rows=rows, form=form,
                            next_cursor=rows[-1][0].id if more else None), 400 if form.errors else 200
+
+
+def _companies(session, ids, viewer):
+    rows = session.query(Company).filter(Company.id.in_([int(i) for i in ids])).all()
+    return {str(c.id): (f"Company: {c.name}", url_for("companies.show", company_id=c.id)) for c in rows}
+
+
+presenters.register_effect("company", _companies)

@@ -1,14 +1,15 @@
 """Pages: the public inventory, filtered and paged, its CSV export, and an item's history."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
 from govern.apiutil import page_params
 from govern.companies.models import Company
 from govern.extensions import db
 from govern.inventory import service as inventory
 from govern.inventory.api import filters
-from govern.inventory.models import KINDS, STATUSES
+from govern.inventory.models import KINDS, STATUSES, InventoryItem
+from govern.proposals import presenters
 
 bp = Blueprint("inventory", __name__)
 CSV_LIMIT = 100_000
@@ -41,3 +42,11 @@ def show(item_id: int):
     companies = {c.id: c.name for c in db.session.query(Company).filter(
         Company.id.in_({e.company_id for e in events if e.company_id} | {row.held_by_company_id or 0}))}
     return render_template("inventory/show.html", item=row, events=events, companies=companies)
+
+
+def _items(session, ids, viewer):
+    rows = session.query(InventoryItem).filter(InventoryItem.id.in_([int(i) for i in ids])).all()
+    return {str(r.id): (f"Inventory: {r.item}", url_for("inventory.show", item_id=r.id)) for r in rows}
+
+
+presenters.register_effect("inventory_item", _items)

@@ -1,13 +1,15 @@
 """Pages: an account's history, paged, newest first."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
 from govern.apiutil import page_params
 from govern.extensions import db
 from govern.ledger import service as ledger
+from govern.ledger.models import LedgerEntry
 from govern.ledger.service import account_visible_to
+from govern.proposals import presenters
 
 bp = Blueprint("ledger", __name__)
 
@@ -28,3 +30,11 @@ def account(account_id: int):
 @bp.get("/verify")
 def verify():
     return render_template("ledger/verify.html", report=ledger.verify(db.session), head=ledger.chain_head(db.session))
+
+
+def _entries(session, ids, viewer):
+    rows = session.query(LedgerEntry).filter(LedgerEntry.id.in_([int(i) for i in ids])).all()
+    return {str(e.id): (f"Ledger entry #{e.id}: {e.memo}", url_for("ledger.verify")) for e in rows}
+
+
+presenters.register_effect("entry", _entries)

@@ -14,6 +14,7 @@ from govern.members.api import login_attempt_key, login_failed, login_limit
 from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm
 from govern.money import Money, parse_amount
 from govern.regions import service as regions
+from govern.proposals import presenters
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("members", __name__)
@@ -131,3 +132,12 @@ def profile(member_id: int):
     viewer = current_user if current_user.is_authenticated else None
     return render_template("members/profile.html", member=member,
                            show_email=members.can_see_email(viewer, member))
+
+
+def _board_seats(session, ids, viewer):
+    names = members.names_of(session, [int(i) for i in ids])
+    return {i: (f"Board seat: {names.get(int(i), 'member ' + i)}", url_for("members.profile", member_id=int(i)))
+            for i in ids}
+
+
+presenters.register_effect("member", _board_seats)

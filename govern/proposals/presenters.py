@@ -37,3 +37,26 @@ def _plain(value: object) -> str:
     if isinstance(value, list):
         return "; ".join(_plain(v) for v in value)
     return str(value)
+
+
+# How each kind of effect reads on a proposal page: registered by the area that owns it (so this
+# package never imports them). A presenter takes the session, the effect ids and the viewer and
+# returns {id: (label, url or None)}.
+_EFFECT_PRESENTERS: dict = {}
+
+
+def register_effect(effect_type: str, presenter) -> None:
+    _EFFECT_PRESENTERS[effect_type] = presenter
+
+
+def describe_effects(session, effects, viewer) -> list[tuple[str, str | None]]:
+    by_type: dict[str, list[str]] = {}
+    for effect in effects:
+        by_type.setdefault(effect.type, []).append(effect.ref_id)
+    described = {}
+    for effect_type, ids in by_type.items():
+        presenter = _EFFECT_PRESENTERS.get(effect_type)
+        shown = presenter(session, ids, viewer) if presenter else {}
+        for ref_id in ids:
+            described[(effect_type, ref_id)] = shown.get(ref_id, (f"{effect_type.replace('_', ' ')} #{ref_id}", None))
+    return [described[(e.type, e.ref_id)] for e in effects]

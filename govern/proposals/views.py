@@ -97,10 +97,11 @@ def show(proposal_id: int):
     labels = {option.id: option.label for option in rule.options}
     member_names = {option.member_id: option.label for option in rule.options if option.member_id}
     effects = proposals.effects_of(db.session, proposal.id)
-    names = members.names_of(db.session, [proposal.author_id, *[int(e.ref_id) for e in effects if e.type == "member"]])
+    names = members.names_of(db.session, [proposal.author_id])
+    waiting_for_board = proposal.status == "passed" and kind.carried_out_by == kinds.BOARD
     return render_template(
         "proposals/show.html", proposal=proposal, rule=rule, now=now, kind=kind, option_labels=labels,
-        author_name=names.get(proposal.author_id, ""), member_names=names,
+        author_name=names.get(proposal.author_id, ""),
         facts=presenters.payload_facts(kind, proposal.payload, member_names),
         electorate=electorates.describe(db.session, rule.electorate),
         turnout=proposals.turnout(db.session, proposal.id), tally=tally,
@@ -111,9 +112,12 @@ def show(proposal_id: int):
         my_choice=voting.decode_choice(rule, my_ballot.choice) if my_ballot else None,
         my_choice_text=presenters.describe_choice(labels, rule.method, voting.decode_choice(rule, my_ballot.choice))
         if my_ballot else "",
-        effects=effects, comments=proposals.comments_of(db.session, proposal.id),
+        effects=presenters.describe_effects(db.session, effects, viewer),
+        preview=kind.preview(kinds.Context(db.session, proposal.region_id, viewer, now), proposal)
+        if waiting_for_board and kind.preview else [],
+        comments=proposals.comments_of(db.session, proposal.id),
         comment_form=forms.CommentForm(), confirm_form=ConfirmForm(),
-        waiting_for_board=proposal.status == "passed" and kind.carried_out_by == kinds.BOARD,
+        waiting_for_board=waiting_for_board,
         required=proposals.required_confirmations(db.session, proposal) if proposal.status == "passed" else None,
     )
 

@@ -1,12 +1,14 @@
 """Pages: the regions index and a region's public page."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 
 from govern.extensions import db
 from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import region_account
+from govern.proposals import presenters
 from govern.regions import parameters, service as regions
+from govern.regions.models import ParameterChange
 
 bp = Blueprint("regions", __name__)
 
@@ -25,3 +27,12 @@ def show(region_id: int):
         history=regions.parameter_history(db.session, region_id),
         pool_account=region_account(db.session, region_id, CAPITAL_POOL),
     )
+
+
+def _parameter_changes(session, ids, viewer):
+    rows = session.query(ParameterChange).filter(ParameterChange.id.in_([int(i) for i in ids])).all()
+    return {str(r.id): (f"{r.name}: {r.old_value} → {r.new_value}", url_for("regions.show", region_id=r.region_id))
+            for r in rows}
+
+
+presenters.register_effect("parameter", _parameter_changes)

@@ -3,7 +3,7 @@ Public records: nobody needs to log in. `?region=<id>` picks a region; by defaul
 viewer's, else the oldest active one."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from govern.apiutil import page_params
@@ -13,7 +13,10 @@ from govern.extensions import db
 from govern.ids import whole_number
 from govern.regions.models import Region
 from govern.viewutil import show_error_on_form
+from govern.money import format_minor
+from govern.proposals import presenters
 from govern.wages import charts, forms, service as wages
+from govern.wages.models import WageRate
 
 bp = Blueprint("wages", __name__)
 
@@ -76,3 +79,13 @@ def _chart(label: str, rows, labels: dict) -> charts.StepChart | None:
     series = tuple(charts.Series(labels.get(industry, industry), tuple(steps))
                    for industry, steps in by_industry.items())
     return charts.StepChart(f"Hourly wage of {label} over time, in RSC", series, utcnow())
+
+
+def _wage_rows(session, ids, viewer):
+    rows = session.query(WageRate).filter(WageRate.id.in_([int(i) for i in ids])).all()
+    return {str(r.id): (f"Wage: {r.occupation}{' (' + r.industry + ')' if r.industry else ''} "
+                        f"{format_minor(r.hourly_wage_minor)} RSC an hour", url_for("wages.occupation", occupation=r.occupation))
+            for r in rows}
+
+
+presenters.register_effect("wage", _wage_rows)
