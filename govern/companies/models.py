@@ -23,6 +23,8 @@ class Company(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     name: Mapped[str] = mapped_column(String(120))
     industry: Mapped[str] = mapped_column(String(60))
+    # Where it works: a region split by locality takes the companies of its localities along.
+    locality: Mapped[str] = mapped_column(String(100), default="")
     owner: Mapped[str] = mapped_column(String(10), default=OWNER_WORKERS)
     status: Mapped[str] = mapped_column(String(10), default=ACTIVE)
     pay_schedule: Mapped[str] = mapped_column(String(10), default="none")

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from govern import access
 from govern.companies import payroll as arithmetic
@@ -64,8 +64,9 @@ def register_company(session: Session, founder: Member, name: object, industry: 
     """Any member may register a company; they become its first worker and admin, without a
     rate until one is set. Region-owned companies come from acquisitions (owner="region")."""
     access.require(founder, "propose", "Only active members can register a company.")
+    regions.require_active(session, founder.region_id)
     with write_transaction(session):
-        company = _create(session, founder.region_id, name, industry, owner, now)
+        company = _create(session, founder.region_id, name, industry, owner, now, locality=founder.locality)
         if owner == OWNER_WORKERS:
             occupation = wages.ensure_occupation(session, founder.region_id, "founder", now)
             session.add(Worker(company_id=company.id, member_id=founder.id, occupation=occupation.name,
@@ -74,17 +75,18 @@ def register_company(session: Session, founder: Member, name: object, industry: 
 
 
 def create_region_company(session: Session, region_id: int, name: object, industry: object,
-                          now: datetime) -> Company:
+                          now: datetime, locality: str = "") -> Company:
     """A company the region owns (an acquisition's business): no founder; its workers come by
     invitation, and it pays the wage table."""
     with write_transaction(session):
-        return _create(session, region_id, name, industry, OWNER_REGION, now)
+        return _create(session, region_id, name, industry, OWNER_REGION, now, locality=locality)
 
 
-def _create(session: Session, region_id: int, name: object, industry: object, owner: str, now: datetime) -> Company:
+def _create(session: Session, region_id: int, name: object, industry: object, owner: str, now: datetime,
+            *, locality: str) -> Company:
     name = _text(name, "name", 120)
     industry_row = wages.ensure_industry(session, region_id, _text(industry, "industry", 60), now)
-    company = Company(region_id=region_id, name=name, industry=industry_row.name, owner=owner,
+    company = Company(region_id=region_id, name=name, industry=industry_row.name, owner=owner, locality=locality,
                       status=ACTIVE, pay_schedule="none", created_at=now)
     session.add(company)
     session.flush()
@@ -165,6 +167,7 @@ def require_admin(session: Session, member: Member, company: Company) -> None:
 def _require_active(company: Company) -> None:
     if company.status != ACTIVE:
         raise Conflict("This company is bankrupt: it no longer pays or trades.", code="company_bankrupt")
+    regions.require_active(object_session(company), company.region_id)
 
 
 def set_worker(session: Session, admin: Member, company_id: int, *, member_id: object, occupation: object,

@@ -65,6 +65,8 @@ def convert(
         raise ValidationError.for_field("amount", f"must be in {expected_currency} for {direction}")
     access.require(member, f"convert_{direction}",
                    "Only active members can buy RSC." if direction == CONVERSION_USD_TO_RSC else None)
+    if direction == CONVERSION_USD_TO_RSC:
+        regions.require_active(session, member.region_id)
     scope = f"member:{member.id}:conversion"
     with write_transaction(session):
         earlier = idempotency.claim(session, scope, idempotency_key,

@@ -15,6 +15,7 @@ from govern.ledger.models import LedgerEntry
 from govern.ledger.service import Leg, post
 from govern.members.models import Member
 from govern.money import Money, require_positive
+from govern.regions import service as regions
 
 MAX_MEMO = 200
 
@@ -41,6 +42,7 @@ def transfer(
         raise ValidationError.for_field("memo", f"must be at most {MAX_MEMO} characters")
     if to_member_id == sender.id:
         raise ValidationError.for_field("to_member_id", "cannot be yourself")
+    regions.require_active(session, sender.region_id)
     recipient = session.get(Member, to_member_id)
     if recipient is None or recipient.region_id != sender.region_id or not recipient.active:
         raise ValidationError.for_field("to_member_id", "is not an active member of your region")

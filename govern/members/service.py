@@ -170,6 +170,21 @@ def on_leave(hook: Callable[[Session, Member, datetime], None]) -> None:
         _LEAVE_HOOKS.append(hook)
 
 
+_MOVE_HOOKS: list = []
+
+
+def on_move(hook) -> None:
+    """`hook(session, member_ids, old_region_id, now)` runs when members move to another region
+    (a split, or one member moving), in the same transaction."""
+    if hook not in _MOVE_HOOKS:
+        _MOVE_HOOKS.append(hook)
+
+
+def notify_moved(session: Session, member_ids, old_region_id: int, now: datetime) -> None:
+    for hook in _MOVE_HOOKS:
+        hook(session, member_ids, old_region_id, now)
+
+
 def leave(session: Session, member: Member, now: datetime) -> Member:
     """The member stops voting and proposing; their wallet stays theirs to cash out.
     They take no share of the co-op's assets with them."""

@@ -55,6 +55,7 @@ def create_proposal(
 ) -> Proposal:
     """Open a proposal: validate it, freeze its voting rule and electorate, in one transaction."""
     access.require(author, "propose", "Only active members can propose.")
+    regions.require_active(session, author.region_id)
     kind = kinds.get(kind_key)
     title, body = _clean_text_fields(title, body)
     _check_closes_at(closes_at, now, min_voting_seconds)
@@ -337,23 +338,28 @@ def withdraw_ballot(session: Session, member: Member, proposal_id: int, now: dat
 
 
 def forget_member_who_left(session: Session, member: Member, now: datetime) -> None:
-    """A member who leaves stops being a voter: their ballots on open proposals are withdrawn
-    and they leave those electorates. Closed results are never touched."""
-    open_ids = select(Proposal.id).where(Proposal.status == OPEN, Proposal.closes_at > now,
-                                         Proposal.region_id == member.region_id)
-    session.execute(delete(Ballot).where(Ballot.member_id == member.id, Ballot.proposal_id.in_(open_ids)))
-    removed = session.execute(
-        select(ElectorateMember.proposal_id).where(ElectorateMember.member_id == member.id,
-                                                   ElectorateMember.proposal_id.in_(open_ids))
-    ).scalars().all()
-    if removed:
-        session.execute(delete(ElectorateMember).where(ElectorateMember.member_id == member.id,
-                                                       ElectorateMember.proposal_id.in_(removed)))
-        session.execute(update(Proposal).where(Proposal.id.in_(removed))
-                        .values(electorate_size=Proposal.electorate_size - 1))
+    """A member who leaves stops being a voter: their ballots on proposals still open are
+    withdrawn and they leave those electorates. Closed results are never touched."""
+    forget_members_who_moved(session, [member.id], member.region_id, now)
 
 
 members.on_leave(forget_member_who_left)
+
+
+def forget_members_who_moved(session: Session, member_ids, old_region_id: int, now: datetime) -> None:
+    """Members who move to another region stop voting on the open proposals of the old one."""
+    still_open = select(Proposal.id).where(Proposal.status == OPEN, Proposal.closes_at > now,
+                                           Proposal.region_id == old_region_id)
+    session.execute(delete(Ballot).where(Ballot.member_id.in_(member_ids), Ballot.proposal_id.in_(still_open)))
+    session.execute(delete(ElectorateMember).where(ElectorateMember.member_id.in_(member_ids),
+                                                   ElectorateMember.proposal_id.in_(still_open)))
+    counts = select(func.count()).select_from(ElectorateMember).where(
+        ElectorateMember.proposal_id == Proposal.id).scalar_subquery()
+    session.execute(update(Proposal).where(Proposal.id.in_(still_open)).values(electorate_size=counts)
+                    .execution_options(synchronize_session=False))
+
+
+members.on_move(forget_members_who_moved)
 
 
 def cancel_proposal(session: Session, member: Member, proposal_id: int, now: datetime) -> Proposal:

@@ -7,7 +7,8 @@ from decimal import Decimal
 from govern import voting
 from govern.errors import ValidationError
 from govern.proposals import kinds
-from govern.regions import parameters, service as regions
+from govern.money import parse_decimal
+from govern.regions import parameters, reorganise, service as regions
 
 
 OTHER = "other"  # the form's choice for a family parameter whose name is typed in
@@ -69,4 +70,93 @@ PARAMETER = kinds.register(kinds.ProposalKind(
         kinds.PayloadField("max", "Highest value members may vote", "decimal"),
     ),
     form_to_payload=_form_to_payload,
+))
+
+
+# --- split and dissolution -----------------------------------------------------------------
+
+def _clean_split(ctx: kinds.Context, payload: dict) -> dict:
+    fields: dict[str, list[str]] = {}
+    name = payload.get("new_region_name")
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
+        fields["payload.new_region_name"] = ["must be 1 to 120 characters"]
+    elif regions.find_region_by_name(ctx.session, name.strip()) is not None:
+        fields["payload.new_region_name"] = ["is already the name of a region"]
+    try:
+        localities = reorganise.normalise_localities(payload.get("localities"))
+    except ValidationError as error:
+        fields.update(error.fields)
+        localities = []
+    empty = [place for place in localities if not ctx.session.execute(
+        reorganise.members_of_localities(ctx.region_id, [place]).limit(1)).first()]
+    if empty:
+        fields["payload.localities"] = [f"no member lives in {', '.join(empty)}"]
+    share = payload.get("asset_share")
+    if share is not None:
+        try:
+            value = parse_decimal(share, "payload.asset_share")
+            if not Decimal(0) < value < Decimal(1):
+                fields["payload.asset_share"] = ["must be between 0 and 1, both excluded"]
+        except ValidationError as error:
+            fields.update(error.fields)
+    if fields:
+        raise ValidationError("The split needs another look.", fields=fields)
+    clean = {"new_region_name": name.strip(), "localities": localities}
+    if share is not None:
+        clean["asset_share"] = share.strip()
+    return clean
+
+
+def _apply_split(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.Effect]:
+    p = proposal.payload
+    share = Decimal(p["asset_share"]) if "asset_share" in p else None
+    record, entry = reorganise.split(ctx.session, proposal.region_id, name=p["new_region_name"],
+                                     localities=p["localities"], share=share, proposal_id=proposal.id, now=ctx.now)
+    return [kinds.Effect("region", record.child_id)] + ([kinds.Effect("entry", entry.id)] if entry else [])
+
+
+SPLIT = kinds.register(kinds.ProposalKind(
+    key="split",
+    label="Split the region",
+    description="A new region takes the members and companies of some localities, with a share of the capital "
+                "pool and the reserve (by member count unless stated). Needs two thirds.",
+    clean_payload=_clean_split,
+    default_voting=lambda ctx, payload: voting.VotingRule(method="yes_no", threshold="two_thirds", electorate="region"),
+    apply=_apply_split,
+    form_fields=(
+        kinds.PayloadField("new_region_name", "Name of the new region"),
+        kinds.PayloadField("localities", "Localities that go, one per line", "textarea"),
+        kinds.PayloadField("asset_share", "Share of the pool and reserve (0 to 1; empty: by member count)",
+                           "decimal", required=False),
+    ),
+    form_to_payload=lambda v: {k: val for k, val in {
+        "new_region_name": v.get("new_region_name"),
+        "localities": [line.strip() for line in (v.get("localities") or "").splitlines() if line.strip()],
+        "asset_share": (v.get("asset_share") or "").strip() or None}.items() if val is not None},
+))
+
+
+def _clean_dissolution(ctx: kinds.Context, payload: dict) -> dict:
+    municipality = payload.get("municipality")
+    if not isinstance(municipality, str) or not municipality.strip() or len(municipality.strip()) > 200:
+        raise kinds.payload_error("municipality", "must be 1 to 200 characters")
+    return {"municipality": municipality.strip()}
+
+
+def _apply_dissolution(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.Effect]:
+    entry = reorganise.dissolve(ctx.session, proposal.region_id, proposal.payload["municipality"],
+                                proposal_id=proposal.id, now=ctx.now)
+    return [kinds.Effect("region", proposal.region_id)] + ([kinds.Effect("entry", entry.id)] if entry else [])
+
+
+DISSOLUTION = kinds.register(kinds.ProposalKind(
+    key="dissolution",
+    label="Dissolve the region",
+    description="Hand the capital pool and the inventory to a municipality. Members keep their own balances; "
+                "the region becomes read-only. Needs three quarters.",
+    clean_payload=_clean_dissolution,
+    default_voting=lambda ctx, payload: voting.VotingRule(method="yes_no", threshold="three_quarters",
+                                                          electorate="region"),
+    apply=_apply_dissolution,
+    form_fields=(kinds.PayloadField("municipality", "Municipality that receives the assets"),),
 ))

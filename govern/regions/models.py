@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govern.database import UTCDateTime
@@ -19,6 +19,25 @@ class Region(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     status: Mapped[str] = mapped_column(String(20), default=REGION_ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    dissolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    municipality: Mapped[str | None] = mapped_column(String(200))
+
+
+class RegionSplit(db.Model):
+    """A split carried out: one per proposal (the unique key makes a second one impossible)."""
+
+    __tablename__ = "region_splits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), unique=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    share: Mapped[str] = mapped_column(String(40))
+    members_moved: Mapped[int] = mapped_column()
+    companies_moved: Mapped[int] = mapped_column()
+    pool_moved_minor: Mapped[int] = mapped_column(BigInteger)
+    reserve_moved_minor: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from govern.database import write_transaction
-from govern.errors import NotFound, ValidationError
+from govern.errors import Conflict, NotFound, ValidationError
 from govern.ledger.models import CAPITAL_POOL, USD_RESERVE
 from govern.ledger.service import open_region_accounts, region_balances, rsc_outstanding
 from govern.members.models import MEMBER_ACTIVE, Member
@@ -34,6 +34,12 @@ def get_region(session: Session, region_id: int) -> Region:
     if region is None:
         raise NotFound("No such region.")
     return region
+
+
+def require_active(session: Session, region_id: int) -> None:
+    """A dissolved region is read-only: its records stay public, nothing new happens in it."""
+    if get_region(session, region_id).status != REGION_ACTIVE:
+        raise Conflict("This region is dissolved: its records are read-only.", code="region_dissolved")
 
 
 def find_region_by_name(session: Session, name: str) -> Region | None:
