@@ -276,6 +276,10 @@ PATHS = {
     "/me": {"get": operation("You, with your accounts", {"200": answer("You", ref("Me")), **errors("401")})},
     "/me/leave": {"post": operation("Leave the co-op; your balance stays yours",
                                     {"200": answer("You, now left", ref("Member")), **errors("401", "403")})},
+    "/me/move": {"post": operation(
+        "Move to another region: your balance (and the reserve behind it) comes with you",
+        {"200": answer("You, in your new region", ref("Member")), **errors("400", "401", "403", "409")},
+        body={"type": "object", "required": ["region_id"], "properties": {"region_id": {"type": "integer"}}})},
     "/members/{id}": {"get": operation("A member's public fields",
                                        {"200": answer("The member", ref("Member")), **errors("401", "404")},
                                        params=[path_id("id")])},

@@ -70,8 +70,11 @@ def _header_counts() -> dict:
     from govern.notifications.service import unread_count
 
     if not current_user.is_authenticated:
-        return {"unread_notifications": 0}
-    return {"unread_notifications": unread_count(db.session, current_user.id)}
+        return {"unread_notifications": 0, "my_region": None}
+    from govern.regions.models import Region
+
+    return {"unread_notifications": unread_count(db.session, current_user.id),
+            "my_region": db.session.get(Region, current_user.region_id)}
 
 
 def register_filters(app: Flask) -> None:

@@ -12,6 +12,7 @@ from govern.extensions import db, limiter
 from govern.ledger.exchange import member_wallet
 from govern.members import service as members
 from govern.members.models import Member
+from govern.regions import reorganise
 from govern.money import Money
 
 bp = api_blueprint("members_api", __name__)
@@ -81,6 +82,13 @@ def me():
 @bp.post("/me/leave")
 def leave():
     member = members.leave(db.session, require_member(), utcnow())
+    return jsonify(member_json(member, member))
+
+
+@bp.post("/me/move")
+def move():
+    data = json_body()
+    member = reorganise.move_member(db.session, require_member(), data.get("region_id"), utcnow())
     return jsonify(member_json(member, member))
 
 

@@ -10,6 +10,8 @@ from govern.apiutil import page_params
 from govern.clock import utcnow
 from govern.errors import DomainError
 from govern.extensions import db
+from govern.ids import whole_number
+from govern.regions import service as regions
 from govern.members.forms import ConfirmForm
 from govern.members import service as members
 from govern.proposals import charts, electorates, forms, kinds, presenters, service as proposals
@@ -27,14 +29,15 @@ def index():
     if tab not in TABS:
         abort(404)
     cursor, limit = page_params()
+    region = regions.get_region(db.session, whole_number(request.args.get("region", "")) or current_user.region_id)
     rows = proposals.list_proposals(
-        db.session, region_id=current_user.region_id, status="open" if tab == "open" else None,
+        db.session, region_id=region.id, status="open" if tab == "open" else None,
         closed=tab == "closed", author_id=current_user.id if tab == "mine" else None,
         before=cursor, limit=limit + 1,
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    return render_template("proposals/index.html", rows=rows, tab=tab, tabs=TABS,
+    return render_template("proposals/index.html", rows=rows, tab=tab, tabs=TABS, region=region,
                            next_cursor=rows[-1].id if more else None, now=utcnow())
 
 

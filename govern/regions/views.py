@@ -1,13 +1,18 @@
 """Pages: the regions index and a region's public page."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from govern.clock import utcnow
+from govern.errors import DomainError
+from govern.members.forms import ConfirmForm
 
 from govern.extensions import db
 from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import region_account
 from govern.proposals import presenters
-from govern.regions import parameters, service as regions
+from govern.regions import parameters, reorganise, service as regions
 from govern.regions.models import ParameterChange
 
 bp = Blueprint("regions", __name__)
@@ -23,10 +28,23 @@ def index():
 def show(region_id: int):
     summary = regions.summary(db.session, region_id)
     return render_template(
-        "regions/show.html", summary=summary, specs=parameters.SPECS,
+        "regions/show.html", summary=summary, specs=parameters.SPECS, confirm_form=ConfirmForm(),
         history=regions.parameter_history(db.session, region_id),
         pool_account=region_account(db.session, region_id, CAPITAL_POOL),
     )
+
+
+@bp.post("/regions/<int:region_id>/move")
+@login_required
+def move(region_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            reorganise.move_member(db.session, current_user, region_id, utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("You moved: your balance came with you, and you now vote here.", "success")
+    return redirect(url_for("regions.show", region_id=region_id))
 
 
 def _parameter_changes(session, ids, viewer):

@@ -1,0 +1,38 @@
+"""Several regions in one deployment: public records of each, voting only at home, moving."""
+from datetime import timedelta
+
+from govern.clock import utcnow
+from govern.extensions import db
+from govern.proposals import service as proposals
+from govern.regions import service as regions
+from tests.functional.test_pages import login
+
+
+def test_a_member_reads_another_regions_decisions_but_votes_only_at_home(client, api, member, make_member, now):
+    other_region = regions.create_region(db.session, "Hilltop", now)
+    neighbour = make_member(region_id=other_region.id, email="n@example.org")
+    proposal = proposals.create_proposal(db.session, neighbour, kind_key="referendum", title="Hilltop question",
+                                         body="", payload={}, closes_at=utcnow() + timedelta(days=2), now=utcnow(),
+                                         min_voting_seconds=1)
+    login(client)
+    listed = client.get(f"/proposals?region={other_region.id}").get_data(as_text=True)
+    assert "Hilltop question" in listed and "in Hilltop" in listed and "New proposal" not in listed
+    vote = api.as_member(member).put(f"/proposals/{proposal.id}/ballot", json={"choice": "yes"})
+    assert vote.status_code == 403
+
+
+def test_moving_through_the_api_takes_the_balance_along(api, member, now):
+    other_region = regions.create_region(db.session, "Hilltop", now)
+    alice = api.as_member(member)
+    alice.post("/conversions", json={"direction": "usd_to_rsc", "amount": {"amount": "12.00", "currency": "USD"}})
+    moved = alice.post("/me/move", json={"region_id": other_region.id})
+    assert moved.status_code == 200 and moved.get_json()["region_id"] == other_region.id
+    assert alice.get("/me").get_json()["accounts"][0]["balance"] == {"amount": "12.00", "currency": "RSC"}
+    assert api.get(f"/regions/{other_region.id}").get_json()["rsc_outstanding"] == {"amount": "12.00", "currency": "RSC"}
+    assert alice.post("/me/move", json={"region_id": other_region.id}).status_code == 400
+    assert alice.post("/me/move", json={"region_id": "2"}).status_code == 400
+
+
+def test_the_header_names_the_members_region(client, member, region):
+    login(client)
+    assert 'class="region-tag"' in client.get("/dashboard").get_data(as_text=True)
