@@ -137,8 +137,8 @@ ACQUISITION = kinds.register(kinds.ProposalKind(
         kinds.PayloadField("price_amount", "Price"),
         kinds.PayloadField("price_currency", "Currency", "select", choices=(("USD", "USD"), ("RSC", "RSC"))),
         kinds.PayloadField("industry", "Industry"),
-        kinds.PayloadField("employees", "Employees, one per line: name, email, occupation, hourly wage in RSC",
-                           "textarea", required=False),
+        kinds.PayloadField("employees", "Employees", "textarea", required=False,
+                           help="One per line: name, email, occupation, hourly wage in RSC."),
     ),
     form_to_payload=lambda v: {
         "business_name": v.get("business_name"), "seller": v.get("seller"), "industry": v.get("industry"),

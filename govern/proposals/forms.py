@@ -18,8 +18,8 @@ METHOD_CHOICES = [
     SelectChoice("ranked", "Ranked choice"), SelectChoice("cumulative", "Cumulative (share out points)"),
     SelectChoice("consensus", "Board consensus"),
 ]
-THRESHOLD_CHOICES = [SelectChoice("majority", "Simple majority"), SelectChoice("two_thirds", "Two thirds"),
-                     SelectChoice("three_quarters", "Three quarters")]
+THRESHOLD_CHOICES = [SelectChoice("", "This kind's default"), SelectChoice("majority", "Simple majority"),
+                     SelectChoice("two_thirds", "Two thirds"), SelectChoice("three_quarters", "Three quarters")]
 ELECTORATE_CHOICES = [SelectChoice("region", "All active members"), SelectChoice("board", "The board")]
 
 
@@ -28,7 +28,7 @@ class ProposalForm(FlaskForm):
     body = TextAreaField("What and why", validators=[Optional(), Length(max=20000)],
                          description="Markdown: **bold**, lists, links. HTML is removed.")
     closes_at = DateTimeLocalField("Voting closes (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
-    threshold = SelectField("Threshold", choices=THRESHOLD_CHOICES, validators=[Optional()],
+    threshold = SelectField("Threshold", choices=THRESHOLD_CHOICES, default="", validators=[Optional()],
                             description="Yes/no votes only. You may only make it stricter than the kind's default.")
     quorum = StringField("Quorum (share of voters who must vote, 0 to 1)", validators=[Optional(), Length(max=10)])
     results_visible = BooleanField("Show the running tally while voting is open")
@@ -71,7 +71,7 @@ def payload_values(form: FlaskForm) -> dict:
 def voting_request(form: FlaskForm) -> dict:
     """The voting settings the proposer chose, as the API would take them."""
     request: dict = {"results_visible": bool(form.results_visible.data)}
-    if form.threshold.data and form.threshold.data != "majority":
+    if form.threshold.data:
         request["threshold"] = form.threshold.data
     if form.quorum.data:
         request["quorum"] = form.quorum.data.strip()
