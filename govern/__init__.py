@@ -76,6 +76,7 @@ def _register_kinds() -> None:
     """Each area registers its proposal kinds (and electorates) with the proposals package."""
     import govern.acquisitions.kinds  # noqa: F401  acquisition, asset_purchase, equipment_grant
     import govern.companies.kinds  # noqa: F401  the company:<id> electorate, company account visibility
+    import govern.delegation.service  # noqa: F401  delegated weight added to tallies at close
     import govern.members.kinds  # noqa: F401  board_election
     import govern.proposals.referendum  # noqa: F401
     import govern.regions.kinds  # noqa: F401  parameter
@@ -85,6 +86,7 @@ def _register_kinds() -> None:
 def _register_blueprints(app: Flask) -> None:
     from govern.acquisitions import api as acquisitions_api, views as acquisitions_views
     from govern.companies import api as companies_api, views as companies_views
+    from govern.delegation import api as delegation_api, views as delegation_views
     from govern.inventory import api as inventory_api, views as inventory_views
     from govern.ledger import api as ledger_api, views as ledger_views
     from govern.members import api as members_api, views as members_views
@@ -96,8 +98,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         members_views.bp, regions_views.bp, ledger_views.bp, proposals_views.bp, notifications_views.bp,
-        companies_views.bp, wages_views.bp, inventory_views.bp, acquisitions_views.bp,
+        companies_views.bp, wages_views.bp, inventory_views.bp, acquisitions_views.bp, delegation_views.bp,
         members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, wages_api.bp,
-        inventory_api.bp, acquisitions_api.bp, openapi_bp,
+        inventory_api.bp, acquisitions_api.bp, delegation_api.bp, openapi_bp,
     ):
         app.register_blueprint(blueprint)

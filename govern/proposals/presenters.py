@@ -39,6 +39,22 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+# Notes about the viewer's own vote on a closed proposal (delegation registers one).
+_VOTE_NOTES: list = []
+
+
+def register_vote_note(note) -> None:
+    """`note(session, proposal, viewer) -> str | None`."""
+    if note not in _VOTE_NOTES:
+        _VOTE_NOTES.append(note)
+
+
+def vote_notes(session, proposal, viewer) -> list[str]:
+    if viewer is None:
+        return []
+    return [text for note in _VOTE_NOTES if (text := note(session, proposal, viewer))]
+
+
 # How each kind of effect reads on a proposal page: registered by the area that owns it (so this
 # package never imports them). A presenter takes the session, the effect ids and the viewer and
 # returns {id: (label, url or None)}.

@@ -395,6 +395,16 @@ def add_comment(session: Session, member: Member, proposal_id: int, body: object
 
 # --- closing and carrying out --------------------------------------------------------------
 
+_TALLY_CONTRIBUTORS: list = []
+
+
+def add_tally_contributor(contribute) -> None:
+    """`contribute(session, proposal, rule, now) -> [(choice, weight)]` adds weight to a tally at
+    close (delegations do). The proposals package never imports its contributors."""
+    if contribute not in _TALLY_CONTRIBUTORS:
+        _TALLY_CONTRIBUTORS.append(contribute)
+
+
 def close_proposal(session: Session, proposal_id: int, now: datetime) -> Proposal:
     """Tally and settle one proposal that is due. Idempotent: a proposal already closed, or not
     yet due, is returned unchanged. A kind that applies itself is carried out here, in the same
@@ -406,8 +416,12 @@ def close_proposal(session: Session, proposal_id: int, now: datetime) -> Proposa
             return proposal
         kind = kinds.get(proposal.kind)
         proposal.electorate_size = electorate_count(session, proposal.id)
-        outcome = current_tally(session, proposal)
-        proposal.tally = outcome.tally
+        rule = rule_of(proposal)
+        direct = grouped_ballots(session, proposal.id)
+        extra = [row for contribute in _TALLY_CONTRIBUTORS for row in contribute(session, proposal, rule, now)]
+        outcome = voting.tally(rule, direct + extra, proposal.electorate_size)
+        proposal.tally = {**outcome.tally, "direct_weight": sum(weight for _, weight in direct),
+                          "delegated_weight": sum(weight for _, weight in extra)}
         proposal.outcome = _outcome_json(outcome)
         proposal.closed_at = now
         if not outcome.passed:

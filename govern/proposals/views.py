@@ -111,7 +111,7 @@ def show(proposal_id: int):
         chart=charts.tally_chart(rule, tally) if tally else None,
         accepting=proposals.is_accepting_ballots(proposal, now),
         can_vote=bool(viewer and viewer.active and proposals.in_electorate(db.session, proposal.id, viewer.id)),
-        my_ballot=my_ballot,
+        my_ballot=my_ballot, vote_notes=presenters.vote_notes(db.session, proposal, viewer),
         my_choice=voting.decode_choice(rule, my_ballot.choice) if my_ballot else None,
         my_choice_text=presenters.describe_choice(labels, rule.method, voting.decode_choice(rule, my_ballot.choice))
         if my_ballot else "",

@@ -1,0 +1,1 @@
+"""Delegated voting: a member trusts another with their vote, for every proposal or some kinds."""

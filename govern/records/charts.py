@@ -1,0 +1,20 @@
+"""The capital pool's balance as a server-rendered SVG step chart (the shared step chart of the
+wage pages): readable without JavaScript, its numbers given as the table next to it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from govern.records import service
+from govern.wages.charts import Series, Step, StepChart
+
+
+def pool_chart(history: service.PoolHistory, now: datetime) -> StepChart | None:
+    """The balance holds from the window's start, then steps to each period's closing balance at
+    the start of that period."""
+    if not history.periods:
+        return None
+    steps = [Step(history.since, history.opening)]
+    steps += [Step(service.period_start(p.period), p.closing) for p in history.periods]
+    until = max(now, steps[-1].at)
+    title = f"Capital pool balance by {history.grouping}, in RSC"
+    return StepChart(title, (Series("Capital pool (RSC)", tuple(steps)),), until)
