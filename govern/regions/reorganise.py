@@ -72,16 +72,16 @@ def _move_money(session: Session, old_id: int, new_id: int, *, rsc: int, pool: i
 
 
 def _moving_rsc(session: Session, member_ids, company_ids) -> int:
-    return session.execute(select(func.coalesce(func.sum(Account.balance), 0)).where(
+    return int(session.execute(select(func.coalesce(func.sum(Account.balance), 0)).where(
         Account.currency == "RSC",
         or_(Account.owner_type == OWNER_MEMBER, Account.owner_type == OWNER_COMPANY),
         or_(Account.owner_id.in_(member_ids) & (Account.owner_type == OWNER_MEMBER),
-            Account.owner_id.in_(company_ids) & (Account.owner_type == OWNER_COMPANY)))).scalar_one()
+            Account.owner_id.in_(company_ids) & (Account.owner_type == OWNER_COMPANY)))).scalar_one())
 
 
 def _owed_to(session: Session, member_ids) -> int:
-    return session.execute(select(func.coalesce(func.sum(UsdPayout.amount_minor), 0)).where(
-        UsdPayout.member_id.in_(member_ids), UsdPayout.status == PAYOUT_OWED)).scalar_one()
+    return int(session.execute(select(func.coalesce(func.sum(UsdPayout.amount_minor), 0)).where(
+        UsdPayout.member_id.in_(member_ids), UsdPayout.status == PAYOUT_OWED)).scalar_one())
 
 
 def _rehome_members(session: Session, member_ids, old_id: int, new_id: int, now: datetime) -> None:
