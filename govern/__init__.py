@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 
 from govern import config as config_module
 from govern.extensions import csrf, db, limiter, login_manager, migrate
@@ -71,6 +71,12 @@ def _init_extensions(app: Flask) -> None:
     def _load_member(session_id: str):
         return member_for_session(db.session, session_id)
 
+    @app.before_request
+    def _load_the_member_of_this_request():
+        """Flask-Login caches the user on `g`, which outlives a request when the app context was
+        pushed before it (tests and scripts do that): never reuse another request's user."""
+        g.pop("_login_user", None)
+
 
 def _register_kinds() -> None:
     """Each area registers its proposal kinds (and electorates) with the proposals package."""
@@ -88,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from govern.companies import api as companies_api, views as companies_views
     from govern.delegation import api as delegation_api, views as delegation_views
     from govern.inventory import api as inventory_api, views as inventory_views
+    from govern.market import api as market_api, views as market_views
     from govern.ledger import api as ledger_api, views as ledger_views
     from govern.members import api as members_api, views as members_views
     from govern.notifications import views as notifications_views
@@ -99,7 +106,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         members_views.bp, regions_views.bp, ledger_views.bp, proposals_views.bp, notifications_views.bp,
         companies_views.bp, wages_views.bp, inventory_views.bp, acquisitions_views.bp, delegation_views.bp,
+        market_views.bp,
         members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, wages_api.bp,
-        inventory_api.bp, acquisitions_api.bp, delegation_api.bp, openapi_bp,
+        inventory_api.bp, acquisitions_api.bp, delegation_api.bp, market_api.bp, openapi_bp,
     ):
         app.register_blueprint(blueprint)

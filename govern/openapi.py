@@ -246,6 +246,25 @@ SCHEMAS = {
             "history": {"type": "array", "items": {"type": "object"}},
         },
     },
+    "Listing": {
+        "type": "object", "required": ["id", "company_id", "kind", "title", "price", "status"],
+        "properties": {"id": {"type": "integer"}, "company_id": {"type": "integer"}, "region_id": {"type": "integer"},
+                       "kind": {"type": "string", "enum": ["service", "product", "job"]}, "title": {"type": "string"},
+                       "description": {"type": "string"}, "price": ref("Money"), "outside_price": ref("Money"),
+                       "locality": {"type": "string"}, "occupation": {"type": ["string", "null"]},
+                       "status": {"type": "string"}, "created_at": TIME},
+    },
+    "Order": {
+        "type": "object", "required": ["id", "total", "tax", "entry_id"],
+        "properties": {"id": {"type": "integer"}, "listing_id": {"type": "integer"}, "quantity": {"type": "integer"},
+                       "total": ref("Money"), "tax": ref("Money"), "entry_id": {"type": "integer"},
+                       "status": {"type": "string", "enum": ["ordered", "delivered"]}, "created_at": TIME},
+    },
+    "Application": {
+        "type": "object", "required": ["id", "listing_id", "member_id", "status"],
+        "properties": {"id": {"type": "integer"}, "listing_id": {"type": "integer"}, "member_id": {"type": "integer"},
+                       "status": {"type": "string"}, "created_at": TIME},
+    },
     "Verify": {
         "type": "object", "required": ["ok", "entries"],
         "properties": {"ok": {"type": "boolean"}, "entries": {"type": "integer"},
@@ -468,6 +487,46 @@ PATHS = {
         auth=False, params=[{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
         body={"type": "object", "properties": {"password": {"type": "string", "minLength": 8},
                                                "locality": {"type": "string"}}})},
+    "/listings": {
+        "post": operation("List a service, product or job for a company you run",
+                          {"201": answer("The listing", ref("Listing")), **errors("400", "401", "403", "404", "409")},
+                          body={"type": "object", "required": ["company_id", "kind", "title"], "properties": {
+                              "company_id": {"type": "integer"}, "kind": {"type": "string", "enum": ["service", "product", "job"]},
+                              "title": {"type": "string", "maxLength": 200}, "description": {"type": "string"},
+                              "price": ref("Money"), "outside_price": ref("Money"), "locality": {"type": "string"},
+                              "occupation": {"type": "string"}}}),
+        "get": operation("Search your region's listings",
+                         {"200": answer("Listings", list_of(ref("Listing"))), **errors("400", "401")},
+                         params=[{"name": "kind", "in": "query", "required": False, "schema": {"type": "string"}},
+                                 {"name": "q", "in": "query", "required": False, "schema": {"type": "string"}},
+                                 {"name": "locality", "in": "query", "required": False, "schema": {"type": "string"}},
+                                 *PAGING]),
+    },
+    "/listings/{id}": {"get": operation("A listing", {"200": answer("The listing", ref("Listing")),
+                                                      **errors("401", "404")}, params=[path_id("id")])},
+    "/listings/{id}/orders": {"post": operation(
+        "Buy: price × quantity plus sales tax, from you or a company you run",
+        {"201": answer("The order", ref("Order")), **errors("400", "401", "403", "404", "409")},
+        params=[path_id("id")], idempotent=True,
+        body={"type": "object", "properties": {"quantity": {"type": "integer", "minimum": 1},
+                                               "paid_by_company_id": {"type": "integer"}}})},
+    "/orders/{id}/delivered": {"post": operation(
+        "The seller marks an order delivered", {"200": answer("The order", ref("Order")),
+                                                **errors("401", "403", "404", "409")}, params=[path_id("id")])},
+    "/listings/{id}/applications": {"post": operation(
+        "Apply to a job", {"201": answer("The application", ref("Application")),
+                           **errors("400", "401", "403", "404", "409")}, params=[path_id("id")],
+        body={"type": "object", "properties": {"message": {"type": "string"}}})},
+    "/applications/{id}/accept": {"post": operation(
+        "Hire the applicant (company admins)", {"200": answer("The application", ref("Application")),
+                                               **errors("401", "403", "404", "409")}, params=[path_id("id")])},
+    "/companies/{id}/bridge": {"put": operation(
+        "Mark a company a bridge to the outside economy", {"200": answer("The setting"), **errors("400", "401", "403", "404")},
+        params=[path_id("id")], body={"type": "object", "required": ["is_bridge"], "properties": {"is_bridge": {"type": "boolean"}}})},
+    "/companies/{id}/outside-purchases": {"post": operation(
+        "A bridge company buys outside in USD: its RSC is redeemed and the USD leaves the reserve",
+        {"201": answer("The entry"), **errors("400", "401", "403", "404", "409")}, params=[path_id("id")],
+        body={"type": "object", "required": ["amount"], "properties": {"amount": ref("Money"), "memo": {"type": "string"}}})},
     "/ledger/verify": {"get": operation("Check the hash chain and every ledger invariant",
                                         {"200": answer("The report", ref("Verify"))}, auth=False)},
     "/openapi.json": {"get": operation("This document", {"200": answer("OpenAPI 3 document")}, auth=False)},

@@ -27,6 +27,8 @@ class Company(db.Model):
     locality: Mapped[str] = mapped_column(String(100), default="")
     owner: Mapped[str] = mapped_column(String(10), default=OWNER_WORKERS)
     status: Mapped[str] = mapped_column(String(10), default=ACTIVE)
+    # A bridge to the outside economy: buys outside in USD, sells inside in RSC at cost.
+    is_bridge: Mapped[bool] = mapped_column(Boolean, default=False)
     pay_schedule: Mapped[str] = mapped_column(String(10), default="none")
     schedule_start: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""The marketplace: members' companies offer services, products and jobs, paid in RSC."""

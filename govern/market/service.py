@@ -1,0 +1,272 @@
+"""Listings, orders and job applications. Buying is one idempotent ledger entry: the payer pays
+price × quantity plus the region's sales tax; the seller's company receives the price, the
+capital pool the tax."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_DOWN, Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from govern import access
+from govern.companies import service as companies
+from govern.companies.models import ACTIVE as COMPANY_ACTIVE, Company
+from govern.database import write_transaction
+from govern.errors import Conflict, Forbidden, NotFound, ValidationError
+from govern.ids import is_id
+from govern.ledger import idempotency
+from govern.ledger.exchange import member_wallet
+from govern.ledger.models import CAPITAL_POOL, EXTERNAL, ISSUANCE, USD_RESERVE, LedgerEntry
+from govern.ledger.service import Leg, post, region_account
+from govern.market.models import (
+    ACCEPTED,
+    ACTIVE,
+    DELIVERED,
+    KINDS,
+    ORDERED,
+    PENDING,
+    Application,
+    Listing,
+    Order,
+)
+from govern.members.models import Member
+from govern.money import Money, require_positive
+from govern.regions import service as regions
+from govern.wages import service as wages
+
+MAX_QUANTITY = 10_000
+
+
+def _text(value: object, field: str, max_length: int, *, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ValidationError.for_field(field, "is required")
+    if len(value.strip()) > max_length:
+        raise ValidationError.for_field(field, f"must be at most {max_length} characters")
+    return value.strip()
+
+
+def create_listing(session: Session, admin: Member, *, company_id: object, kind: object, title: object,
+                   description: object, price: Money | None, now: datetime, locality: object = None,
+                   occupation: object = None, outside_price: Money | None = None) -> Listing:
+    """A company's admin lists a service, a product or a job (whose price is the hourly wage;
+    without one, the wage table's wage for the occupation)."""
+    if not is_id(company_id):
+        raise ValidationError.for_field("company_id", "must be a company id")
+    if kind not in KINDS:
+        raise ValidationError.for_field("kind", f"must be one of {', '.join(KINDS)}")
+    title = _text(title, "title", 200)
+    description = _text(description, "description", 10_000, required=False)
+    locality = _text(locality, "locality", 100, required=False)
+    with write_transaction(session):
+        company = companies.get_company(session, company_id)
+        companies.require_admin(session, admin, company)
+        if company.status != COMPANY_ACTIVE:
+            raise Conflict("This company is bankrupt: it no longer trades.", code="company_bankrupt")
+        regions.require_active(session, company.region_id)
+        occupation_name = None
+        if kind == "job":
+            occupation_name = wages.ensure_occupation(session, company.region_id, _text(occupation, "occupation", 60), now).name
+            if price is None:
+                wage = wages.current_wage(session, company.region_id, occupation_name, None)
+                if wage is None:
+                    raise ValidationError.for_field("price", "give the hourly wage: the wage table has none for this occupation")
+                price = Money(wage.hourly_wage_minor, "RSC")
+        if price is None or price.currency != "RSC":
+            raise ValidationError.for_field("price", "is required, in RSC")
+        require_positive(price, "price")
+        if outside_price is not None:
+            if not company.is_bridge:
+                raise ValidationError.for_field("outside_price", "only bridge companies show an outside price")
+            if outside_price.currency != "USD":
+                raise ValidationError.for_field("outside_price", "is in USD")
+            require_positive(outside_price, "outside_price")
+        listing = Listing(region_id=company.region_id, company_id=company.id, kind=kind, title=title,
+                          description=description, price_minor=price.minor, locality=locality or company.locality,
+                          occupation=occupation_name, status=ACTIVE, created_at=now,
+                          outside_price_minor=outside_price.minor if outside_price else None)
+        session.add(listing)
+        session.flush()
+    return listing
+
+
+def get_listing(session: Session, listing_id: int) -> Listing:
+    listing = session.get(Listing, listing_id)
+    if listing is None:
+        raise NotFound("No such listing.")
+    return listing
+
+
+def search(session: Session, *, region_id: int, kind: str | None = None, text: str | None = None,
+           locality: str | None = None, before: int | None = None, limit: int = 50) -> list[Listing]:
+    if kind is not None and kind not in KINDS:
+        raise ValidationError.for_field("kind", f"must be one of {', '.join(KINDS)}")
+    query = select(Listing).where(Listing.region_id == region_id, Listing.status == ACTIVE)
+    if kind:
+        query = query.where(Listing.kind == kind)
+    if locality:
+        query = query.where(func.lower(Listing.locality) == locality.strip().lower())
+    if text:
+        pattern = "%" + text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(func.lower(Listing.title).like(pattern, escape="\\"),
+                                func.lower(Listing.description).like(pattern, escape="\\")))
+    if before is not None:
+        query = query.where(Listing.id < before)
+    return list(session.execute(query.order_by(Listing.id.desc()).limit(limit)).scalars())
+
+
+def sales_tax(subtotal: int, rate: Decimal) -> int:
+    return int((Decimal(subtotal) * rate).to_integral_value(rounding=ROUND_DOWN))
+
+
+def buy(session: Session, buyer: Member, listing_id: int, now: datetime, *, quantity: object = 1,
+        paid_by_company_id: object = None, idempotency_key: str | None = None) -> Order:
+    """Buy a listing: one entry from the payer (the member, or a company they run) to the seller's
+    company, with the sales tax to the capital pool. Short of money: 409 and nothing posted."""
+    access.require(buyer, "propose", "Members who left cannot buy inside the co-op.")
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationError.for_field("quantity", f"must be a whole number from 1 to {MAX_QUANTITY}")
+    if paid_by_company_id is not None and not is_id(paid_by_company_id):
+        raise ValidationError.for_field("paid_by_company_id", "must be a company id")
+    scope = f"member:{buyer.id}:order"
+    with write_transaction(session):
+        earlier = idempotency.claim(session, scope, idempotency_key,
+                                    idempotency.request_fingerprint(listing_id, quantity, paid_by_company_id), now)
+        if earlier is not None:
+            return session.get(Order, earlier)
+        listing = get_listing(session, listing_id)
+        if listing.kind == "job":
+            raise ValidationError.for_field("listing", "a job is applied for, not bought")
+        if listing.status != ACTIVE or listing.region_id != buyer.region_id:
+            raise Conflict("This listing is not for sale to you.", code="not_for_sale")
+        seller = companies.get_company(session, listing.company_id)
+        if seller.status != COMPANY_ACTIVE:
+            raise Conflict("The seller is bankrupt.", code="company_bankrupt")
+        payer = member_wallet(session, buyer.id)
+        if paid_by_company_id is not None:
+            paying = companies.get_company(session, paid_by_company_id)
+            companies.require_admin(session, buyer, paying)
+            if paying.id == seller.id:
+                raise ValidationError.for_field("paid_by_company_id", "a company does not buy from itself")
+            payer = companies.company_account(session, paying.id)
+        subtotal = listing.price_minor * quantity
+        tax = sales_tax(subtotal, regions.parameter(session, listing.region_id, "sales_tax_rate"))
+        entry = post(session, [Leg(payer, -(subtotal + tax)), Leg(companies.company_account(session, seller.id), subtotal),
+                               Leg(region_account(session, listing.region_id, CAPITAL_POOL), tax)],
+                     memo=f"{quantity} × {listing.title} from {seller.name}", cause_type="order", cause_id=None,
+                     now=now, region_id=listing.region_id)
+        order = Order(listing_id=listing.id, buyer_id=buyer.id, paid_by_company_id=paid_by_company_id,
+                      quantity=quantity, subtotal_minor=subtotal, tax_minor=tax, total_minor=subtotal + tax,
+                      entry_id=entry.id, status=ORDERED, created_at=now)
+        session.add(order)
+        session.flush()
+        idempotency.remember(session, scope, idempotency_key, order.id)
+    return order
+
+
+def mark_delivered(session: Session, admin: Member, order_id: int, now: datetime) -> Order:
+    with write_transaction(session):
+        order = session.get(Order, order_id)
+        if order is None:
+            raise NotFound("No such order.")
+        listing = get_listing(session, order.listing_id)
+        companies.require_admin(session, admin, companies.get_company(session, listing.company_id))
+        if order.status == DELIVERED:
+            raise Conflict("This order is already delivered.", code="already_delivered")
+        order.status = DELIVERED
+        order.delivered_at = now
+    return order
+
+
+def orders_of_buyer(session: Session, member_id: int, *, limit: int = 50) -> list[tuple[Order, Listing]]:
+    return [tuple(r) for r in session.execute(select(Order, Listing).join(Listing, Listing.id == Order.listing_id)
+                                              .where(Order.buyer_id == member_id).order_by(Order.id.desc()).limit(limit))]
+
+
+def orders_to_deliver(session: Session, member_id: int, *, limit: int = 50) -> list[tuple[Order, Listing]]:
+    """Orders placed with the companies this member runs, still to deliver."""
+    mine = [c.id for c, w in companies.companies_of_member(session, member_id) if w.admin]
+    if not mine:
+        return []
+    return [tuple(r) for r in session.execute(select(Order, Listing).join(Listing, Listing.id == Order.listing_id)
+                                              .where(Listing.company_id.in_(mine), Order.status == ORDERED)
+                                              .order_by(Order.id).limit(limit))]
+
+
+def apply(session: Session, member: Member, listing_id: int, message: object, now: datetime) -> Application:
+    access.require(member, "propose", "Members who left cannot apply.")
+    message = _text(message, "message", 5000, required=False)
+    with write_transaction(session):
+        listing = get_listing(session, listing_id)
+        if listing.kind != "job" or listing.status != ACTIVE or listing.region_id != member.region_id:
+            raise Conflict("This is not an open job of your region.", code="not_a_job")
+        if companies.worker_of(session, listing.company_id, member.id):
+            raise Conflict("You already work in this company.", code="already_a_worker")
+        if session.execute(select(Application.id).where(Application.listing_id == listing.id,
+                                                        Application.member_id == member.id,
+                                                        Application.status == PENDING)).first():
+            raise Conflict("You have already applied.", code="already_applied")
+        application = Application(listing_id=listing.id, member_id=member.id, message=message, status=PENDING,
+                                  created_at=now)
+        session.add(application)
+        session.flush()
+    return application
+
+
+def accept(session: Session, admin: Member, application_id: int, now: datetime) -> Application:
+    """The applicant becomes a worker of the company with the job's occupation and wage."""
+    with write_transaction(session):
+        application = session.get(Application, application_id)
+        if application is None:
+            raise NotFound("No such application.")
+        listing = get_listing(session, application.listing_id)
+        if application.status != PENDING:
+            raise Conflict("This application was already decided.", code="already_decided")
+        companies.set_worker(session, admin, listing.company_id, member_id=application.member_id,
+                             occupation=listing.occupation, hourly_rate=Money(listing.price_minor, "RSC"), now=now)
+        application.status = ACCEPTED
+        application.decided_at = now
+    return application
+
+
+def applications_for(session: Session, member_id: int, *, limit: int = 100) -> list[tuple[Application, Listing, str]]:
+    """Pending applications to the jobs of the companies this member runs."""
+    mine = [c.id for c, w in companies.companies_of_member(session, member_id) if w.admin]
+    if not mine:
+        return []
+    return [tuple(r) for r in session.execute(
+        select(Application, Listing, Member.name).join(Listing, Listing.id == Application.listing_id)
+        .join(Member, Member.id == Application.member_id)
+        .where(Listing.company_id.in_(mine), Application.status == PENDING).order_by(Application.id).limit(limit))]
+
+
+def record_outside_purchase(session: Session, admin: Member, company_id: int, amount: Money, memo: object,
+                            now: datetime) -> LedgerEntry:
+    """A bridge company buys outside in USD: its RSC is redeemed at par and the USD leaves the
+    reserve, so the reserve still backs every RSC (409 when the company holds too little)."""
+    if amount.currency != "USD":
+        raise ValidationError.for_field("amount", "outside purchases are in USD")
+    require_positive(amount)
+    memo = _text(memo, "memo", 200, required=False)
+    with write_transaction(session):
+        company = companies.get_company(session, company_id)
+        companies.require_admin(session, admin, company)
+        if not company.is_bridge:
+            raise Forbidden("Only a bridge company records outside purchases.")
+        region_id = company.region_id
+        return post(session, [Leg(companies.company_account(session, company.id), -amount.minor),
+                              Leg(region_account(session, region_id, ISSUANCE), amount.minor),
+                              Leg(region_account(session, region_id, USD_RESERVE), -amount.minor),
+                              Leg(region_account(session, region_id, EXTERNAL), amount.minor)],
+                    memo=memo or f"Outside purchase by {company.name}", cause_type="outside_purchase",
+                    cause_id=company.id, now=now, region_id=region_id)
+
+
+def set_bridge(session: Session, admin: Member, company_id: int, is_bridge: bool) -> Company:
+    with write_transaction(session):
+        company = companies.get_company(session, company_id)
+        companies.require_admin(session, admin, company)
+        company.is_bridge = bool(is_bridge)
+    return company
