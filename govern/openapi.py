@@ -527,6 +527,20 @@ PATHS = {
         "A bridge company buys outside in USD: its RSC is redeemed and the USD leaves the reserve",
         {"201": answer("The entry"), **errors("400", "401", "403", "404", "409")}, params=[path_id("id")],
         body={"type": "object", "required": ["amount"], "properties": {"amount": ref("Money"), "memo": {"type": "string"}}})},
+    "/contributions": {"post": operation(
+        "Give RSC to the capital pool (it buys no ownership and no vote)",
+        {"201": answer("The contribution"), **errors("400", "401", "403", "409")}, idempotent=True,
+        body={"type": "object", "required": ["amount"], "properties": {"amount": ref("Money"), "public": {"type": "boolean"}}})},
+    "/contributions/external": {"post": operation(
+        "Record an outside contributor's USD (board): USD into the reserve, RSC into the pool",
+        {"201": answer("The contribution"), **errors("400", "401", "403", "409")},
+        body={"type": "object", "required": ["amount", "from"], "properties": {
+            "amount": ref("Money"), "from": {"type": "string", "maxLength": 200}, "public": {"type": "boolean"}}})},
+    "/me/contribution-rate": {"put": operation(
+        "The share of each net pay given to the capital pool",
+        {"200": answer("The setting", {"type": "object", "properties": {"percent": {"type": "string"}}}),
+         **errors("400", "401", "403")},
+        body={"type": "object", "required": ["percent"], "properties": {"percent": {"type": "string"}}})},
     "/ledger/verify": {"get": operation("Check the hash chain and every ledger invariant",
                                         {"200": answer("The report", ref("Verify"))}, auth=False)},
     "/openapi.json": {"get": operation("This document", {"200": answer("OpenAPI 3 document")}, auth=False)},

@@ -159,6 +159,15 @@ def auto_convert():
     return jsonify({"percent": str(percent)})
 
 
+@bp.put("/me/contribution-rate")
+def contribution_rate():
+    data = json_body()
+    if "percent" not in data:
+        raise ValidationError.for_field("percent", "is required")
+    percent = companies.set_contribution_rate(db.session, require_member(), data["percent"])
+    return jsonify({"percent": str(percent)})
+
+
 @bp.post("/companies/<int:company_id>/bankruptcy")
 def bankruptcy(company_id: int):
     company = companies.declare_bankrupt(db.session, require_member(), company_id, utcnow())

@@ -101,6 +101,7 @@ class Payslip(db.Model):
     net_minor: Mapped[int] = mapped_column(BigInteger)
     converted_rsc_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     converted_usd_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    contributed_minor: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class PaySettings(db.Model):
@@ -110,3 +111,4 @@ class PaySettings(db.Model):
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     auto_convert_percent: Mapped[int] = mapped_column(Integer, default=0)
+    contribution_percent: Mapped[int] = mapped_column(Integer, default=0)

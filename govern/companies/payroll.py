@@ -17,6 +17,7 @@ class PayLine:
     centihours: int
     rate_minor: int
     auto_convert_percent: int = 0
+    contribution_percent: int = 0
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,11 @@ class Slip:
     net: int
     converted_rsc: int
     converted_usd: int
+    contributed: int = 0
 
     @property
     def paid_in_rsc(self) -> int:
-        return self.net - self.converted_rsc
+        return self.net - self.converted_rsc - self.contributed
 
 
 def gross_pay(centihours: int, rate_minor: int) -> int:
@@ -54,8 +56,9 @@ def slip_for(line: PayLine, tax_rate: Decimal, exchange_rate: Decimal) -> Slip:
     converted_usd = quote("rsc_to_usd", converted_rsc, exchange_rate).usd if converted_rsc else 0
     if converted_usd == 0:
         converted_rsc = 0  # too little to convert at this rate: pay it all in RSC
+    contributed = net * line.contribution_percent // 100
     return Slip(line.member_id, line.occupation, line.centihours, line.rate_minor, gross, tax, net,
-                converted_rsc, converted_usd)
+                converted_rsc, converted_usd, contributed)
 
 
 @dataclass(frozen=True)
@@ -65,15 +68,18 @@ class Totals:
     net: int
     converted_rsc: int
     converted_usd: int
+    contributed: int = 0
 
     @property
     def pool_share(self) -> int:
-        """What the capital pool receives: the tax, and the spread of the auto-conversions."""
-        return self.tax + self.converted_rsc - self.converted_usd
+        """What the capital pool receives: the tax, the spread of the auto-conversions, and the
+        standing contributions members chose."""
+        return self.tax + self.converted_rsc - self.converted_usd + self.contributed
 
 
 def totals(slips: list[Slip]) -> Totals:
     return Totals(
         gross=sum(s.gross for s in slips), tax=sum(s.tax for s in slips), net=sum(s.net for s in slips),
         converted_rsc=sum(s.converted_rsc for s in slips), converted_usd=sum(s.converted_usd for s in slips),
+        contributed=sum(s.contributed for s in slips),
     )

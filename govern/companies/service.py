@@ -43,6 +43,7 @@ from govern.ledger.models import (
     USD_RESERVE,
     WALLET,
     Account,
+    Contribution,
     Conversion,
     LedgerEntry,
     UsdPayout,
@@ -373,8 +374,9 @@ def _plan(session: Session, company: Company, start: date, end: date) -> Payroll
     member_ids = [member_id for member_id, _ in hours]
     workers = {w.member_id: w for w in _in_batches(session, Worker, Worker.member_id, member_ids,
                                                    Worker.company_id == company.id)}
-    percents = dict(_in_batches_rows(session, select(PaySettings.member_id, PaySettings.auto_convert_percent),
-                                     PaySettings.member_id, member_ids))
+    settings = {member_id: (convert, contribute) for member_id, convert, contribute in _in_batches_rows(
+        session, select(PaySettings.member_id, PaySettings.auto_convert_percent, PaySettings.contribution_percent),
+        PaySettings.member_id, member_ids)}
     params = regions.all_parameters(session, company.region_id)
     tax_rate, exchange_rate = Decimal(params["income_tax_rate"]), Decimal(params["exchange_rate"])
     binding = params["wage_table_binding"] == "1"
@@ -386,8 +388,8 @@ def _plan(session: Session, company: Company, start: date, end: date) -> Payroll
         if rate is None:
             missing.append(member_id)
             continue
-        lines.append(arithmetic.PayLine(member_id, worker.occupation, int(centihours), rate,
-                                        int(percents.get(member_id, 0))))
+        convert, contribute = settings.get(member_id, (0, 0))
+        lines.append(arithmetic.PayLine(member_id, worker.occupation, int(centihours), rate, convert, contribute))
     if missing:
         names = ", ".join(str(m) for m in missing[:10])
         raise Conflict(f"Set an hourly rate first for member(s) {names}.", code="rate_missing")
@@ -485,7 +487,13 @@ def _write_payslips(session: Session, run: PayrollRun, plan: PayrollPlan, entry_
     session.execute(insert(Payslip), [
         {"run_id": run.id, "member_id": s.member_id, "occupation": s.occupation, "centihours": s.centihours,
          "rate_minor": s.rate_minor, "gross_minor": s.gross, "tax_minor": s.tax, "net_minor": s.net,
-         "converted_rsc_minor": s.converted_rsc, "converted_usd_minor": s.converted_usd} for s in plan.slips])
+         "converted_rsc_minor": s.converted_rsc, "converted_usd_minor": s.converted_usd,
+         "contributed_minor": s.contributed} for s in plan.slips])
+    contributed = [s for s in plan.slips if s.contributed]
+    if contributed:
+        session.execute(insert(Contribution), [
+            {"region_id": plan.company.region_id, "member_id": s.member_id, "amount_minor": s.contributed,
+             "source": "payroll", "public": False, "entry_id": entry_id, "created_at": now} for s in contributed])
     converted = [s for s in plan.slips if s.converted_usd]
     if not converted:
         return
@@ -525,14 +533,34 @@ def payslips_of_member(session: Session, member_id: int, *, before: int | None =
 def set_auto_convert(session: Session, member: Member, percent: object) -> int:
     """The share (0–100) of each net pay converted to USD automatically."""
     access.require(member, "view_own_account")
+    return _set_pay_setting(session, member, "auto_convert_percent", percent)
+
+
+def set_contribution_rate(session: Session, member: Member, percent: object) -> int:
+    """The share (0–100) of each net pay given to the capital pool. It buys no extra ownership
+    and no extra vote: every member owns an equal share."""
+    access.require(member, "propose", "Members who left do not contribute from pay.")
+    return _set_pay_setting(session, member, "contribution_percent", percent)
+
+
+def _set_pay_setting(session: Session, member: Member, column: str, percent: object) -> int:
     value = whole_number(str(percent) if isinstance(percent, int) and not isinstance(percent, bool) else percent, 100)
     if value is None:
         raise ValidationError.for_field("percent", "must be a whole number from 0 to 100, as a string")
+    other = "contribution_percent" if column == "auto_convert_percent" else "auto_convert_percent"
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     with write_transaction(session):
-        session.execute(dialect.insert(PaySettings).values(member_id=member.id, auto_convert_percent=value)
-                        .on_conflict_do_update(index_elements=["member_id"], set_={"auto_convert_percent": value}))
+        current = session.get(PaySettings, member.id)
+        if value + (getattr(current, other) if current else 0) > 100:
+            raise ValidationError.for_field("percent", "conversion and contribution together cannot pass 100%")
+        session.execute(dialect.insert(PaySettings).values(member_id=member.id, **{column: value})
+                        .on_conflict_do_update(index_elements=["member_id"], set_={column: value}))
     return value
+
+
+def contribution_percent(session: Session, member_id: int) -> int:
+    settings = session.get(PaySettings, member_id)
+    return settings.contribution_percent if settings else 0
 
 
 def auto_convert_percent(session: Session, member_id: int) -> int:

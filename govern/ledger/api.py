@@ -8,7 +8,7 @@ from govern.clock import utcnow
 from govern.errors import ValidationError
 from govern.extensions import db
 from govern.ids import is_id
-from govern.ledger import exchange, service as ledger, transfers
+from govern.ledger import contributions, exchange, service as ledger, transfers
 from govern.ledger.models import Account, Conversion, LedgerEntry
 from govern.ledger.service import account_visible_to
 from govern.money import Money, parse_money
@@ -91,6 +91,28 @@ def create_transfer():
                                 memo, utcnow(), idempotency_key())
     return jsonify({"entry_id": result.entry.id, "to_member_id": result.to_member_id,
                     "amount": result.amount.to_json(), "entry": entries_json([result.entry], member)[0]}), 201
+
+
+def contribution_json(row) -> dict:
+    return {"id": row.id, "entry_id": row.entry_id, "amount": Money(row.amount_minor, "RSC" if row.source != "external"
+                                                                     else "USD").to_json(),
+            "public": row.public, "created_at": iso(row.created_at)}
+
+
+@bp.post("/contributions")
+def create_contribution():
+    data = json_body()
+    row = contributions.contribute(db.session, require_member(), parse_money(data.get("amount")),
+                                   public=data.get("public"), now=utcnow(), idempotency_key=idempotency_key())
+    return jsonify(contribution_json(row)), 201
+
+
+@bp.post("/contributions/external")
+def external_contribution():
+    data = json_body()
+    row = contributions.record_external(db.session, require_member(), parse_money(data.get("amount")),
+                                        data.get("from"), public=data.get("public"), now=utcnow())
+    return jsonify(contribution_json(row)), 201
 
 
 @bp.get("/ledger/verify")

@@ -142,6 +142,24 @@ class Conversion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class Contribution(db.Model):
+    """A gift to the capital pool: from a member's balance, a standing share of their pay, or an
+    outside contributor's USD. It buys no ownership and no vote. `public`: the giver's name may be
+    shown on the capital-pool record."""
+
+    __tablename__ = "contributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    external_from: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(10))  # member | payroll | external
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class UsdPayout(db.Model):
     """USD the co-op owes a member after an RSC→USD conversion, until the board pays it out."""
 

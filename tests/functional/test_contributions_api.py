@@ -1,0 +1,45 @@
+"""Contributions to the capital pool: once, from each pay, and from outside."""
+def rsc(amount):
+    return {"amount": amount, "currency": "RSC"}
+
+
+def usd(amount):
+    return {"amount": amount, "currency": "USD"}
+
+
+def test_a_member_gives_once_and_it_shows_in_the_pool(api, member, region):
+    alice = api.as_member(member)
+    alice.post("/conversions", json={"direction": "usd_to_rsc", "amount": usd("10.00")})
+    given = alice.post("/contributions", json={"amount": rsc("4.00"), "public": True}, headers={"Idempotency-Key": "g1"})
+    assert given.status_code == 201
+    again = alice.post("/contributions", json={"amount": rsc("4.00"), "public": True}, headers={"Idempotency-Key": "g1"})
+    assert again.get_json()["entry_id"] == given.get_json()["entry_id"]
+    assert api.get(f"/regions/{region.id}").get_json()["capital_pool"] == rsc("4.00")
+    assert alice.post("/contributions", json={"amount": rsc("7.00")}).status_code == 409
+    assert alice.post("/contributions", json={"amount": usd("1.00")}).status_code == 400
+
+
+def test_a_standing_rate_gives_a_share_of_each_net_pay(api, member, region):
+    alice = api.as_member(member)
+    cid = alice.post("/companies", json={"name": "Co", "industry": "bakery"}).get_json()["id"]
+    alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")})
+    alice.post(f"/companies/{cid}/workers", json={"member_id": member.id, "occupation": "baker", "hourly_rate": rsc("10.00")})
+    assert alice.put("/me/contribution-rate", json={"percent": "10"}).get_json() == {"percent": "10"}
+    assert alice.put("/me/auto-convert", json={"percent": "95"}).status_code == 400  # together over 100%
+    alice.post(f"/companies/{cid}/hours", json={"member_id": member.id, "period_start": "2026-06-01",
+                                                "period_end": "2026-06-30", "hours": "5"})
+    alice.post(f"/companies/{cid}/payroll", json={"period_start": "2026-06-01", "period_end": "2026-06-30"})
+    # gross 50.00, tax 1.00, net 49.00, 10% = 4.90 to the pool
+    assert api.get(f"/regions/{region.id}").get_json()["capital_pool"] == rsc("5.90")
+    assert alice.get("/me").get_json()["accounts"][0]["balance"] == rsc("44.10")
+    assert api.get("/ledger/verify").get_json()["ok"] is True
+
+
+def test_the_board_records_outside_contributions_keeping_the_backing(api, member, make_member, region):
+    board = api.as_member(make_member(board=True))
+    body = {"amount": usd("250.00"), "from": "Friends of the Co-op", "public": True}
+    assert api.as_member(member).post("/contributions/external", json=body).status_code == 403
+    assert board.post("/contributions/external", json=body).status_code == 201
+    figures = api.get(f"/regions/{region.id}").get_json()
+    assert figures["capital_pool"] == rsc("250.00") and figures["usd_reserve"] == usd("250.00")
+    assert board.post("/contributions/external", json={"amount": rsc("1.00"), "from": "x"}).status_code == 400
