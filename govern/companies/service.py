@@ -153,6 +153,12 @@ def can_see_pay(session: Session, member: Member | None, company_id: int) -> boo
     return member is not None and worker_of(session, company_id, member.id) is not None
 
 
+def companies_run_by(session: Session, member_id: int) -> list[int]:
+    """Ids of the companies this member is an admin of."""
+    return list(session.execute(select(Worker.company_id).where(Worker.member_id == member_id,
+                                                                Worker.admin.is_(True))).scalars())
+
+
 def is_admin(session: Session, member: Member | None, company_id: int) -> bool:
     if member is None or not member.active:
         return False

@@ -187,7 +187,7 @@ def orders_of_buyer(session: Session, member_id: int, *, limit: int = 50) -> lis
 
 def orders_to_deliver(session: Session, member_id: int, *, limit: int = 50) -> list[tuple[Order, Listing]]:
     """Orders placed with the companies this member runs, still to deliver."""
-    mine = [c.id for c, w in companies.companies_of_member(session, member_id) if w.admin]
+    mine = companies.companies_run_by(session, member_id)
     if not mine:
         return []
     return [tuple(r) for r in session.execute(select(Order, Listing).join(Listing, Listing.id == Order.listing_id)
@@ -233,7 +233,7 @@ def accept(session: Session, admin: Member, application_id: int, now: datetime) 
 
 def applications_for(session: Session, member_id: int, *, limit: int = 100) -> list[tuple[Application, Listing, str]]:
     """Pending applications to the jobs of the companies this member runs."""
-    mine = [c.id for c, w in companies.companies_of_member(session, member_id) if w.admin]
+    mine = companies.companies_run_by(session, member_id)
     if not mine:
         return []
     return [tuple(r) for r in session.execute(
