@@ -12,7 +12,7 @@ class CompanyForm(FlaskForm):
 
 
 class WorkerForm(FlaskForm):
-    member_id = IntegerField("Member number", validators=[DataRequired()],
+    member_id = IntegerField("Member number", id="worker_member_id", validators=[DataRequired()],
                              description="Shown on the member's profile page.")
     occupation = StringField("Occupation", validators=[DataRequired(), Length(max=60)])
     hourly_rate = StringField("Hourly rate (RSC)", validators=[Optional(), Length(max=20)],
@@ -26,15 +26,16 @@ class IncomeForm(FlaskForm):
 
 
 class HoursForm(FlaskForm):
-    member_id = SelectField("Worker", coerce=int)
-    period_start = DateField("From", validators=[DataRequired()])
-    period_end = DateField("To (included)", validators=[DataRequired()])
-    hours = StringField("Hours", validators=[DataRequired(), Length(max=10)], description="For example 7.5")
+    member_id = SelectField("Worker", id="hours_member_id", coerce=int)
+    period_start = DateField("From", id="hours_period_start", validators=[DataRequired()])
+    period_end = DateField("To (included)", id="hours_period_end", validators=[DataRequired()])
+    hours = StringField("Hours", id="hours_worked", validators=[DataRequired(), Length(max=10)],
+                        description="For example 7.5")
 
 
 class PayrollForm(FlaskForm):
-    period_start = DateField("From", validators=[DataRequired()])
-    period_end = DateField("To (included)", validators=[DataRequired()])
+    period_start = DateField("From", id="payroll_period_start", validators=[DataRequired()])
+    period_end = DateField("To (included)", id="payroll_period_end", validators=[DataRequired()])
 
 
 class ScheduleForm(FlaskForm):

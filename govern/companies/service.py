@@ -153,6 +153,12 @@ def can_see_pay(session: Session, member: Member | None, company_id: int) -> boo
     return member is not None and worker_of(session, company_id, member.id) is not None
 
 
+def admin_count(session: Session, company_id: int) -> int:
+    """How many admins a company has."""
+    return session.execute(select(func.count()).select_from(Worker).where(
+        Worker.company_id == company_id, Worker.admin.is_(True))).scalar_one()
+
+
 def companies_run_by(session: Session, member_id: int) -> list[int]:
     """Ids of the companies this member is an admin of."""
     return list(session.execute(select(Worker.company_id).where(Worker.member_id == member_id,
@@ -201,6 +207,8 @@ def set_worker(session: Session, admin: Member, company_id: int, *, member_id: o
             worker = Worker(company_id=company.id, member_id=member.id, admin=bool(make_admin), hired_at=now)
             session.add(worker)
         elif make_admin is not None:
+            if not make_admin and worker.admin and admin_count(session, company.id) == 1:
+                raise ValidationError.for_field("admin", "the company needs at least one admin")
             worker.admin = make_admin
         worker.occupation = occupation_row.name
         worker.hourly_rate_minor = rate

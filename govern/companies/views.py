@@ -83,7 +83,7 @@ def add_worker(company_id: int):
         try:
             companies.set_worker(db.session, current_user, company_id, member_id=form.member_id.data,
                                  occupation=form.occupation.data, hourly_rate=_money_field(form, "hourly_rate", "RSC"),
-                                 make_admin=form.admin.data, now=utcnow())
+                                 make_admin=True if form.admin.data else None, now=utcnow())
         except DomainError as error:
             show_error_on_form(form, error)
         else:

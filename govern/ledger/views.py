@@ -8,7 +8,8 @@ from govern.apiutil import page_params
 from govern.extensions import db
 from govern.ledger import service as ledger
 from govern.ledger.models import LedgerEntry
-from govern.ledger.service import account_visible_to
+from govern.ledger.models import CAPITAL_POOL
+from govern.ledger.service import account_visible_to, region_account
 from govern.proposals import presenters
 
 bp = Blueprint("ledger", __name__)
@@ -33,8 +34,11 @@ def verify():
 
 
 def _entries(session, ids, viewer):
+    """An entry a proposal posted links to the capital pool's history, where it is listed."""
     rows = session.query(LedgerEntry).filter(LedgerEntry.id.in_([int(i) for i in ids])).all()
-    return {str(e.id): (f"Ledger entry #{e.id}: {e.memo}", url_for("ledger.verify")) for e in rows}
+    return {str(e.id): (f"Ledger entry #{e.id}: {e.memo}",
+                        url_for("ledger.account", account_id=region_account(session, e.region_id, CAPITAL_POOL).id)
+                        if e.region_id else url_for("ledger.verify")) for e in rows}
 
 
 presenters.register_effect("entry", _entries)
