@@ -14,6 +14,7 @@ from govern.errors import DomainError
 from govern.extensions import db
 from govern.ledger import service as ledger
 from govern.members import service as members
+from govern.records import exports
 
 govern_cli = AppGroup("govern", help="Conductor administration.")
 
@@ -43,6 +44,24 @@ def verify_command():
     click.echo(json.dumps({"ok": report.ok, "entries": report.entries,
                            "first_bad_entry": report.first_bad_entry, "problems": report.problems}, indent=2))
     sys.exit(0 if report.ok else 1)
+
+
+@govern_cli.command("export-beancount")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--all-memos", is_flag=True,
+              help="Keep the memo of every entry, also of those touching members' accounts (for the board's accountant).")
+def export_beancount_command(output, all_memos):
+    """Write the whole ledger in beancount's format; check it with `bean-check`."""
+    chunks = exports.beancount(db.session, now=utcnow(), all_memos=all_memos)
+    if output is None:
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+        return
+    with open(output, "w", encoding="utf-8") as target:
+        for chunk in chunks:
+            target.write(chunk)
+    click.echo(f"Wrote {output}.", err=True)
 
 
 @govern_cli.command("tick")

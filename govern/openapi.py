@@ -70,6 +70,11 @@ def list_of(item: dict) -> dict:
             "properties": {"items": {"type": "array", "items": item}, "next": {"type": ["string", "null"]}}}
 
 
+REGION_ID = {"name": "region_id", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
+             "description": "Default: your region (with a token), else the oldest active one"}
+# Lists ordered by month and name page with an opaque cursor (not an id).
+OPAQUE_PAGING = [PAGING[0], {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}}]
+
 PERIOD_BODY = {"type": "object", "required": ["period_start", "period_end"], "properties": {
             "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"}}}
 
@@ -264,6 +269,28 @@ SCHEMAS = {
         "type": "object", "required": ["id", "listing_id", "member_id", "status"],
         "properties": {"id": {"type": "integer"}, "listing_id": {"type": "integer"}, "member_id": {"type": "integer"},
                        "status": {"type": "string"}, "created_at": TIME},
+    },
+    "PoolMovement": {
+        "type": "object", "required": ["amount", "cause", "created_at", "entry_id"],
+        "properties": {
+            "entry_id": {"type": "integer"}, "created_at": TIME, "amount": ref("Money"),
+            "cause": {"type": "object", "required": ["type", "id"], "properties": {
+                "type": {"type": "string"}, "id": {"type": ["integer", "string", "null"]}}},
+            "memo": {"type": "string"}, "balance_after": ref("Money"),
+        },
+    },
+    "WagesPaid": {
+        "type": "object", "required": ["month", "occupation", "people", "hours", "total_paid", "average_hourly"],
+        "properties": {
+            "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}, "occupation": {"type": "string"},
+            "people": {"type": "integer"}, "hours": {"type": "string"}, "total_paid": ref("Money"),
+            "average_hourly": ref("Money"),
+        },
+    },
+    "ChainLink": {
+        "type": "object", "required": ["hash", "entry_id"],
+        "properties": {"entry_id": {"type": "integer"}, "hash": {"type": "string"},
+                       "prev_hash": {"type": "string"}, "created_at": TIME},
     },
     "Verify": {
         "type": "object", "required": ["ok", "entries"],
@@ -541,6 +568,27 @@ PATHS = {
         {"200": answer("The setting", {"type": "object", "properties": {"percent": {"type": "string"}}}),
          **errors("400", "401", "403")},
         body={"type": "object", "required": ["percent"], "properties": {"percent": {"type": "string"}}})},
+    "/records/capital-pool": {"get": operation(
+        "The capital pool's movements, newest first, each with its cause (a payroll's id is its run_id, a "
+        "proposal's its id) and the balance after it; together they add up to the pool",
+        {"200": answer("Movements", list_of(ref("PoolMovement"))), **errors("400", "401", "404")},
+        auth=False, params=[REGION_ID, *PAGING])},
+    "/records/wages": {"get": operation(
+        "What region-owned companies paid, by month and occupation, newest month first; never a name",
+        {"200": answer("Wages paid", list_of(ref("WagesPaid"))), **errors("400", "401", "404")},
+        auth=False, params=[REGION_ID, *OPAQUE_PAGING])},
+    "/records/chain-head": {"get": operation(
+        "The newest ledger entry and its hash: save it to check later that the record was only appended to",
+        {"200": answer("The chain head", ref("ChainLink"))}, auth=False)},
+    "/records/chain/{entry_id}": {"get": operation(
+        "An entry's place in the hash chain: a head saved earlier must still have the same hash",
+        {"200": answer("The entry's hashes", ref("ChainLink")), **errors("404")},
+        auth=False, params=[path_id("entry_id")])},
+    "/records/ledger.beancount": {"get": operation(
+        "The whole ledger in beancount's format, streamed: an open per account (metadata account_id), a "
+        "transaction per entry (metadata cause_type, cause_id, entry_id, hash), a balance assertion per account",
+        {"200": {"description": "Beancount text", "content": {"text/plain": {"schema": {"type": "string"}}}},
+         **errors("429")}, auth=False)},
     "/ledger/verify": {"get": operation("Check the hash chain and every ledger invariant",
                                         {"200": answer("The report", ref("Verify"))}, auth=False)},
     "/openapi.json": {"get": operation("This document", {"200": answer("OpenAPI 3 document")}, auth=False)},

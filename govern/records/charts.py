@@ -9,11 +9,11 @@ from govern.wages.charts import Series, Step, StepChart
 
 
 def pool_chart(history: service.PoolHistory, now: datetime) -> StepChart | None:
-    """The balance holds from the window's start, then steps to each period's closing balance at
-    the start of that period."""
+    """Each period's closing balance, drawn from the period's start; the chart begins with the
+    first period that moved (a young pool is not drawn as two flat years)."""
     if not history.periods:
-        return None
-    steps = [Step(history.since, history.opening)]
+        return None  # a later page, or no movement in the window
+    steps = [Step(max(history.since, service.period_start(history.periods[0].period)), history.opening)]
     steps += [Step(service.period_start(p.period), p.closing) for p in history.periods]
     until = max(now, steps[-1].at)
     title = f"Capital pool balance by {history.grouping}, in RSC"

@@ -64,9 +64,11 @@ def account_name(row: AccountRow) -> str:
 
 
 def quote(text: str) -> str:
-    """A beancount string: one line, backslashes and quotes escaped."""
-    clean = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-    return '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A beancount string on one line: control characters become spaces, backslashes and quotes
+    are escaped."""
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def neutral_narration(cause_type: str, cause_id: str | None) -> str:
@@ -139,6 +141,7 @@ def _open_text(row: AccountRow, opened: date, public: bool) -> str:
 def _transactions(session: Session, all_memos: bool) -> Iterator[str]:
     latest = None
     last_id = 0
+    names: dict[int, str] = {}  # account id -> name, computed once per account
     entries_table = LedgerEntry.__table__
     while True:
         entries = session.execute(select(entries_table).where(entries_table.c.id > last_id)
@@ -146,7 +149,7 @@ def _transactions(session: Session, all_memos: bool) -> Iterator[str]:
         if not entries:
             return latest
         first, last = entries[0].id, entries[-1].id
-        postings = _postings(session, first, last)
+        postings = _postings(session, first, last, names)
         private = set() if all_memos else _touching_private_accounts(session, first, last)
         yield "\n" + "".join(_transaction_text(entry, postings.get(entry.id, []), entry.id in private)
                              for entry in entries)
@@ -155,7 +158,7 @@ def _transactions(session: Session, all_memos: bool) -> Iterator[str]:
         last_id = last
 
 
-def _postings(session: Session, first_id: int, last_id: int) -> dict[int, list[str]]:
+def _postings(session: Session, first_id: int, last_id: int, names: dict[int, str]) -> dict[int, list[str]]:
     rows = session.execute(
         select(Posting.entry_id, Posting.amount, Posting.currency, Account.id, Account.region_id, Account.owner_type,
                Account.owner_id, Account.kind, Account.allow_negative)
@@ -163,8 +166,11 @@ def _postings(session: Session, first_id: int, last_id: int) -> dict[int, list[s
         .where(Posting.entry_id.between(first_id, last_id)).order_by(Posting.entry_id, Posting.id)).all()
     by_entry: dict[int, list[str]] = {}
     for row in rows:
-        name = account_name(AccountRow(row.id, row.region_id, row.owner_type, row.owner_id, row.kind, row.currency,
-                                       0, row.allow_negative, datetime.min))
+        name = names.get(row.id)
+        if name is None:
+            name = names[row.id] = account_name(AccountRow(
+                row.id, row.region_id, row.owner_type, row.owner_id, row.kind, row.currency, 0, row.allow_negative,
+                datetime.min))
         by_entry.setdefault(row.entry_id, []).append(f"  {name}  {format_minor(row.amount)} {row.currency}\n")
     return by_entry
 

@@ -33,8 +33,9 @@ from govern.regions.models import ParameterChange, Region
 
 MONTH = "month"
 DAY = "day"
-# How far back the capital pool's chart reaches: 24 months, or 60 days.
-WINDOWS = {MONTH: 24, DAY: 60}
+# How far back the capital pool's chart reaches: 12 months, or 60 days. Its cost grows with the
+# movements in that window, so it stays a window; the movements and downloads go back to the start.
+WINDOWS = {MONTH: 12, DAY: 60}
 FACILITY_KINDS = ("housing", "land", "building", "facility")
 PROPOSAL_CAUSE = "proposal"
 
@@ -64,13 +65,27 @@ def parse_grouping(text: str | None) -> str:
     return text
 
 
+_PG_FORMATS = {MONTH: "'YYYY-MM'", DAY: "'YYYY-MM-DD'"}
+_PREFIXES = {MONTH: "7", DAY: "10"}
+
+
 def period_of(session: Session, column, grouping: str = MONTH):
-    """The UTC month ("2026-11") or day ("2026-11-26") of a time column, in SQL. The format is
-    inlined rather than bound, so the same expression in SELECT and GROUP BY compares equal on
-    PostgreSQL."""
+    """The UTC month ("2026-11") or day ("2026-11-26") of a time column, as text, in SQL. SQLite
+    keeps times as "YYYY-MM-DD HH:MM:SS", so the period is a prefix. Arguments are inlined, not
+    bound, so the same expression in SELECT and GROUP BY compares equal on PostgreSQL."""
     if is_sqlite(session):
-        return func.strftime(literal_column("'%Y-%m'" if grouping == MONTH else "'%Y-%m-%d'"), column)
-    return func.to_char(column, literal_column("'YYYY-MM'" if grouping == MONTH else "'YYYY-MM-DD'"))
+        return func.substr(column, literal_column("1"), literal_column(_PREFIXES[grouping]))
+    return func.to_char(column, literal_column(_PG_FORMATS[grouping]))
+
+
+def _period_groups(session: Session, column, grouping: str):
+    """(what to group many rows by, its text): PostgreSQL truncates each row, which is cheaper
+    than formatting it, and formats once per group."""
+    if is_sqlite(session):
+        text = period_of(session, column, grouping)
+        return text, text
+    truncated = func.date_trunc(literal_column(f"'{grouping}'"), column)
+    return truncated, func.to_char(truncated, literal_column(_PG_FORMATS[grouping]))
 
 
 def period_start(period: str) -> datetime:
@@ -85,6 +100,11 @@ def window_start(now: datetime, grouping: str) -> datetime:
         return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
     months = now.year * 12 + now.month - 1 - (WINDOWS[MONTH] - 1)
     return datetime(months // 12, months % 12 + 1, 1, tzinfo=timezone.utc)
+
+
+def next_month(month: str) -> datetime:
+    start = period_start(month)
+    return datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=timezone.utc)
 
 
 _MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
@@ -164,7 +184,7 @@ class PoolHistory:
     grouping: str
     since: datetime
     opening: int  # the balance when the chart starts
-    periods: list[PoolPeriod]  # oldest first, only periods with movements
+    periods: list[PoolPeriod] | None  # oldest first, periods with movements; None on later pages
     page: MovementPage
 
 
@@ -177,11 +197,14 @@ def pool_movements(session: Session, region_id: int, *, before: int | None, limi
 def pool_history(session: Session, region_id: int, *, grouping: str, now: datetime, before: int | None,
                  limit: int) -> PoolHistory:
     """The pool's balance by month or day over the chart's window, and a page of movements, read
-    in one snapshot so the balances, the periods and the movements agree to the cent."""
+    in one snapshot so the balances, the periods and the movements agree to the cent. The periods
+    add up every movement of the window, so only the first page draws them; older pages of
+    movements cost a few indexed lookups."""
     since = window_start(now, grouping)
     with read_snapshot(session):
         page = _movement_page(session, region_id, before, limit)
-        periods = _pool_periods(session, page.account_id, page.balance, grouping, since)
+        periods = None if before is not None else _pool_periods(session, page.account_id, page.balance,
+                                                                 grouping, since)
     first = periods[0] if periods else None
     opening = first.closing - first.money_in - first.money_out if first else page.balance
     return PoolHistory(grouping, since, opening, periods, page)
@@ -196,10 +219,8 @@ def _movement_page(session: Session, region_id: int, before: int | None, limit: 
     if not entries:
         return MovementPage(account_id, balance, [], None)
     amounts = ledger.amounts_on_account(session, account_id, [e.id for e in entries])
-    newer = session.execute(select(func.coalesce(func.sum(Posting.amount), 0)).where(
-        Posting.account_id == account_id, Posting.entry_id > entries[0].id)).scalar_one()
     refs = proposal_refs(session, [e.cause_id for e in entries if e.cause_type == PROPOSAL_CAUSE])
-    after = balance - int(newer)
+    after = _balance_after(session, account_id, balance, entries[0].id)
     movements = []
     for entry in entries:
         amount = amounts.get(entry.id, 0)
@@ -210,18 +231,27 @@ def _movement_page(session: Session, region_id: int, before: int | None, limit: 
     return MovementPage(account_id, balance, movements, entries[-1].id if more else None)
 
 
+def _balance_after(session: Session, account_id: int, balance: int, entry_id: int) -> int:
+    """The balance right after an entry, adding up whichever side of it is shorter: the entries
+    since (taken from the current balance) or the entries up to it."""
+    amounts = select(func.coalesce(func.sum(Posting.amount), 0)).where(Posting.account_id == account_id)
+    if 2 * entry_id >= ledger.chain_head(session).entry_id:
+        return balance - int(session.execute(amounts.where(Posting.entry_id > entry_id)).scalar_one())
+    return int(session.execute(amounts.where(Posting.entry_id <= entry_id)).scalar_one())
+
+
 def _pool_periods(session: Session, account_id: int, balance: int, grouping: str,
                   since: datetime) -> list[PoolPeriod]:
     """Money in and out per period since `since`; closing balances counted back from the current
     balance. The first entry id of the window bounds the scan on the (account, entry) index."""
-    period = period_of(session, LedgerEntry.created_at, grouping)
+    group, text = _period_groups(session, LedgerEntry.created_at, grouping)
     first_entry = select(func.min(LedgerEntry.id)).where(LedgerEntry.created_at >= since).scalar_subquery()
     rows = session.execute(
-        select(period, func.sum(case((Posting.amount > 0, Posting.amount), else_=0)),
+        select(text, func.sum(case((Posting.amount > 0, Posting.amount), else_=0)),
                func.sum(case((Posting.amount < 0, Posting.amount), else_=0)))
         .select_from(Posting).join(LedgerEntry, LedgerEntry.id == Posting.entry_id)
         .where(Posting.account_id == account_id, Posting.entry_id >= first_entry, LedgerEntry.created_at >= since)
-        .group_by(period).order_by(period)).all()
+        .group_by(group).order_by(group)).all()
     periods = []
     closing = balance
     for key, money_in, money_out in reversed(rows):
@@ -248,42 +278,53 @@ class WageRow:
         return (2 * self.paid * 100 + self.centihours) // (2 * self.centihours)
 
 
-def _region_owned(region_id: int):
-    return and_(Company.region_id == region_id, Company.owner == OWNED_BY_REGION)
+def _paid_in(region_id: int):
+    """Payroll runs of region-owned companies whose entry the region posted. Attributing by the
+    entry's region, not the company's current one, keeps a region's records as they were when a
+    split later moves the company away."""
+    return and_(LedgerEntry.id == PayrollRun.entry_id, LedgerEntry.region_id == region_id,
+                Company.owner == OWNED_BY_REGION)
 
 
 def wages_by_occupation(session: Session, region_id: int, *, cursor: str | None,
                         limit: int) -> tuple[list[WageRow], str | None]:
     """What region-owned companies paid, per month and occupation, newest month first: people
-    paid, hours, gross pay and the average hourly wage. Never a name: payslips are only counted."""
+    paid, hours, gross pay and the average hourly wage. Never a name: payslips are only counted.
+    Month by month, so a page reads the payslips of the few months it shows."""
     after = decode_cursor(cursor, str, str)
-    month = period_of(session, PayrollRun.created_at)
-    query = (select(month, Payslip.occupation, func.count(distinct(Payslip.member_id)),
-                    func.sum(Payslip.centihours), func.sum(Payslip.gross_minor))
-             .select_from(Payslip).join(PayrollRun, PayrollRun.id == Payslip.run_id)
-             .join(Company, Company.id == PayrollRun.company_id).where(_region_owned(region_id)))
-    if after is not None:
-        query = query.where(or_(month < after[0], and_(month == after[0], Payslip.occupation > after[1])))
-    oldest = _oldest_month_needed(session, region_id, after[0] if after else None, limit)
-    if oldest is not None:
-        query = query.where(PayrollRun.created_at >= period_start(oldest))
-    rows = session.execute(query.group_by(month, Payslip.occupation)
-                           .order_by(month.desc(), Payslip.occupation).limit(limit + 1)).all()
-    found = [WageRow(m, occupation, int(people), int(hours), int(paid)) for m, occupation, people, hours, paid in rows]
+    found: list[WageRow] = []
+    for month in _payroll_months(session, region_id, after[0] if after else None, limit + 1):
+        skip = after[1] if after and month == after[0] else None
+        found += _wages_in(session, region_id, month, skip, limit + 1 - len(found))
+        if len(found) > limit:
+            break
     more = len(found) > limit
     found = found[:limit]
     return found, encode_cursor(found[-1].month, found[-1].occupation) if more else None
 
 
-def _oldest_month_needed(session: Session, region_id: int, through: str | None, limit: int) -> str | None:
-    """Every month with a run has at least one row, so a page of `limit + 1` rows lies within the
-    newest `limit + 1` months: payslips older than that are never read."""
-    month = period_of(session, PayrollRun.created_at)
-    query = select(distinct(month)).select_from(PayrollRun).join(Company, Company.id == PayrollRun.company_id) \
-        .where(_region_owned(region_id))
+def _payroll_months(session: Session, region_id: int, through: str | None, count: int) -> list[str]:
+    """The months in which region-owned companies paid, newest first (each has a row to show)."""
+    month = period_of(session, LedgerEntry.created_at)
+    query = (select(distinct(month)).select_from(PayrollRun).join(Company, Company.id == PayrollRun.company_id)
+             .join(LedgerEntry, _paid_in(region_id)))
     if through is not None:
         query = query.where(month <= through)
-    return session.execute(query.order_by(month.desc()).offset(limit).limit(1)).scalar_one_or_none()
+    return list(session.execute(query.order_by(month.desc()).limit(count)).scalars())
+
+
+def _wages_in(session: Session, region_id: int, month: str, after_occupation: str | None,
+              limit: int) -> list[WageRow]:
+    """One month's rows. The month's runs are found first, so payslips are read by run."""
+    runs = (select(PayrollRun.id).join(Company, Company.id == PayrollRun.company_id)
+            .join(LedgerEntry, _paid_in(region_id))
+            .where(LedgerEntry.created_at >= period_start(month), LedgerEntry.created_at < next_month(month)))
+    query = (select(Payslip.occupation, func.count(distinct(Payslip.member_id)), func.sum(Payslip.centihours),
+                    func.sum(Payslip.gross_minor)).where(Payslip.run_id.in_(runs)))
+    if after_occupation is not None:
+        query = query.where(Payslip.occupation > after_occupation)
+    rows = session.execute(query.group_by(Payslip.occupation).order_by(Payslip.occupation).limit(limit)).all()
+    return [WageRow(month, occupation, int(people), int(hours), int(paid)) for occupation, people, hours, paid in rows]
 
 
 # --- the cost of region-owned companies and facilities -------------------------------------
@@ -304,9 +345,10 @@ class CostRow:
 
 def running_costs(session: Session, region_id: int, *, cursor: str | None,
                   limit: int) -> tuple[list[CostRow], str | None]:
-    """Per month, what each region-owned company cost (its payroll's gross pay, and what the pool
-    paid for it: its purchase and every grant into its account) and what the pool paid for each
-    facility (housing, land, buildings, facilities). Newest month first."""
+    """Per month, what each region-owned company cost the region (its payroll's gross pay, and
+    what the capital pool paid for it: its purchase and every grant into its account) and what
+    the pool paid for each facility (housing, land, buildings, facilities). Newest month first.
+    Everything is attributed by the region that posted the entry, like the wages."""
     after = decode_cursor(cursor, str, str, int)
     pool_id = ledger.region_account(session, region_id, CAPITAL_POOL).id
     costs = union_all(*_cost_sources(session, region_id, pool_id)).subquery()
@@ -317,6 +359,7 @@ def running_costs(session: Session, region_id: int, *, cursor: str | None,
         query = query.where(or_(costs.c.month < m, and_(costs.c.month == m, or_(
             costs.c.unit_type > kind, and_(costs.c.unit_type == kind, costs.c.unit_id > unit)))))
     rows = session.execute(query.group_by(costs.c.month, costs.c.unit_type, costs.c.unit_id)
+                           .having(or_(func.sum(costs.c.payroll) != 0, func.sum(costs.c.pool_paid) != 0))
                            .order_by(costs.c.month.desc(), costs.c.unit_type, costs.c.unit_id).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
@@ -330,36 +373,39 @@ def _cost_sources(session: Session, region_id: int, pool_id: int) -> list:
     """Rows of (month, unit_type, unit_id, payroll, pool_paid), one select per source."""
     zero = cast(literal_column("0"), BigInteger)
     company, facility = literal_column("'company'"), literal_column("'facility'")
-    run_month = period_of(session, PayrollRun.created_at)
-    entry_month = period_of(session, LedgerEntry.created_at)
-    payroll = (select(run_month.label("month"), company.label("unit_type"), PayrollRun.company_id.label("unit_id"),
+    month = period_of(session, LedgerEntry.created_at)
+    payroll = (select(month.label("month"), company.label("unit_type"), PayrollRun.company_id.label("unit_id"),
                       cast(PayrollRun.gross_minor, BigInteger).label("payroll"), zero.label("pool_paid"))
                .select_from(PayrollRun).join(Company, Company.id == PayrollRun.company_id)
-               .where(_region_owned(region_id)))
-    grants = (select(entry_month, company, Company.id, zero, cast(Posting.amount, BigInteger))
+               .join(LedgerEntry, _paid_in(region_id)))
+    grants = (select(month, company, Company.id, zero, cast(Posting.amount, BigInteger))
               .select_from(Posting).join(Account, Account.id == Posting.account_id)
               .join(Company, and_(Account.owner_type == OWNER_COMPANY, Account.owner_id == Company.id))
               .join(LedgerEntry, LedgerEntry.id == Posting.entry_id)
-              .where(_region_owned(region_id), Account.kind == WALLET, LedgerEntry.cause_type == PROPOSAL_CAUSE))
-    bought = (select(entry_month, company, Company.id, zero, cast(-Posting.amount, BigInteger))
+              .where(Company.owner == OWNED_BY_REGION, Account.kind == WALLET, LedgerEntry.region_id == region_id,
+                     LedgerEntry.cause_type == PROPOSAL_CAUSE))
+    bought = (select(month, company, Company.id, zero, _paid_from_pool(pool_id))
               .select_from(ProposalEffect).join(Company, cast(Company.id, String) == ProposalEffect.ref_id)
-              .join(LedgerEntry, _paid_by(ProposalEffect)).join(Posting, _on_pool(pool_id))
-              .where(ProposalEffect.type == "company", _region_owned(region_id)))
-    facilities = (select(entry_month, facility, InventoryItem.id, zero, cast(-Posting.amount, BigInteger))
+              .join(LedgerEntry, _caused_by(ProposalEffect))
+              .where(ProposalEffect.type == "company", Company.owner == OWNED_BY_REGION))
+    facilities = (select(month, facility, InventoryItem.id, zero, _paid_from_pool(pool_id))
                   .select_from(ProposalEffect).join(InventoryItem, cast(InventoryItem.id, String) == ProposalEffect.ref_id)
-                  .join(LedgerEntry, _paid_by(ProposalEffect)).join(Posting, _on_pool(pool_id))
-                  .where(ProposalEffect.type == "inventory_item", InventoryItem.owner_region_id == region_id,
-                         InventoryItem.kind.in_(FACILITY_KINDS)))
+                  .join(LedgerEntry, _caused_by(ProposalEffect))
+                  .where(ProposalEffect.type == "inventory_item", InventoryItem.kind.in_(FACILITY_KINDS)))
     return [payroll, grants, bought, facilities]
 
 
-def _paid_by(effect):
+def _caused_by(effect):
     """The entries of the proposal that made this effect (the cause index finds them)."""
     return and_(LedgerEntry.cause_type == PROPOSAL_CAUSE, LedgerEntry.cause_id == cast(effect.proposal_id, String))
 
 
-def _on_pool(pool_id: int):
-    return and_(Posting.entry_id == LedgerEntry.id, Posting.account_id == pool_id)
+def _paid_from_pool(pool_id: int):
+    """What the region's own pool paid in the entry: a lookup on the (account, entry) index per
+    proposal entry, rather than a join the planner might drive from the pool's every posting."""
+    paid = select(func.coalesce(func.sum(Posting.amount), 0)).where(
+        Posting.entry_id == LedgerEntry.id, Posting.account_id == pool_id).scalar_subquery()
+    return cast(-paid, BigInteger)
 
 
 def _unit_names(session: Session, rows) -> dict[tuple[str, int], str]:

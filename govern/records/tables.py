@@ -69,6 +69,15 @@ class RecordPage:
     tables: tuple[Table, ...]
     filters: dict = field(default_factory=dict)  # the query that shows this page again
     next_cursor: str | None = None
+    facts: tuple[tuple[str, str, Money], ...] = ()  # (key, label, figure) shown above the tables
+
+    @property
+    def first_page_filters(self) -> dict:
+        return {key: value for key, value in self.filters.items() if key != "cursor"}
+
+    @property
+    def next_page_filters(self) -> dict:
+        return {**self.filters, "cursor": self.next_cursor}
 
     def table(self, name: str | None) -> Table:
         if not name:
@@ -118,12 +127,26 @@ def cell_json(column: Column, value):
     return cell_text(column, value)
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text that people typed (titles, memos, names) cannot start a spreadsheet formula: such a
+    cell gets a leading apostrophe, which spreadsheets show as text. Numbers are left alone."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_cell(column: Column, value) -> str:
+    text = cell_text(column, value)
+    return text if column.numeric else spreadsheet_safe(text)
+
+
 def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([column.heading for column in table.columns])
     for row in table.rows:
-        writer.writerow([cell_text(column, row[column.key]) for column in table.columns])
+        writer.writerow([csv_cell(column, row[column.key]) for column in table.columns])
     return out.getvalue()
 
 
@@ -131,6 +154,9 @@ def to_json(page: RecordPage) -> dict:
     region = {"id": page.region.id, "name": page.region.name} if page.region is not None else None
     return {
         "title": page.title, "region": region, "filters": page.filters, "next": page.next_cursor,
+        "facts": {key: value.to_json() for key, _, value in page.facts},
+        "columns": {table.name: [{"key": c.key, "heading": c.heading, "kind": c.kind, "currency": c.currency}
+                                 for c in table.columns] for table in page.tables},
         "tables": {table.name: [{column.key: cell_json(column, row[column.key]) for column in table.columns}
                                 for row in table.rows] for table in page.tables},
     }
@@ -177,14 +203,21 @@ PERIOD_HEADINGS = {service.MONTH: "Month", service.DAY: "Day"}
 
 
 def capital_pool_page(region: Region, history: service.PoolHistory, filters: dict) -> RecordPage:
+    """The first page: the balance by period (the chart's numbers) and the newest movements;
+    later pages: older movements only."""
+    movements = movements_table(history.page)
+    next_cursor = _text_cursor(history.page.next_cursor)
+    if history.periods is None:
+        return RecordPage("capital-pool", "Capital pool", region, (movements,), filters, next_cursor)
     balance = Table("balance", f"The pool's balance by {history.grouping}, since {history.since:%Y-%m-%d}", (
         Column("period", PERIOD_HEADINGS[history.grouping]), money_column("money_in", "In"),
         money_column("money_out", "Out"), money_column("closing", "Balance at the end")),
         [{"period": p.period, "money_in": Money(p.money_in, "RSC"), "money_out": Money(p.money_out, "RSC"),
           "closing": Money(p.closing, "RSC")} for p in history.periods],
         empty="No movements in this period.")
-    return RecordPage("capital-pool", "Capital pool", region, (balance, movements_table(history.page)), filters,
-                      _text_cursor(history.page.next_cursor))
+    facts = (("balance", "Balance now", Money(history.page.balance, "RSC")),
+             ("opening", f"Balance on {history.since:%Y-%m-%d}", Money(history.opening, "RSC")))
+    return RecordPage("capital-pool", "Capital pool", region, (balance, movements), filters, next_cursor, facts)
 
 
 def movements_table(page: service.MovementPage) -> Table:
@@ -250,15 +283,17 @@ def _proposal_row(row: service.ClosedProposal, effects: list[Link]) -> dict:
 
 
 def outcome_text(outcome: dict | None, labels: dict[str, str]) -> str:
+    """The outcome as the proposal page says it: its reason, else passed or not with the value."""
     if not outcome:
         return ""
+    if outcome.get("reason"):
+        return outcome["reason"]
     text = "Passed" if outcome.get("passed") else "Not passed"
     if outcome.get("value"):
         text += f": {outcome['value']}"
     if outcome.get("winners"):
         text += ": " + ", ".join(labels.get(w, w) for w in outcome["winners"])
-    reason = outcome.get("reason")
-    return f"{text}. {reason}" if reason else f"{text}."
+    return f"{text}."
 
 
 def tally_text(rule: voting.VotingRule, tally: dict | None) -> str:
@@ -329,7 +364,7 @@ def statement_csv(statement: service.Statement) -> str:
     balance = statement.opening
     for line in statement.lines:
         balance += line.amount
-        writer.writerow([line.created_at.isoformat(), line.entry_id, line.cause_type, line.memo,
+        writer.writerow([line.created_at.isoformat(), line.entry_id, line.cause_type, spreadsheet_safe(line.memo),
                          format_minor(line.amount), format_minor(balance)])
     writer.writerow(["", "", "", "Total in", format_minor(statement.money_in), ""])
     writer.writerow(["", "", "", "Total out", format_minor(statement.money_out), ""])

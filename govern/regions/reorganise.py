@@ -174,7 +174,7 @@ def move_member(session: Session, member: Member, region_id: object, now: dateti
         owed = _owed_to(session, ids)
         _rehome_members(session, ids, old.id, target.id, now)
         _move_money(session, old.id, target.id, rsc=rsc, pool=0, reserve=rsc, owed=owed,
-                    memo=f"{member.name} moves from {old.name} to {target.name}", cause_type="move",
+                    memo=f"A member moves from {old.name} to {target.name}", cause_type="move",
                     cause_id=member.id, now=now)
     return member
 

@@ -13,7 +13,7 @@ from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import region_account
 from govern.proposals import presenters
 from govern.regions import parameters, reorganise, service as regions
-from govern.regions.models import ParameterChange
+from govern.regions.models import ParameterChange, Region
 
 bp = Blueprint("regions", __name__)
 
@@ -54,3 +54,12 @@ def _parameter_changes(session, ids, viewer):
 
 
 presenters.register_effect("parameter", _parameter_changes)
+
+
+def _regions(session, ids, viewer):
+    rows = session.query(Region).filter(Region.id.in_([int(i) for i in ids])).all()
+    return {str(r.id): (f"Region: {r.name}{' (dissolved)' if r.status != 'active' else ''}",
+                        url_for("regions.show", region_id=r.id)) for r in rows}
+
+
+presenters.register_effect("region", _regions)
