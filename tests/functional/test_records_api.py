@@ -11,17 +11,7 @@ from govern.money import Money
 from tests.integration.records import scenario as story
 
 
-@pytest.fixture
-def app(app_factory):
-    app = app_factory()
-    story.ensure_records(app)
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def scenario(session, region, make_member, propose, now):
-    return story.build(session, region, make_member, propose, now)
+from tests.integration.records.conftest import scenario  # noqa: E402,F401  the shared fixture
 
 
 def every_item(api, path):

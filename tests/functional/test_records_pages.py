@@ -17,15 +17,12 @@ from tests.integration.records.scenario import read_tables
 @pytest.fixture
 def app(app_factory, monkeypatch):
     app = app_factory()
-    story.ensure_records(app)
     monkeypatch.setattr("govern.records.views.utcnow", lambda: NOW)
     with app.app_context():
         yield app
 
 
-@pytest.fixture
-def scenario(session, region, make_member, propose, now):
-    return story.build(session, region, make_member, propose, now)
+from tests.integration.records.conftest import scenario  # noqa: E402,F401  the shared fixture
 
 
 def login(client, email, password="password123"):

@@ -5,13 +5,5 @@ from tests.integration.records import scenario as story
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory()
-    story.ensure_records(app)
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
 def scenario(session, region, make_member, propose, now):
     return story.build(session, region, make_member, propose, now)

@@ -21,18 +21,10 @@ from govern.members.models import Member
 from govern.money import Money
 from govern.proposals import service as proposals
 from govern.proposals.models import Proposal
-from govern.records import api as records_api, views as records_views
 from govern.regions.models import Region
 from tests.integration.acquisitions.test_stories import BAKERY, fill_pool
 
 PRIVATE_MEMO = "Rent for the flat on Mill Street"
-
-
-def ensure_records(app) -> None:
-    """Register the records blueprints on a test app if the factory does not yet."""
-    for blueprint in (records_views.bp, records_api.bp):
-        if blueprint.name not in app.blueprints:
-            app.register_blueprint(blueprint)
 
 
 @dataclass
