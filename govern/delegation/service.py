@@ -89,18 +89,17 @@ def how_my_vote_counted(session: Session, proposal_id: int, member_id: int) -> i
         DelegatedVote.proposal_id == proposal_id, DelegatedVote.member_id == member_id)).scalar_one_or_none()
 
 
+_BATCH = 10_000  # ids per IN (…): below SQLite's limit of bound parameters
+
+
 def delegated_weights(session: Session, proposal: Proposal, rule, now: datetime) -> list[tuple[str, int]]:
     """At close: each electorate member who did not vote counts with the ballot at the end of their
-    chain. One read of the electorate, the ballots and the delegations, one pass over the graph,
-    one bulk insert of who was counted through whom. Secret ballots take no delegations unless the
-    region turned that on."""
+    chain. Only the members on some chain are read (those who delegated and their delegates), so
+    a proposal with a million ballots and no delegations costs one small query; then one pass over
+    the graph and one bulk insert of who was counted through whom. Secret ballots take no
+    delegations unless the region turned that on."""
     if rule.secret and regions.parameter(session, proposal.region_id, SECRET_PARAMETER) != 1:
         return []
-    electorate = set(session.execute(select(ElectorateMember.member_id).where(
-        ElectorateMember.proposal_id == proposal.id)).scalars())
-    choice_of = dict(session.execute(select(Ballot.member_id, Ballot.choice).join(
-        ElectorateMember, (ElectorateMember.proposal_id == Ballot.proposal_id)
-        & (ElectorateMember.member_id == Ballot.member_id)).where(Ballot.proposal_id == proposal.id)).all())
     delegate_of: dict[int, int] = {}
     for member_id, scope, delegate_id in session.execute(
             select(Delegation.member_id, Delegation.scope, Delegation.delegate_id)
@@ -108,6 +107,16 @@ def delegated_weights(session: Session, proposal: Proposal, rule, now: datetime)
             .where(ElectorateMember.proposal_id == proposal.id, Delegation.scope.in_((ALL, proposal.kind)))):
         if scope != ALL or member_id not in delegate_of:  # a kind's own delegation wins over `all`
             delegate_of[member_id] = delegate_id
+    if not delegate_of:
+        return []
+    on_chains = sorted(set(delegate_of) | set(delegate_of.values()))
+    electorate, choice_of = set(), {}
+    for first in range(0, len(on_chains), _BATCH):
+        batch = on_chains[first:first + _BATCH]
+        electorate.update(session.execute(select(ElectorateMember.member_id).where(
+            ElectorateMember.proposal_id == proposal.id, ElectorateMember.member_id.in_(batch))).scalars())
+        choice_of.update(session.execute(select(Ballot.member_id, Ballot.choice).where(
+            Ballot.proposal_id == proposal.id, Ballot.member_id.in_(batch))).all())
     counted = resolve(electorate, set(choice_of), delegate_of)
     if counted:
         session.execute(insert(DelegatedVote), [{"proposal_id": proposal.id, "member_id": member, "voter_id": voter}
