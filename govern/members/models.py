@@ -16,7 +16,11 @@ MEMBER_LEFT = "left"
 
 class Member(UserMixin, db.Model):
     __tablename__ = "members"
-    __table_args__ = (Index("ix_members_region_status", "region_id", "status"),)
+    __table_args__ = (
+        Index("ix_members_region_status", "region_id", "status"),
+        # The board is a handful among up to millions: found without reading the region's members.
+        Index("ix_members_region_board", "region_id", "is_board"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))

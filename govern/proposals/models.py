@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govern.database import UTCDateTime
@@ -60,12 +60,19 @@ class ElectorateMember(db.Model):
 
 class Ballot(db.Model):
     """A member's current ballot. `choice` is the voting method's canonical text, so identical
-    ballots group in SQL. For secret ballots the API and pages never show `member_id` with it."""
+    ballots group in SQL. For secret ballots the API and pages never show `member_id` with it.
+
+    Only a voter of the frozen electorate can hold a ballot: the database refuses any other
+    (foreign key to the electorate), and a voter leaving the electorate takes their ballot along
+    (cascade). So every ballot row counts, and a tally is a plain GROUP BY over the ballots."""
 
     __tablename__ = "ballots"
     __table_args__ = (
         UniqueConstraint("proposal_id", "member_id", name="uq_ballots_voter"),
         Index("ix_ballots_proposal_choice", "proposal_id", "choice"),
+        ForeignKeyConstraint(["proposal_id", "member_id"],
+                             ["electorate_members.proposal_id", "electorate_members.member_id"],
+                             name="fk_ballots_electorate_voter", ondelete="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, func, insert, literal, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from govern import access, voting
@@ -216,22 +217,16 @@ def list_proposals(
     return list(session.execute(query.order_by(Proposal.id.desc()).limit(limit)).scalars())
 
 
-def _counted(query, proposal_id: int):
-    """Only ballots of members still in the frozen electorate count: a ballot that raced its
-    voter's leaving is never counted, whichever transaction committed first."""
-    return query.join(ElectorateMember, and_(ElectorateMember.proposal_id == Ballot.proposal_id,
-                                             ElectorateMember.member_id == Ballot.member_id)
-                      ).where(Ballot.proposal_id == proposal_id)
-
-
 def turnout(session: Session, proposal_id: int) -> int:
-    return session.execute(_counted(select(func.count()).select_from(Ballot), proposal_id)).scalar_one()
+    return session.execute(
+        select(func.count()).select_from(Ballot).where(Ballot.proposal_id == proposal_id)).scalar_one()
 
 
 def grouped_ballots(session: Session, proposal_id: int) -> list[tuple[str, int]]:
-    """One row per distinct ballot, counted by the database (index on proposal_id, choice)."""
+    """One row per distinct ballot, counted by the database (index on proposal_id, choice). Every
+    ballot row is a voter's of the frozen electorate (the foreign key sees to it), so all count."""
     return [(choice, count) for choice, count in session.execute(
-        _counted(select(Ballot.choice, func.count()).select_from(Ballot), proposal_id).group_by(Ballot.choice)
+        select(Ballot.choice, func.count()).where(Ballot.proposal_id == proposal_id).group_by(Ballot.choice)
     ).all()]
 
 
@@ -271,7 +266,7 @@ def published_ballots(session: Session, proposal: Proposal, *, before: int | Non
     """After close, every counted ballot by receipt, so each voter can check theirs was counted."""
     if proposal.status in (OPEN, CANCELLED):
         raise Conflict("Ballots are published when the proposal closes.", code="proposal_open")
-    query = _counted(select(Ballot), proposal.id)
+    query = select(Ballot).where(Ballot.proposal_id == proposal.id)
     if before is not None:
         query = query.where(Ballot.receipt > before)
     return list(session.execute(query.order_by(Ballot.receipt).limit(limit)).scalars())
@@ -317,12 +312,17 @@ def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: 
         statement = dialect.insert(Ballot).values(
             proposal_id=proposal.id, member_id=member.id, choice=choice, receipt=receipt, cast_at=now
         )
-        session.execute(statement.on_conflict_do_update(
-            index_elements=["proposal_id", "member_id"],
-            set_={"choice": choice, "receipt": receipt, "cast_at": now},
-        ))
-        ballot = ballot_of(session, proposal.id, member.id)
-        session.refresh(ballot)
+        try:
+            ballot = session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["proposal_id", "member_id"],
+                    set_={"choice": choice, "receipt": receipt, "cast_at": now},
+                ).returning(Ballot),
+                execution_options={"populate_existing": True},
+            ).scalar_one()
+        except IntegrityError:  # the voter left the electorate while this ballot was on its way
+            raise Forbidden("You are not in this proposal's electorate.", code="not_in_electorate") from None
+        session.expunge(ballot)  # the caller reads the ballot as written; no reload after commit
     return ballot
 
 
@@ -415,7 +415,6 @@ def close_proposal(session: Session, proposal_id: int, now: datetime) -> Proposa
         if proposal.status != OPEN or now < proposal.closes_at:
             return proposal
         kind = kinds.get(proposal.kind)
-        proposal.electorate_size = electorate_count(session, proposal.id)
         rule = rule_of(proposal)
         direct = grouped_ballots(session, proposal.id)
         extra = [row for contribute in _TALLY_CONTRIBUTORS for row in contribute(session, proposal, rule, now)]
