@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, object_session
 
@@ -48,7 +48,7 @@ from govern.ledger.models import (
     LedgerEntry,
     UsdPayout,
 )
-from govern.ledger.service import Leg, open_account, post, region_account
+from govern.ledger.service import AccountRef, Leg, open_account, post, region_account
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.money import Money, convert_minor, parse_decimal, require_positive
 from govern.regions import service as regions
@@ -361,6 +361,7 @@ class PayrollPlan:
     tax_rate: Decimal
     exchange_rate: Decimal
     balance: int
+    wallets: dict[int, int]  # member id → RSC wallet account id
 
     @property
     def affordable(self) -> bool:
@@ -379,54 +380,40 @@ def plan_payroll(session: Session, actor: Member | None, company_id: int, period
 
 def _plan(session: Session, company: Company, start: date, end: date) -> PayrollPlan:
     """Unpaid hours are paid by the run whose period their own period starts in, so hours that
-    run past the end of a pay period are never left behind."""
-    hours = session.execute(
-        select(HoursEntry.member_id, func.sum(HoursEntry.centihours)).where(
-            HoursEntry.company_id == company.id, HoursEntry.payroll_run_id.is_(None),
-            HoursEntry.period_start.between(start, end))
-        .group_by(HoursEntry.member_id).order_by(HoursEntry.member_id)).all()
-    member_ids = [member_id for member_id, _ in hours]
-    workers = {w.member_id: w for w in _in_batches(session, Worker, Worker.member_id, member_ids,
-                                                   Worker.company_id == company.id)}
-    settings = {member_id: (convert, contribute) for member_id, convert, contribute in _in_batches_rows(
-        session, select(PaySettings.member_id, PaySettings.auto_convert_percent, PaySettings.contribution_percent),
-        PaySettings.member_id, member_ids)}
+    run past the end of a pay period are never left behind. One query reads each worker's hours,
+    terms, pay settings and wallet, however many workers there are."""
+    hours = (select(HoursEntry.member_id, func.sum(HoursEntry.centihours).label("centihours"))
+             .where(HoursEntry.company_id == company.id, HoursEntry.payroll_run_id.is_(None),
+                    HoursEntry.period_start.between(start, end))
+             .group_by(HoursEntry.member_id).subquery())
+    rows = session.execute(
+        select(hours.c.member_id, hours.c.centihours, Worker.occupation, Worker.hourly_rate_minor, Worker.hired_at,
+               PaySettings.auto_convert_percent, PaySettings.contribution_percent, Account.id.label("wallet_id"))
+        .outerjoin(Worker, and_(Worker.company_id == company.id, Worker.member_id == hours.c.member_id))
+        .outerjoin(PaySettings, PaySettings.member_id == hours.c.member_id)
+        .outerjoin(Account, and_(Account.owner_type == "member", Account.owner_id == hours.c.member_id,
+                                 Account.kind == WALLET, Account.currency == "RSC"))
+        .order_by(hours.c.member_id)).all()
     params = regions.all_parameters(session, company.region_id)
     tax_rate, exchange_rate = Decimal(params["income_tax_rate"]), Decimal(params["exchange_rate"])
     binding = params["wage_table_binding"] == "1"
-    rates = table_rates(session, company, list(workers.values()), start, binding)
+    workers = [row for row in rows if row.occupation is not None]
+    rates = table_rates(session, company, workers, start, binding)
     lines, missing = [], []
-    for member_id, centihours in hours:
-        worker = workers[member_id]
-        rate = rates[member_id]
+    for row in rows:
+        rate = rates.get(row.member_id)
         if rate is None:
-            missing.append(member_id)
+            missing.append(row.member_id)
             continue
-        convert, contribute = settings.get(member_id, (0, 0))
-        lines.append(arithmetic.PayLine(member_id, worker.occupation, int(centihours), rate, convert, contribute))
+        lines.append(arithmetic.PayLine(row.member_id, row.occupation, int(row.centihours), rate,
+                                        row.auto_convert_percent or 0, row.contribution_percent or 0))
     if missing:
         names = ", ".join(str(m) for m in missing[:10])
         raise Conflict(f"Set an hourly rate first for member(s) {names}.", code="rate_missing")
     slips = [arithmetic.slip_for(line, tax_rate, exchange_rate) for line in lines]
     return PayrollPlan(company, start, end, slips, arithmetic.totals(slips), tax_rate, exchange_rate,
-                       company_account(session, company.id).balance)
-
-
-_BATCH = 10_000
-
-
-def _in_batches(session: Session, model, column, values: list, *criteria) -> list:
-    found = []
-    for first in range(0, len(values), _BATCH):
-        found += session.execute(select(model).where(column.in_(values[first:first + _BATCH]), *criteria)).scalars().all()
-    return found
-
-
-def _in_batches_rows(session: Session, query, column, values: list) -> list:
-    rows = []
-    for first in range(0, len(values), _BATCH):
-        rows += session.execute(query.where(column.in_(values[first:first + _BATCH]))).all()
-    return rows
+                       company_account(session, company.id).balance,
+                       {row.member_id: row.wallet_id for row in rows})
 
 
 @dataclass(frozen=True)
@@ -476,12 +463,9 @@ def run_payroll(session: Session, actor: Member | None, company_id: int, period_
 def _post_payroll(session: Session, company: Company, run: PayrollRun, plan: PayrollPlan, now: datetime):
     t = plan.totals
     region_id = company.region_id
-    wallets = dict(_in_batches_rows(session, select(Account.owner_id, Account.id).where(
-        Account.owner_type == "member", Account.kind == WALLET), Account.owner_id, [s.member_id for s in plan.slips]))
-    accounts = {a.id: a for a in _in_batches(session, Account, Account.id, list(wallets.values()))}
     legs = [Leg(company_account(session, company.id), -t.gross),
             Leg(region_account(session, region_id, CAPITAL_POOL), t.pool_share)]
-    legs += [Leg(accounts[wallets[s.member_id]], s.paid_in_rsc) for s in plan.slips]
+    legs += [Leg(AccountRef(plan.wallets[s.member_id], "RSC"), s.paid_in_rsc) for s in plan.slips]
     if t.converted_usd:
         legs += [Leg(region_account(session, region_id, ISSUANCE), t.converted_usd),
                  Leg(region_account(session, region_id, USD_RESERVE), -t.converted_usd),
@@ -498,7 +482,7 @@ def _post_payroll(session: Session, company: Company, run: PayrollRun, plan: Pay
 
 
 def _write_payslips(session: Session, run: PayrollRun, plan: PayrollPlan, entry_id: int, now: datetime) -> None:
-    session.execute(insert(Payslip), [
+    session.execute(insert(Payslip.__table__), [
         {"run_id": run.id, "member_id": s.member_id, "occupation": s.occupation, "centihours": s.centihours,
          "rate_minor": s.rate_minor, "gross_minor": s.gross, "tax_minor": s.tax, "net_minor": s.net,
          "converted_rsc_minor": s.converted_rsc, "converted_usd_minor": s.converted_usd,

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, false, func, insert, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, false, func, insert, not_, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from govern.database import read_snapshot, write_transaction
 from govern.errors import BackingViolation, Conflict, IdempotencyConflict, InsufficientFunds, NotFound
@@ -26,10 +26,19 @@ from govern.ledger.models import (
 
 
 @dataclass(frozen=True)
+class AccountRef:
+    """An account by id and currency: all a leg needs (post() locks and reads the account itself),
+    so a caller naming 100,000 wallets loads no ORM object for them."""
+
+    id: int
+    currency: str
+
+
+@dataclass(frozen=True)
 class Leg:
     """One side of a movement: `amount` minor units into (positive) or out of (negative) an account."""
 
-    account: Account
+    account: Account | AccountRef
     amount: int
 
 
@@ -62,7 +71,8 @@ def post(
     now = now.astimezone(timezone.utc)
 
     with write_transaction(session):
-        head = session.execute(select(LedgerHead).with_for_update().execution_options(populate_existing=True)).scalar_one()
+        session.flush()  # the caller's pending rows go first, as they would at any query
+        head = session.execute(select(_HEAD.c.entry_id, _HEAD.c.hash).with_for_update()).one()
         if idempotency_key is not None:
             earlier = session.execute(
                 select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
@@ -84,45 +94,64 @@ def post(
             cause_id=cause_id, idempotency_key=idempotency_key, fingerprint=print_,
             prev_hash=head.hash, hash=entry_hash,
         )
-        session.add(entry)
-        session.flush()
-        session.execute(
-            insert(Posting),
-            [{"entry_id": entry_id, "account_id": l.account_id, "currency": l.currency, "amount": l.amount}
-             for l in lines],
-        )
-        # The rows are locked and freshly read, so absolute values are safe; the flush sends
-        # them as one executemany, however many accounts the entry touches.
-        for account_id, delta in net.items():
-            if delta:
-                accounts[account_id].balance = accounts[account_id].balance + delta
-        head.entry_id = entry_id
-        head.hash = entry_hash
-        session.flush()
-        # Postings were inserted in bulk: make `entry.postings` load them when first read.
-        session.expire(entry, ["postings"])
+        _append(session, entry, lines, net)
         return entry
 
 
+_HEAD = LedgerHead.__table__
+_ACCOUNTS = Account.__table__
+_ADD_TO_BALANCE = (update(_ACCOUNTS).where(_ACCOUNTS.c.id == bindparam("account"))
+                   .values(balance=_ACCOUNTS.c.balance + bindparam("delta")))
+
+
+def _append(session: Session, entry: LedgerEntry, lines: list[PostingLine], net: dict[int, int]) -> None:
+    """Write the checked entry: its row, its postings, the balances and the chain head, as Core
+    statements (one executemany each, however many accounts a payroll touches), then hand the
+    entry to the session as a persistent object without reading it back."""
+    session.execute(insert(LedgerEntry.__table__).values(
+        {column.key: getattr(entry, column.key) for column in LedgerEntry.__table__.columns}))
+    session.execute(insert(Posting.__table__), [
+        {"entry_id": entry.id, "account_id": line.account_id, "currency": line.currency, "amount": line.amount}
+        for line in lines])
+    session.execute(_ADD_TO_BALANCE, [{"account": account_id, "delta": delta}
+                                      for account_id, delta in net.items() if delta])
+    session.execute(update(_HEAD).values(entry_id=entry.id, hash=entry.hash))
+    _expire_cached_balances(session, net)
+    make_transient_to_detached(entry)
+    session.add(entry)
+
+
+def _expire_cached_balances(session: Session, net: dict[int, int]) -> None:
+    """Accounts and the chain head the session already holds would show values from before this
+    entry: expire them, so they are read again when next used."""
+    for key, instance in list(session.identity_map.items()):
+        model, identity = key[0], key[1]
+        if (model is Account and identity[0] in net) or model is LedgerHead:
+            session.expire(instance)
+
+
 _LOCK_BATCH = 10_000  # below SQLite's limit of bound parameters per statement
+_LOCKED_COLUMNS = (_ACCOUNTS.c.id, _ACCOUNTS.c.currency, _ACCOUNTS.c.balance, _ACCOUNTS.c.allow_negative,
+                   _ACCOUNTS.c.is_open, _ACCOUNTS.c.owner_type, _ACCOUNTS.c.kind, _ACCOUNTS.c.region_id)
 
 
-def _lock_accounts(session: Session, net: dict[int, int]) -> dict[int, Account]:
-    """Lock and re-read every account of the entry, in id order (no deadlocks between entries)."""
+def _lock_accounts(session: Session, net: dict[int, int]):
+    """Lock and read every account of the entry, in id order (no deadlocks between entries), as
+    plain rows: a payroll locks 100,000 accounts and needs no ORM object for any of them."""
     ids = sorted(net)
-    accounts: dict[int, Account] = {}
+    accounts = {}
     for start in range(0, len(ids), _LOCK_BATCH):
         rows = session.execute(
-            select(Account).where(Account.id.in_(ids[start:start + _LOCK_BATCH])).order_by(Account.id)
-            .with_for_update().execution_options(populate_existing=True)
-        ).scalars()
-        accounts.update((account.id, account) for account in rows)
+            select(*_LOCKED_COLUMNS).where(_ACCOUNTS.c.id.in_(ids[start:start + _LOCK_BATCH]))
+            .order_by(_ACCOUNTS.c.id).with_for_update()
+        )
+        accounts.update((row.id, row) for row in rows)
     if len(accounts) != len(net):
         raise NotFound("An account in this movement does not exist.")
     return accounts
 
 
-def _check_accounts(accounts: dict[int, Account], net: dict[int, int]) -> None:
+def _check_accounts(accounts, net: dict[int, int]) -> None:
     for account_id, delta in net.items():
         account = accounts[account_id]
         if not account.is_open:
@@ -133,7 +162,7 @@ def _check_accounts(accounts: dict[int, Account], net: dict[int, int]) -> None:
                                     account_id=account.id)
 
 
-def _check_backing(session: Session, accounts: dict[int, Account], net: dict[int, int]) -> None:
+def _check_backing(session: Session, accounts, net: dict[int, int]) -> None:
     """After the movement, each touched region's reserve must still cover its RSC outstanding."""
     touched = {a.region_id for a in accounts.values() if a.owner_type == OWNER_REGION and a.kind in (USD_RESERVE, ISSUANCE)}
     for region_id in touched:

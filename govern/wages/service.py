@@ -250,7 +250,7 @@ def wage_for_worker(session: Session, region_id: int, occupation: str, industry:
 def wages_for_workers(session: Session, region_id: int, workers: Iterable[WorkerTerms],
                       on: date) -> dict[WorkerTerms, int | None]:
     """`wage_for_worker` for many workers in one query (a payroll of any size)."""
-    canonical = {t: _canonical_terms(t) for t in workers}
+    canonical = {t: _canonical_terms(t) for t in set(workers)}  # many workers share their terms
     changes = _table_changes(session, region_id, {(c.occupation, c.industry) for c in canonical.values()}, on)
     return {t: decay.wage_on(changes[(c.occupation, c.industry)], c.hired_at, on) for t, c in canonical.items()}
 
