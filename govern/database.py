@@ -76,8 +76,14 @@ def _begin_write(session: Session) -> None:
             return
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("write_transaction started over unsaved changes")
-        # The open transaction only read: end it, then take the write lock from the start.
-        session.commit()
+        # The open transaction only read: end it, then take the write lock from the start. What
+        # it read stays loaded, as on PostgreSQL (no commit there): whatever a service depends
+        # on, it locks and reads again inside the write transaction.
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
     session.connection(execution_options={_IMMEDIATE: True})
 
 

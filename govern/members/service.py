@@ -129,10 +129,10 @@ def issue_token(session: Session, member: Member, now: datetime, ttl: timedelta)
 
 
 def member_for_token(session: Session, token: str, now: datetime) -> Member | None:
-    row = session.execute(
-        select(ApiToken).where(ApiToken.token_hash == _token_hash(token), ApiToken.expires_at > now)
+    return session.execute(
+        select(Member).join(ApiToken, ApiToken.member_id == Member.id)
+        .where(ApiToken.token_hash == _token_hash(token), ApiToken.expires_at > now)
     ).scalar_one_or_none()
-    return session.get(Member, row.member_id) if row else None
 
 
 def purge_expired_tokens(session: Session, now: datetime) -> int:
