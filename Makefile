@@ -7,7 +7,7 @@ DEMO_REGION ?= Demo Co-op
 DEMO_BOARD_EMAIL ?= board@demo.coop
 DEMO_PASSWORD_FILE := instance/demo-board-password
 
-.PHONY: run test install install-dev migrate demo clean
+.PHONY: run test bench install install-dev migrate demo clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ run: demo
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks against the framework and database limits (bench/RESULTS.md). SQLite always;
+# PostgreSQL too with BENCH_DATABASE_URL=postgresql://…/<a database whose name contains "bench">.
+bench: install-dev
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
