@@ -7,7 +7,12 @@ from govern.errors import DomainError
 
 
 def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's error next to the fields it names, or at the top of the form."""
+    """Put a service's error next to the fields it names, or at the top of the form.
+
+    Not being allowed is not about the form: it is raised again, so that the one error handler
+    answers it with its own status (401 or 403) and the page says so."""
+    if error.status in (401, 403):
+        raise error
     placed = False
     for name, problems in error.fields.items():
         field = getattr(form, name, None)

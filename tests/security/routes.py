@@ -11,9 +11,12 @@ from werkzeug.routing import Rule
 from tests.security.conftest import PASSWORD, Scenario
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-# Requests that end the caller's session, membership or place: sent after every other one.
+# Requests that end the caller's session, membership or place, or the company: each is sent in a
+# world of its own, so that it neither changes nor depends on the others.
 TERMINAL = {"members.logout", "members.leave", "members_api.leave", "members_api.move", "regions.move",
             "companies.bankruptcy", "companies_api.bankruptcy"}
+# Requests that log the client in as somebody else: the caller logs in again after them.
+SWITCHES_IDENTITY = {"members.login", "members.join", "acquisitions.invitation"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ def path_values(s: Scenario) -> dict[str, object]:
 def build_path(rule: Rule, s: Scenario) -> str:
     values = path_values(s)
     return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+
+
+# GET forms that do something with what they are given (the payroll preview).
+QUERIES = {"companies.payroll": "?period_start=2026-11-01&period_end=2026-11-02"}
 
 
 def form_body(endpoint: str, s: Scenario) -> dict:
@@ -119,7 +126,7 @@ def json_body(endpoint: str, s: Scenario) -> dict | None:
 
 def calls_for(url_map, s: Scenario) -> list[Call]:
     """One call per (endpoint, method), the first rule of an endpoint standing for its variants
-    (`/records/wages` for `/records/wages.csv`). Terminal calls come last."""
+    (`/records/wages` for `/records/wages.csv`), in a stable order, terminal calls last."""
     calls: dict[tuple[str, str], Call] = {}
     for rule in url_map.iter_rules():
         path = build_path(rule, s)
@@ -130,7 +137,8 @@ def calls_for(url_map, s: Scenario) -> list[Call]:
             if path.startswith("/api/"):
                 body = json_body(rule.endpoint, s) if method in STATE_CHANGING else None
                 calls[key] = Call(rule.endpoint, method, path, json=body)
+            elif method in STATE_CHANGING:
+                calls[key] = Call(rule.endpoint, method, path, form=form_body(rule.endpoint, s))
             else:
-                body = form_body(rule.endpoint, s) if method in STATE_CHANGING else {}
-                calls[key] = Call(rule.endpoint, method, path, form=body)
+                calls[key] = Call(rule.endpoint, method, path + QUERIES.get(rule.endpoint, ""))
     return sorted(calls.values(), key=lambda c: (c.endpoint in TERMINAL, c.endpoint, c.method))
