@@ -1,6 +1,8 @@
 """Helpers for HTML views."""
 from __future__ import annotations
 
+from flask import session
+from flask_login import login_user
 from flask_wtf import FlaskForm
 
 from govern.errors import DomainError
@@ -21,3 +23,10 @@ def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+def start_session(member) -> None:
+    """Log a member in with a fresh session: nothing from before the login (a CSRF token an
+    attacker planted, say) is carried into it."""
+    session.clear()
+    login_user(member)

@@ -4,9 +4,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from govern.apiutil import API_PREFIX, error_response
 from govern.errors import DomainError
@@ -73,7 +75,19 @@ def security_headers(response):
     return response
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS, even if
+    GOVERN_SECURE_COOKIES was not set (it forces Secure on every response)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or request.is_secure
+
+
 def register(app: Flask) -> None:
+    app.session_interface = SessionCookies()
+    proxies = app.config.get("GOVERN_TRUSTED_PROXIES", 0)
+    if proxies:  # only then are X-Forwarded-For/-Proto/-Host believed (client address, https, host)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     if not app.testing:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated
@@ -15,7 +15,7 @@ from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm
 from govern.money import Money, parse_amount
 from govern.regions import service as regions
 from govern.proposals import presenters
-from govern.viewutil import show_error_on_form
+from govern.viewutil import show_error_on_form, start_session
 
 bp = Blueprint("members", __name__)
 
@@ -41,7 +41,7 @@ def join():
         except DomainError as error:
             show_error_on_form(form, error)
         else:
-            login_user(member)
+            start_session(member)
             flash(f"Welcome, {member.name}. You are now a member and an equal owner of the co-op.", "success")
             return redirect(url_for("members.dashboard"))
     return render_template("members/join.html", form=form, no_region=not choices), 400 if form.errors else 200
@@ -58,7 +58,7 @@ def login():
             request.govern_login_failed = True
             show_error_on_form(form, error)
         else:
-            login_user(member)
+            start_session(member)
             return redirect(_safe_next(request.args.get("next")) or url_for("members.dashboard"))
     return render_template("members/login.html", form=form), 401 if form.errors else 200
 
