@@ -44,6 +44,12 @@ def login_limit() -> str:
     return current_app.config["GOVERN_LOGIN_LIMIT"]
 
 
+# One budget of failures per address and email for the login page and the token endpoint together:
+# trying both must not double the guesses.
+login_throttle = limiter.shared_limit(login_limit, scope="login", key_func=login_attempt_key,
+                                      deduct_when=login_failed, methods=["POST"])
+
+
 @bp.post("/members")
 def join():
     data = json_body()
@@ -55,7 +61,7 @@ def join():
 
 
 @bp.post("/tokens")
-@limiter.limit(login_limit, key_func=login_attempt_key, deduct_when=login_failed)
+@login_throttle
 def create_token():
     data = json_body()
     try:

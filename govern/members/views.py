@@ -7,10 +7,10 @@ from flask_login import current_user, login_required, logout_user
 
 from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated
-from govern.extensions import db, limiter
+from govern.extensions import db
 from govern.ledger import exchange, service as ledger
 from govern.members import service as members
-from govern.members.api import login_attempt_key, login_failed, login_limit
+from govern.members.api import login_throttle
 from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm
 from govern.money import Money, parse_amount
 from govern.regions import service as regions
@@ -48,7 +48,7 @@ def join():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, key_func=login_attempt_key, deduct_when=login_failed, methods=["POST"])
+@login_throttle
 def login():
     form = LoginForm()
     if form.validate_on_submit():
