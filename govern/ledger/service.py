@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import and_, false, func, insert, not_, or_, select
 from sqlalchemy.orm import Session
 
+from govern import audit
 from govern.database import read_snapshot, write_transaction
 from govern.errors import BackingViolation, Conflict, IdempotencyConflict, InsufficientFunds, NotFound
 from govern.ledger import checks
@@ -101,6 +102,7 @@ def post(
         session.flush()
         # Postings were inserted in bulk: make `entry.postings` load them when first read.
         session.expire(entry, ["postings"])
+        audit.on_commit(session, "money: ledger entry %s posted (cause %s %s)", entry_id, cause_type, cause_id)
         return entry
 
 

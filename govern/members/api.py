@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import current_app, jsonify, request
 
+from govern import audit
 from govern.apiutil import api_blueprint, iso, json_body, optional_member, require_member
 from govern.clock import utcnow
 from govern.errors import NotAuthenticated
@@ -68,7 +69,9 @@ def create_token():
         member = members.authenticate(db.session, data.get("email"), data.get("password"))
     except NotAuthenticated:
         request.govern_login_failed = True
+        audit.login_failed(data.get("email"), "api", request.remote_addr)
         raise
+    audit.login_succeeded(member.id, "api", request.remote_addr)
     ttl = timedelta(seconds=current_app.config["GOVERN_TOKEN_TTL_SECONDS"])
     now = utcnow()
     token = members.issue_token(db.session, member, now, ttl)

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 from flask_login import current_user, login_required, logout_user
 
+from govern import audit
 from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated
 from govern.extensions import db
@@ -56,8 +57,10 @@ def login():
             member = members.authenticate(db.session, form.email.data, form.password.data)
         except NotAuthenticated as error:
             request.govern_login_failed = True
+            audit.login_failed(form.email.data, "page", request.remote_addr)
             show_error_on_form(form, error)
         else:
+            audit.login_succeeded(member.id, "page", request.remote_addr)
             start_session(member)
             return redirect(_safe_next(request.args.get("next")) or url_for("members.dashboard"))
     return render_template("members/login.html", form=form), 401 if form.errors else 200

@@ -15,7 +15,7 @@ from sqlalchemy import and_, delete, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from govern import access, voting
+from govern import access, audit, voting
 from govern.database import UTCDateTime, write_transaction
 from govern.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from govern.members import service as members
@@ -323,6 +323,7 @@ def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: 
         ))
         ballot = ballot_of(session, proposal.id, member.id)
         session.refresh(ballot)
+        audit.on_commit(session, "vote: ballot cast on proposal %s by member %s", proposal.id, member.id)
     return ballot
 
 
@@ -335,6 +336,7 @@ def withdraw_ballot(session: Session, member: Member, proposal_id: int, now: dat
         ).rowcount
         if not deleted:
             raise NotFound("You have no ballot on this proposal.")
+        audit.on_commit(session, "vote: ballot withdrawn on proposal %s by member %s", proposal.id, member.id)
 
 
 def forget_member_who_left(session: Session, member: Member, now: datetime) -> None:

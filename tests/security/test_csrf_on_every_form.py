@@ -71,7 +71,8 @@ def test_a_token_from_another_session_is_refused(csrf_app):
     attacker, victim = app.test_client(), app.test_client()
     log_in(attacker, scenario.other_email)
     stolen = csrf_token_from(attacker.get("/convert").get_data(as_text=True))
-    log_in(victim, scenario.member_email)
+    assert log_in(victim, scenario.member_email).status_code == 302
+    assert victim.get("/dashboard").status_code == 200
     before = row_counts(db.session)
     response = victim.post("/convert", data={"direction": "usd_to_rsc", "amount": "1.00", "csrf_token": stolen})
     assert response.status_code == 400
