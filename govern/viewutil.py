@@ -5,15 +5,15 @@ from flask import session
 from flask_login import login_user
 from flask_wtf import FlaskForm
 
-from govern.errors import DomainError
+from govern.errors import DomainError, Forbidden
 
 
 def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
     """Put a service's error next to the fields it names, or at the top of the form.
 
-    Not being allowed is not about the form: it is raised again, so that the one error handler
-    answers it with its own status (401 or 403) and the page says so."""
-    if error.status in (401, 403):
+    Not being allowed is not about the form: a Forbidden is raised again, so that the one error
+    handler answers it with 403 and a page that says so."""
+    if isinstance(error, Forbidden):
         raise error
     placed = False
     for name, problems in error.fields.items():

@@ -39,6 +39,8 @@ def test_failed_page_logins_are_throttled_alike_for_known_and_unknown_emails(app
         client = app.test_client()
         answers = [client.post("/login", data={"email": email, "password": "wrong-password"}) for _ in range(LIMIT + 1)]
         assert [r.status_code for r in answers] == [401] * LIMIT + [429]
+        assert all("Wrong email or password." in r.get_data(as_text=True) and 'name="password"' in
+                   r.get_data(as_text=True) for r in answers[:LIMIT])
         assert "Too many attempts" in answers[-1].get_data(as_text=True)
 
 
