@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from govern.extensions import db
 from govern.members import service as members
-from tests.security.conftest import PASSWORD, bearer_token, build_scenario
+from tests.security.conftest import PASSWORD, bearer_token, build_scenario, log_in
 
 CASES_PER_OPERATION_AND_MODE = 4
 # Not positive_data_acceptance: the API answers 400 for rules no schema states (an unknown member,
@@ -140,3 +140,37 @@ def test_the_documented_filters_and_settings_name_the_values_the_app_takes(app):
     for path in ("/me/auto-convert", "/me/contribution-rate"):
         percent = doc["paths"][path]["put"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["percent"]
         assert percent["pattern"] == "^(100|[1-9]?[0-9])$"
+
+
+BEYOND_POSTGRES_INTEGER = str(2**31)  # found by fuzzing on PostgreSQL: ids are 32-bit there
+
+
+@pytest.mark.parametrize("path", [
+    f"/api/v1/regions/{BEYOND_POSTGRES_INTEGER}", f"/api/v1/regions?cursor={BEYOND_POSTGRES_INTEGER}",
+    f"/api/v1/members/{BEYOND_POSTGRES_INTEGER}", f"/api/v1/listings/{BEYOND_POSTGRES_INTEGER}",
+    f"/api/v1/proposals?cursor={BEYOND_POSTGRES_INTEGER}", f"/members/{BEYOND_POSTGRES_INTEGER}",
+    f"/proposals?region={BEYOND_POSTGRES_INTEGER}", f"/wages?region={BEYOND_POSTGRES_INTEGER}",
+])
+def test_an_id_too_big_for_the_database_is_a_client_error_not_a_crash(fuzz_app, path):
+    app, scenario = fuzz_app
+    client = app.test_client()
+    token = bearer_token(client, scenario.member_email)
+    log_in(client, scenario.member_email)
+    response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code in (200, 400, 404)
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/companies/{company}/workers", {"member_id": 2**31, "occupation": "baker"}),
+    ("/me/move", {"region_id": 2**31}),
+    ("/transfers", {"to_member_id": 2**31, "amount": {"amount": "1.00", "currency": "RSC"}}),
+    (f"/listings/{BEYOND_POSTGRES_INTEGER}/applications", {}),
+])
+def test_an_id_too_big_for_the_database_in_a_body_is_a_client_error_not_a_crash(fuzz_app, path, body):
+    app, scenario = fuzz_app
+    client = app.test_client()
+    token = bearer_token(client, scenario.admin_email)
+    response = client.post(f"/api/v1{path.format(company=scenario.company_id)}", json=body,
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code in (400, 404)
+    assert response.get_json()["error"]["code"] != "internal_error"
