@@ -54,6 +54,15 @@ def _init_extensions(app: Flask) -> None:
     from govern.database import configure_engine
     from govern.members import passwords
 
+    @app.before_request
+    def _forget_the_previous_request():
+        """Flask-Login caches the user, Flask-WTF the CSRF token and its check on `g`, which
+        outlives a request when the app context was pushed before it (tests and scripts do
+        that): never reuse another request's. Registered first, so it runs before CSRFProtect."""
+        g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+        g.pop("csrf_valid", None)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -70,12 +79,6 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def _load_member(session_id: str):
         return member_for_session(db.session, session_id)
-
-    @app.before_request
-    def _load_the_member_of_this_request():
-        """Flask-Login caches the user on `g`, which outlives a request when the app context was
-        pushed before it (tests and scripts do that): never reuse another request's user."""
-        g.pop("_login_user", None)
 
 
 def _register_kinds() -> None:

@@ -47,6 +47,7 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("GOVERN_SECURE_COOKIES", "0") == "1",
+        "GOVERN_TRUSTED_PROXIES": int(os.environ.get("GOVERN_TRUSTED_PROXIES", 0)),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

@@ -1,12 +1,16 @@
 """Ids and whole numbers from the outside world: ASCII digits only, and never past what the
-databases store (a 64-bit integer), so a huge or exotic number is a 400, not a crash."""
+databases store, so a huge or exotic number is a 400 or a 404, not a crash.
+
+Ids are PostgreSQL `integer` columns (32-bit): comparing one with a bigger number fails in the
+database ("integer out of range"), so the bound is 2**31 - 1 (ledger entry ids are 64-bit
+columns, and far below it)."""
 from __future__ import annotations
 
 import re
 
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 _DIGITS = re.compile(r"^[0-9]{1,19}$")
 
 

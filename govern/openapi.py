@@ -84,6 +84,7 @@ MONEY = {
                    "currency": {"type": "string", "enum": ["RSC", "USD"]}},
 }
 TIME = {"type": "string", "format": "date-time"}
+PERCENT = {"type": "string", "pattern": "^(100|[1-9]?[0-9])$", "description": "A whole number from 0 to 100"}
 
 SCHEMAS = {
     "Money": MONEY,
@@ -471,9 +472,9 @@ PATHS = {
                                                **errors("401", "403", "404", "409")}, params=[path_id("id")])},
     "/me/auto-convert": {"put": operation(
         "The share of each net pay converted to USD automatically",
-        {"200": answer("The setting", {"type": "object", "properties": {"percent": {"type": "string"}}}),
+        {"200": answer("The setting", {"type": "object", "properties": {"percent": PERCENT}}),
          **errors("400", "401")},
-        body={"type": "object", "required": ["percent"], "properties": {"percent": {"type": "string"}}})},
+        body={"type": "object", "required": ["percent"], "properties": {"percent": PERCENT}})},
     "/me/payslips": {"get": operation("Your payslips, newest first",
                                       {"200": answer("Payslips", list_of(ref("Payslip"))), **errors("400", "401")},
                                       params=PAGING)},
@@ -498,7 +499,8 @@ PATHS = {
         "The public inventory, newest first; filter by region, kind, status and holder",
         {"200": answer("Items", list_of(ref("InventoryItem"))), **errors("400")}, auth=False,
         params=[{"name": "region_id", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
-                {"name": "kind", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "kind", "in": "query", "required": False, "schema": {
+                    "type": "string", "enum": ["equipment", "housing", "land", "building", "facility", "business"]}},
                 {"name": "status", "in": "query", "required": False,
                  "schema": {"type": "string", "enum": ["in_use", "returned", "retired"]}},
                 {"name": "holder", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
@@ -524,7 +526,8 @@ PATHS = {
                               "occupation": {"type": "string"}}}),
         "get": operation("Search your region's listings",
                          {"200": answer("Listings", list_of(ref("Listing"))), **errors("400", "401")},
-                         params=[{"name": "kind", "in": "query", "required": False, "schema": {"type": "string"}},
+                         params=[{"name": "kind", "in": "query", "required": False,
+                                  "schema": {"type": "string", "enum": ["service", "product", "job"]}},
                                  {"name": "q", "in": "query", "required": False, "schema": {"type": "string"}},
                                  {"name": "locality", "in": "query", "required": False, "schema": {"type": "string"}},
                                  *PAGING]),
@@ -565,9 +568,9 @@ PATHS = {
             "amount": ref("Money"), "from": {"type": "string", "maxLength": 200}, "public": {"type": "boolean"}}})},
     "/me/contribution-rate": {"put": operation(
         "The share of each net pay given to the capital pool",
-        {"200": answer("The setting", {"type": "object", "properties": {"percent": {"type": "string"}}}),
+        {"200": answer("The setting", {"type": "object", "properties": {"percent": PERCENT}}),
          **errors("400", "401", "403")},
-        body={"type": "object", "required": ["percent"], "properties": {"percent": {"type": "string"}}})},
+        body={"type": "object", "required": ["percent"], "properties": {"percent": PERCENT}})},
     "/records/capital-pool": {"get": operation(
         "The capital pool's movements, newest first, each with its cause (a payroll's id is its run_id, a "
         "proposal's its id) and the balance after it; together they add up to the pool",

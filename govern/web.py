@@ -4,14 +4,16 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from govern.apiutil import API_PREFIX, error_response
 from govern.errors import DomainError
 
-log = logging.getLogger("govern.security")
+log = logging.getLogger("govern.security")  # see govern/audit.py
 
 _HTTP_CODES = {
     400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
@@ -20,13 +22,22 @@ _HTTP_CODES = {
 }
 
 
+def _where() -> str:
+    """The method and the route with its ids, never the raw path: a path may carry a secret
+    (an invitation link's token)."""
+    if request.url_rule is None:
+        return f"{request.method} (no route)"
+    ids = {name: value for name, value in (request.view_args or {}).items() if isinstance(value, int)}
+    return f"{request.method} {request.url_rule.rule}" + (f" {ids}" if ids else "")
+
+
 def _is_api() -> bool:
     return request.path.startswith(API_PREFIX)
 
 
 def handle_domain_error(error: DomainError):
     if error.status in (401, 403, 429):
-        log.info("denied %s %s: %s", request.method, request.path, error.code)
+        log.info("denied %s: %s", _where(), error.code)
     if _is_api():
         return error_response(error)
     return render_template("error.html", error=error), error.status
@@ -38,10 +49,12 @@ def handle_http_exception(error: HTTPException):
     message = error.description or error.name
     if isinstance(error, RateLimitExceeded):
         code, message = "rate_limited", "Too many attempts. Wait a few minutes and try again."
-        log.warning("rate limited %s %s from %s", request.method, request.path, request.remote_addr)
+        log.warning("rate limited %s from %s", _where(), request.remote_addr)
+    elif status in (401, 403):
+        log.info("denied %s: %s", _where(), code)
     elif isinstance(error, CSRFError):
         code, message = "csrf_failed", "This form has expired or was not sent from this site. Reload the page and try again."
-        log.warning("csrf failure %s %s", request.method, request.path)
+        log.warning("csrf failure %s from %s", _where(), request.remote_addr)
     domain_error = DomainError(message, code=code)
     domain_error.status = status
     if _is_api():
@@ -53,7 +66,7 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_unexpected(error: Exception):
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s", _where())
     domain_error = DomainError("Something went wrong on our side. Nothing was changed.", code="internal_error")
     domain_error.status = 500
     if _is_api():
@@ -73,7 +86,19 @@ def security_headers(response):
     return response
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS, even if
+    GOVERN_SECURE_COOKIES was not set (it forces Secure on every response)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or request.is_secure
+
+
 def register(app: Flask) -> None:
+    app.session_interface = SessionCookies()
+    proxies = app.config.get("GOVERN_TRUSTED_PROXIES", 0)
+    if proxies:  # only then are X-Forwarded-For/-Proto/-Host believed (client address, https, host)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     if not app.testing:

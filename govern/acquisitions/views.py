@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from govern.acquisitions import service as acquisitions
 from govern.acquisitions.forms import AcceptAsNewMemberForm
@@ -13,7 +13,7 @@ from govern.errors import DomainError
 from govern.extensions import db
 from govern.members.forms import ConfirmForm
 from govern.proposals import presenters
-from govern.viewutil import show_error_on_form
+from govern.viewutil import show_error_on_form, start_session
 
 bp = Blueprint("acquisitions", __name__)
 
@@ -32,7 +32,7 @@ def invitation(token: str):
             show_error_on_form(form, error)
         else:
             if member is None:
-                login_user(joined)
+                start_session(joined)
             flash("Welcome: you are a member of the co-op and a worker of the company.", "success")
             return redirect(url_for("companies.show", company_id=row.company_id))
     company = companies.get_company(db.session, row.company_id)

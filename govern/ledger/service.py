@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import and_, bindparam, false, func, insert, not_, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from govern import audit
 from govern.database import read_snapshot, write_transaction
 from govern.errors import BackingViolation, Conflict, IdempotencyConflict, InsufficientFunds, NotFound
 from govern.ledger import checks
@@ -95,6 +96,7 @@ def post(
             prev_hash=head.hash, hash=entry_hash,
         )
         _append(session, entry, lines, net)
+        audit.on_commit(session, "money: ledger entry %s posted (cause %s %s)", entry.id, cause_type, cause_id)
         return entry
 
 

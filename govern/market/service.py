@@ -169,9 +169,9 @@ def buy(session: Session, buyer: Member, listing_id: int, now: datetime, *, quan
 def mark_delivered(session: Session, admin: Member, order_id: int, now: datetime) -> Order:
     with write_transaction(session):
         order = session.get(Order, order_id)
-        if order is None:
-            raise NotFound("No such order.")
-        listing = get_listing(session, order.listing_id)
+        listing = get_listing(session, order.listing_id) if order else None
+        if order is None or not (order.buyer_id == admin.id or companies.is_admin(session, admin, listing.company_id)):
+            raise NotFound("No such order.")  # an order is private to its buyer and its seller
         companies.require_admin(session, admin, companies.get_company(session, listing.company_id))
         if order.status == DELIVERED:
             raise Conflict("This order is already delivered.", code="already_delivered")
@@ -219,9 +219,11 @@ def accept(session: Session, admin: Member, application_id: int, now: datetime) 
     """The applicant becomes a worker of the company with the job's occupation and wage."""
     with write_transaction(session):
         application = session.get(Application, application_id)
-        if application is None:
-            raise NotFound("No such application.")
-        listing = get_listing(session, application.listing_id)
+        listing = get_listing(session, application.listing_id) if application else None
+        if application is None or not (application.member_id == admin.id
+                                       or companies.is_admin(session, admin, listing.company_id)):
+            raise NotFound("No such application.")  # private to the applicant and the company
+        companies.require_admin(session, admin, companies.get_company(session, listing.company_id))
         if application.status != PENDING:
             raise Conflict("This application was already decided.", code="already_decided")
         companies.set_worker(session, admin, listing.company_id, member_id=application.member_id,

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import current_app, jsonify, request
 
+from govern import audit
 from govern.apiutil import api_blueprint, iso, json_body, optional_member, require_member
 from govern.clock import utcnow
 from govern.errors import NotAuthenticated
@@ -44,6 +45,12 @@ def login_limit() -> str:
     return current_app.config["GOVERN_LOGIN_LIMIT"]
 
 
+# One budget of failures per address and email for the login page and the token endpoint together:
+# trying both must not double the guesses.
+login_throttle = limiter.shared_limit(login_limit, scope="login", key_func=login_attempt_key,
+                                      deduct_when=login_failed, methods=["POST"])
+
+
 @bp.post("/members")
 def join():
     data = json_body()
@@ -55,14 +62,16 @@ def join():
 
 
 @bp.post("/tokens")
-@limiter.limit(login_limit, key_func=login_attempt_key, deduct_when=login_failed)
+@login_throttle
 def create_token():
     data = json_body()
     try:
         member = members.authenticate(db.session, data.get("email"), data.get("password"))
     except NotAuthenticated:
         request.govern_login_failed = True
+        audit.login_failed(data.get("email"), "api", request.remote_addr)
         raise
+    audit.login_succeeded(member.id, "api", request.remote_addr)
     ttl = timedelta(seconds=current_app.config["GOVERN_TOKEN_TTL_SECONDS"])
     now = utcnow()
     token = members.issue_token(db.session, member, now, ttl)

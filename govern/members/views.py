@@ -3,19 +3,20 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
+from govern import audit
 from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated
-from govern.extensions import db, limiter
+from govern.extensions import db
 from govern.ledger import exchange, service as ledger
 from govern.members import service as members
-from govern.members.api import login_attempt_key, login_failed, login_limit
+from govern.members.api import login_throttle
 from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm
 from govern.money import Money, parse_amount
 from govern.regions import service as regions
 from govern.proposals import presenters
-from govern.viewutil import show_error_on_form
+from govern.viewutil import show_error_on_form, start_session
 
 bp = Blueprint("members", __name__)
 
@@ -41,14 +42,14 @@ def join():
         except DomainError as error:
             show_error_on_form(form, error)
         else:
-            login_user(member)
+            start_session(member)
             flash(f"Welcome, {member.name}. You are now a member and an equal owner of the co-op.", "success")
             return redirect(url_for("members.dashboard"))
     return render_template("members/join.html", form=form, no_region=not choices), 400 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, key_func=login_attempt_key, deduct_when=login_failed, methods=["POST"])
+@login_throttle
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -56,9 +57,11 @@ def login():
             member = members.authenticate(db.session, form.email.data, form.password.data)
         except NotAuthenticated as error:
             request.govern_login_failed = True
+            audit.login_failed(form.email.data, "page", request.remote_addr)
             show_error_on_form(form, error)
         else:
-            login_user(member)
+            audit.login_succeeded(member.id, "page", request.remote_addr)
+            start_session(member)
             return redirect(_safe_next(request.args.get("next")) or url_for("members.dashboard"))
     return render_template("members/login.html", form=form), 401 if form.errors else 200
 

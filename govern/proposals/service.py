@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from govern import access, voting
+from govern import access, audit, voting
 from govern.database import UTCDateTime, write_transaction
 from govern.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from govern.members import service as members
@@ -323,6 +323,7 @@ def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: 
         except IntegrityError:  # the voter left the electorate while this ballot was on its way
             raise Forbidden("You are not in this proposal's electorate.", code="not_in_electorate") from None
         session.expunge(ballot)  # the caller reads the ballot as written; no reload after commit
+        audit.on_commit(session, "vote: ballot cast on proposal %s by member %s", proposal.id, member.id)
     return ballot
 
 
@@ -335,6 +336,7 @@ def withdraw_ballot(session: Session, member: Member, proposal_id: int, now: dat
         ).rowcount
         if not deleted:
             raise NotFound("You have no ballot on this proposal.")
+        audit.on_commit(session, "vote: ballot withdrawn on proposal %s by member %s", proposal.id, member.id)
 
 
 def forget_member_who_left(session: Session, member: Member, now: datetime) -> None:

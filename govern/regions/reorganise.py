@@ -14,6 +14,7 @@ from govern import access
 from govern.companies.models import Company
 from govern.database import write_transaction
 from govern.errors import Conflict, ValidationError
+from govern.ids import is_id
 from govern.inventory.models import RETIRED, InventoryEvent, InventoryItem
 from govern.ledger.models import (
     CAPITAL_POOL,
@@ -159,7 +160,7 @@ def move_member(session: Session, member: Member, region_id: object, now: dateti
     """A member moves to another region: their wallet (and USD owed to them) moves with them, with
     the reserve that backs it; their ballots on the old region's open proposals are withdrawn."""
     access.require(member, "vote", "Members who left cannot move.")
-    if not isinstance(region_id, int) or isinstance(region_id, bool):
+    if not is_id(region_id):
         raise ValidationError.for_field("region_id", "must be a region id")
     with write_transaction(session):
         member = session.get(Member, member.id)

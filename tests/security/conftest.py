@@ -1,0 +1,137 @@
+"""Fixtures for the security promises: a small region where every kind of private object exists,
+owned by a known member, so that tests can aim real ids at every route."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import inspect, text
+
+from govern.companies import service as companies
+from govern.delegation import service as delegation
+from govern.extensions import db
+from govern.ledger import exchange, service as ledger
+from govern.ledger.models import CAPITAL_POOL
+from govern.market import service as market
+from govern.members import service as members
+from govern.money import Money
+from govern.proposals import service as proposals
+from govern.regions import service as regions
+
+PASSWORD = "password123"
+PAY_PERIOD = ("2026-10-01", "2026-10-31")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Ids and emails of one small region. `member` owns the private objects (wallet, order,
+    application, delegation, payslip, ballot); `admin` runs the company; `other` owns nothing."""
+
+    region_id: int
+    other_region_id: int
+    board_email: str
+    admin_email: str
+    member_email: str
+    other_email: str
+    board_id: int
+    admin_id: int
+    member_id: int
+    other_id: int
+    company_id: int
+    product_id: int
+    job_id: int
+    order_id: int
+    application_id: int
+    proposal_id: int
+    member_wallet_id: int
+    company_account_id: int
+    pool_account_id: int
+    inventory_item_id: int | None = None
+
+    def email_of(self, role: str) -> str | None:
+        return {"board": self.board_email, "admin": self.admin_email, "member": self.member_email,
+                "other": self.other_email}.get(role)
+
+
+def build_scenario(session, now) -> Scenario:
+    region = regions.create_region(session, "Riverside", now)
+    other_region = regions.create_region(session, "Hillside", now)
+
+    def join(name, email, board=False):
+        return members.join(session, email=email, name=name, password=PASSWORD, region_id=region.id,
+                            board=board, now=now)
+
+    board = join("Bea Board", "board@example.org", board=True)
+    admin = join("Ada Admin", "admin@example.org")
+    member = join("Mia Member", "member@example.org")
+    other = join("Oscar Other", "other@example.org")
+
+    company = companies.register_company(session, admin, "Bread & Co", "bakery", now)
+    companies.record_income(session, admin, company.id, Money(100_000, "USD"), "first sales", now)
+    companies.set_worker(session, admin, company.id, member_id=member.id, occupation="baker",
+                         hourly_rate=Money(2_000, "RSC"), now=now)
+    companies.enter_hours(session, member, company.id, member_id=member.id, period_start=PAY_PERIOD[0],
+                          period_end=PAY_PERIOD[1], hours="10", now=now)
+    companies.run_payroll(session, admin, company.id, *PAY_PERIOD, now)
+
+    exchange.convert(session, member, "usd_to_rsc", Money(5_000, "USD"), now)
+    product = market.create_listing(session, admin, company_id=company.id, kind="product", title="Sourdough loaf",
+                                    description="Baked daily", price=Money(400, "RSC"), now=now)
+    hiring = companies.register_company(session, admin, "Night Ovens", "bakery", now)
+    job = market.create_listing(session, admin, company_id=hiring.id, kind="job", title="Night baker",
+                                description="Ovens at 4 am", price=Money(2_500, "RSC"), occupation="baker", now=now)
+    order = market.buy(session, member, product.id, now)
+    application = market.apply(session, member, job.id, "I bake.", now)
+    delegation.set_delegation(session, member, "all", admin.id, now)
+    proposal = proposals.create_proposal(
+        session, member, kind_key="referendum", title="Open a second bakery", body="Because bread.", payload={},
+        closes_at=now + timedelta(days=3), now=now, min_voting_seconds=1, voting_request=None)
+    proposals.cast_ballot(session, member, proposal.id, "yes", now)
+
+    return Scenario(
+        region_id=region.id, other_region_id=other_region.id,
+        board_email=board.email, admin_email=admin.email, member_email=member.email, other_email=other.email,
+        board_id=board.id, admin_id=admin.id, member_id=member.id, other_id=other.id,
+        company_id=company.id, product_id=product.id, job_id=job.id, order_id=order.id,
+        application_id=application.id, proposal_id=proposal.id,
+        member_wallet_id=exchange.member_wallet(session, member.id).id,
+        company_account_id=companies.company_account(session, company.id).id,
+        pool_account_id=ledger.region_account(session, region.id, CAPITAL_POOL).id,
+    )
+
+
+@pytest.fixture
+def scenario(app, now) -> Scenario:
+    return build_scenario(db.session, now)
+
+
+def csrf_token_from(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def log_in(client, email: str, password: str = PASSWORD):
+    """Log in through the page, with the form's CSRF token when the app checks them."""
+    page = client.get("/login").get_data(as_text=True)
+    data = {"email": email, "password": password}
+    if 'name="csrf_token"' in page:
+        data["csrf_token"] = csrf_token_from(page)
+    return client.post("/login", data=data)
+
+
+def bearer_token(client, email: str, password: str = PASSWORD) -> str:
+    response = client.post("/api/v1/tokens", json={"email": email, "password": password})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["token"]
+
+
+def row_counts(session) -> dict[str, int]:
+    """Rows per table, and the ledger's chain head: what a refused request must leave as it was."""
+    session.expire_all()
+    bind = session.get_bind()
+    tables = sorted(inspect(bind).get_table_names())
+    counts = {t: session.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one() for t in tables
+              if t != "alembic_version"}
+    counts["ledger head"] = session.execute(text("SELECT hash FROM ledger_head")).scalar_one()
+    return counts

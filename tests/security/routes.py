@@ -1,0 +1,144 @@
+"""How to call every route of the app with real ids from the scenario (tests/security/conftest.py),
+and with a body that the route's rightful user would send. Shared by the CSRF walk and the
+route × role table, so both aim at the same requests."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from werkzeug.routing import Rule
+
+from tests.security.conftest import PASSWORD, Scenario
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# Requests that end the caller's session, membership or place, or the company: each is sent in a
+# world of its own, so that it neither changes nor depends on the others.
+TERMINAL = {"members.logout", "members.leave", "members_api.leave", "members_api.move", "regions.move",
+            "companies.bankruptcy", "companies_api.bankruptcy"}
+# Requests that log the client in as somebody else: the caller logs in again after them.
+SWITCHES_IDENTITY = {"members.login", "members.join", "acquisitions.invitation"}
+
+
+@dataclass(frozen=True)
+class Call:
+    endpoint: str
+    method: str
+    path: str
+    form: dict = field(default_factory=dict)
+    json: dict | None = None
+
+    @property
+    def is_api(self) -> bool:
+        return self.path.startswith("/api/")
+
+
+def _money(amount: str, currency: str) -> dict:
+    return {"amount": amount, "currency": currency}
+
+
+def _closes_at() -> datetime:
+    return datetime.now(timezone.utc) + timedelta(days=2)
+
+
+def path_values(s: Scenario) -> dict[str, object]:
+    """A real id for each URL parameter name (a placeholder where the scenario has no such row)."""
+    return {
+        "account_id": s.member_wallet_id, "application_id": s.application_id, "company_id": s.company_id,
+        "item_id": 1, "entry_id": 1, "listing_id": s.product_id, "member_id": s.member_id, "order_id": s.order_id,
+        "proposal_id": s.proposal_id, "region_id": s.other_region_id, "kind_key": "referendum", "scope": "all",
+        "token": "no-such-invitation", "occupation": "baker", "fmt": "csv", "filename": "style.css",
+    }
+
+
+def build_path(rule: Rule, s: Scenario) -> str:
+    values = path_values(s)
+    return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+
+
+# GET forms that do something with what they are given (the payroll preview).
+QUERIES = {"companies.payroll": "?period_start=2026-11-01&period_end=2026-11-02"}
+
+
+def form_body(endpoint: str, s: Scenario) -> dict:
+    """What the page's own form sends (without its CSRF token)."""
+    closes = _closes_at().strftime("%Y-%m-%dT%H:%M")
+    return {
+        "members.join": {"name": "Newcomer", "email": "newcomer@example.org", "password": PASSWORD,
+                         "region_id": s.region_id},
+        "members.login": {"email": s.member_email, "password": PASSWORD},
+        "members.convert": {"direction": "usd_to_rsc", "amount": "1.00"},
+        "companies.new": {"name": "Bikes", "industry": "bicycle repair"},
+        "companies.add_worker": {"member_id": s.other_id, "occupation": "baker", "hourly_rate": "15.00"},
+        "companies.income": {"amount": "10.00", "memo": "a sale"},
+        "companies.hours": {"member_id": s.member_id, "period_start": "2026-11-01", "period_end": "2026-11-02",
+                            "hours": "2"},
+        "companies.payroll": {"period_start": "2026-11-01", "period_end": "2026-11-02"},
+        "companies.schedule": {"pay_schedule": "monthly", "schedule_start": "2026-12-01"},
+        "companies.payslips": {"percent": "10"},
+        "delegation.index": {"scope": "all", "delegate_id": s.other_id},
+        "acquisitions.invitation": {"password": PASSWORD},
+        "market.new": {"company_id": s.company_id, "kind": "product", "title": "Rye loaf", "price": "3.00"},
+        "market.show": {"quantity": "1"},
+        "market.orders": {"order_id": s.order_id},
+        "proposals.vote": {"choice": "no"},
+        "proposals.comment": {"body": "I agree."},
+        "proposals.new": {"title": "Longer opening hours", "body": "Please.", "closes_at": closes,
+                          "method": "yes_no", "electorate": "region"},
+    }.get(endpoint, {})
+
+
+def json_body(endpoint: str, s: Scenario) -> dict | None:
+    """What an API client sends to this endpoint (None: no body)."""
+    closes = _closes_at().isoformat()
+    return {
+        "members_api.join": {"email": "newcomer@example.org", "name": "Newcomer", "password": PASSWORD},
+        "members_api.create_token": {"email": s.member_email, "password": PASSWORD},
+        "members_api.move": {"region_id": s.other_region_id},
+        "companies_api.create": {"name": "Bikes", "industry": "bicycle repair"},
+        "companies_api.add_worker": {"member_id": s.other_id, "occupation": "baker",
+                                     "hourly_rate": _money("15.00", "RSC")},
+        "companies_api.income": {"amount": _money("10.00", "USD"), "memo": "a sale"},
+        "companies_api.hours": {"member_id": s.member_id, "period_start": "2026-11-01",
+                                "period_end": "2026-11-02", "hours": "2"},
+        "companies_api.payroll": {"period_start": "2026-11-01", "period_end": "2026-11-02"},
+        "companies_api.payroll_preview": {"period_start": "2026-11-01", "period_end": "2026-11-02"},
+        "companies_api.auto_convert": {"percent": "10"},
+        "companies_api.contribution_rate": {"percent": "5"},
+        "market_api.bridge": {"is_bridge": True},
+        "market_api.outside_purchase": {"amount": _money("1.00", "USD"), "memo": "flour"},
+        "market_api.create": {"company_id": s.company_id, "kind": "product", "title": "Rye loaf",
+                              "price": _money("3.00", "RSC")},
+        "market_api.order": {"quantity": 1},
+        "market_api.apply": {"message": "Hire me."},
+        "ledger_api.create_conversion": {"direction": "usd_to_rsc", "amount": _money("1.00", "USD")},
+        "ledger_api.create_transfer": {"to_member_id": s.admin_id, "amount": _money("0.50", "RSC"), "memo": "thanks"},
+        "ledger_api.create_contribution": {"amount": _money("0.50", "RSC")},
+        "ledger_api.external_contribution": {"amount": _money("5.00", "USD"), "from": "A friend"},
+        "delegation_api.put": {"delegate_id": s.other_id},
+        "acquisitions_api.accept": {"password": PASSWORD},
+        "proposals_api.create": {"kind": "referendum", "title": "Longer opening hours", "body": "Please.",
+                                 "payload": {}, "closes_at": closes},
+        "proposals_api.cast": {"choice": "no"},
+        "proposals_api.comment": {"body": "I agree."},
+    }.get(endpoint, {} if endpoint.endswith(("accept", "delivered", "leave", "bankruptcy", "cancel", "execute"))
+          else None)
+
+
+def calls_for(url_map, s: Scenario) -> list[Call]:
+    """One call per (endpoint, method), the first rule of an endpoint standing for its variants
+    (`/records/wages` for `/records/wages.csv`), in a stable order, terminal calls last."""
+    calls: dict[tuple[str, str], Call] = {}
+    for rule in url_map.iter_rules():
+        path = build_path(rule, s)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            key = (rule.endpoint, method)
+            if key in calls:
+                continue
+            if path.startswith("/api/"):
+                body = json_body(rule.endpoint, s) if method in STATE_CHANGING else None
+                calls[key] = Call(rule.endpoint, method, path, json=body)
+            elif method in STATE_CHANGING:
+                calls[key] = Call(rule.endpoint, method, path, form=form_body(rule.endpoint, s))
+            else:
+                calls[key] = Call(rule.endpoint, method, path + QUERIES.get(rule.endpoint, ""))
+    return sorted(calls.values(), key=lambda c: (c.endpoint in TERMINAL, c.endpoint, c.method))
