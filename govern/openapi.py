@@ -204,7 +204,7 @@ SCHEMAS = {
         "type": "object", "required": ["member_id", "hours", "rate", "gross", "tax", "net"],
         "properties": {"member_id": {"type": "integer"}, "occupation": {"type": "string"}, "hours": {"type": "string"},
                        "rate": ref("Money"), "gross": ref("Money"), "tax": ref("Money"), "net": ref("Money"),
-                       "converted": ref("Money")},
+                       "converted": ref("Money"), "contributed": ref("Money")},
     },
     "PayrollRun": {
         "type": "object", "required": ["run_id", "gross", "tax", "net", "payslips"],
