@@ -26,16 +26,16 @@ def price_json(rent, month: str) -> dict:
             "subsidy_rate": str(rent.subsidy_rate), "rent": rsc(rent.rent), "subsidy": rsc(rent.subsidy)}
 
 
-def facility_json(facility: Facility) -> dict:
+def facility_json(facility: Facility, price=None, occupancy=None) -> dict:
     month = facilities.month_of(utcnow())
+    price = price or facilities.price(db.session, facility, month, member=True)
+    occupancy = occupancy or facilities.occupancy(db.session, [facility])[facility.id]
     return {
         "id": facility.id, "region_id": facility.region_id, "name": facility.name, "kind": facility.kind,
         "description": facility.description, "inventory_item_id": facility.inventory_item_id,
         "purchase": rsc(facility.purchase_minor), "maintenance": rsc(facility.maintenance_minor),
         "market_rate": rsc(facility.market_rate_minor), "status": facility.status,
-        "let": facilities.current_tenancy(db.session, facility.id) is not None,
-        "waiting": facilities.waiting_count(db.session, facility.id),
-        "price_now": price_json(facilities.price(db.session, facility, month, member=True), month),
+        "let": occupancy.let, "waiting": occupancy.waiting, "price_now": price_json(price, month),
         "created_at": iso(facility.created_at),
     }
 
@@ -81,7 +81,10 @@ def index():
     cursor, limit = page_params()
     rows = facilities.list_facilities(db.session, _region_id(), kind=request.args.get("kind") or None,
                                       before=cursor, limit=limit + 1)
-    return jsonify(page(rows, limit, facility_json, lambda r: r.id))
+    shown = rows[:limit]
+    prices = facilities.prices(db.session, shown, facilities.month_of(utcnow()))
+    occupancy = facilities.occupancy(db.session, shown)
+    return jsonify(page(rows, limit, lambda r: facility_json(r, prices[r.id], occupancy[r.id]), lambda r: r.id))
 
 
 @bp.post("/facilities")

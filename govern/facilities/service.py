@@ -214,23 +214,47 @@ def operating_costs(session: Session, facility_id: int, *, limit: int = 50) -> l
                                 .order_by(OperatingCost.month.desc(), OperatingCost.id.desc()).limit(limit)).scalars())
 
 
-def _operating_in(session: Session, facility_id: int, month: str) -> int:
-    return int(session.execute(select(func.coalesce(func.sum(OperatingCost.amount_minor), 0)).where(
-        OperatingCost.facility_id == facility_id, OperatingCost.month == month)).scalar_one())
-
-
-def subsidy_rate(session: Session, region_id: int, kind: str) -> Decimal:
-    return regions.parameter(session, region_id, f"subsidy_{kind}")
-
-
 def price(session: Session, facility: Facility, month: str, *, member: bool) -> pricing.Rent:
     """What a month of this unit costs and what its tenant pays, with today's parameters."""
-    years = int(regions.parameter(session, facility.region_id, "facility_amortisation_years"))
-    return pricing.rent_for(purchase_minor=facility.purchase_minor, years=years,
-                            maintenance_minor=facility.maintenance_minor,
-                            operating_minor=_operating_in(session, facility.id, month),
-                            subsidy_rate=subsidy_rate(session, facility.region_id, facility.kind), member=member,
-                            market_rate_minor=facility.market_rate_minor)
+    return prices(session, [facility], month, member=member)[facility.id]
+
+
+def prices(session: Session, units: list[Facility], month: str, *, member: bool = True) -> dict[int, pricing.Rent]:
+    """The month's price of many units of one region: the parameters read once, the operating
+    costs summed in one grouped query."""
+    if not units:
+        return {}
+    params = regions.all_parameters(session, units[0].region_id)
+    years = int(Decimal(params["facility_amortisation_years"]))
+    operating = dict(session.execute(
+        select(OperatingCost.facility_id, func.sum(OperatingCost.amount_minor))
+        .where(OperatingCost.facility_id.in_([u.id for u in units]), OperatingCost.month == month)
+        .group_by(OperatingCost.facility_id)).all())
+    return {unit.id: pricing.rent_for(purchase_minor=unit.purchase_minor, years=years,
+                                      maintenance_minor=unit.maintenance_minor,
+                                      operating_minor=int(operating.get(unit.id) or 0),
+                                      subsidy_rate=Decimal(params[f"subsidy_{unit.kind}"]), member=member,
+                                      market_rate_minor=unit.market_rate_minor)
+            for unit in units}
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    let: bool
+    waiting: int
+
+
+def occupancy(session: Session, units: list[Facility]) -> dict[int, Occupancy]:
+    """Whether each unit is let and how many wait for it, in two grouped queries."""
+    ids = [u.id for u in units]
+    if not ids:
+        return {}
+    let = set(session.execute(select(Tenancy.occupied_key).where(Tenancy.occupied_key.in_(ids))).scalars())
+    waiting = dict(session.execute(
+        select(FacilityApplication.facility_id, func.count()).where(
+            FacilityApplication.facility_id.in_(ids), FacilityApplication.status == PENDING)
+        .group_by(FacilityApplication.facility_id)).all())
+    return {i: Occupancy(i in let, int(waiting.get(i, 0))) for i in ids}
 
 
 # --- the waiting list ----------------------------------------------------------------------
@@ -314,11 +338,6 @@ def position(session: Session, row: FacilityApplication) -> int | None:
     if row.status != PENDING:
         return None
     return int(session.execute(select(func.count()).select_from(FacilityApplication).where(_ahead_of(row))).scalar_one()) + 1
-
-
-def waiting_count(session: Session, facility_id: int) -> int:
-    return int(session.execute(select(func.count()).select_from(FacilityApplication).where(
-        FacilityApplication.facility_id == facility_id, FacilityApplication.status == PENDING)).scalar_one())
 
 
 def waiting_list(session: Session, board: Member, facility_id: int, *, after: int | None = None,

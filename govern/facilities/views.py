@@ -47,7 +47,7 @@ def index():
     more = len(rows) > limit
     rows = rows[:limit]
     month = facilities.month_of(utcnow())
-    prices = {f.id: facilities.price(db.session, f, month, member=True) for f in rows}
+    prices = facilities.prices(db.session, rows, month)
     unpaid = facilities.unpaid_charges(db.session, current_user) if _is_board() else []
     return render_template("facilities/index.html", rows=rows, prices=prices, kind=kind, unpaid=unpaid,
                            is_board=_is_board(), next_cursor=rows[-1].id if more else None)
@@ -101,7 +101,7 @@ def _render_show(facility, *, apply_form=None, cost_form=None, assign_form=None,
         member_price=facilities.price(db.session, facility, month, member=True),
         mine=facilities.applications_of(db.session, current_user, facility_id=facility.id, limit=20),
         tenancy=facilities.current_tenancy(db.session, facility.id),
-        waiting=facilities.waiting_count(db.session, facility.id),
+        waiting=facilities.occupancy(db.session, [facility])[facility.id].waiting,
         totals=facilities.facility_totals(db.session, facility.id),
         costs=facilities.operating_costs(db.session, facility.id, limit=24),
         queue=facilities.waiting_list(db.session, current_user, facility.id, limit=100) if board else [],

@@ -257,7 +257,7 @@ def costs_page(region: Region, rows: list[service.CostRow], filters: dict, next_
 
 def facilities_page(region: Region, units, prices: dict, rows, filters: dict, next_cursor: str | None) -> RecordPage:
     """The units with this month's cost and member price, and every charged month of each."""
-    current = Table("units", "Units and what a member pays this month", (
+    current = Table("units", "Units and what a member pays this month (the 200 newest units)", (
         Column("unit", "Unit", LINK), Column("kind", "Kind"), money_column("purchase", "Purchase"),
         money_column("amortisation", "Purchase share a month"), money_column("maintenance", "Maintenance"),
         money_column("operating", "Operating costs so far"), money_column("cost", "Cost"),

@@ -117,7 +117,7 @@ def facilities(fmt: str):
     if any(unit.region_id != region.id for unit in units):
         raise NotFound("No such facility.")
     month = service.period_of_now(utcnow())
-    prices = {unit.id: facilities_service.price(db.session, unit, month, member=True) for unit in units}
+    prices = facilities_service.prices(db.session, units, month)
     page = tables.facilities_page(region, units, prices, rows, params.filters(region.id, "facility", "cursor", "limit"),
                                   next_cursor)
     return _answer(page, fmt, "records/page.html", lead=FACILITIES_LEAD)
