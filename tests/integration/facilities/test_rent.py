@@ -222,3 +222,18 @@ def test_the_public_record_lists_cost_rent_and_subsidy_per_unit_and_month(sessio
         ("2026-12", 62_000, 55_800, 6_200), ("2026-11", 62_000, 55_800, 6_200)]
     totals = facilities.facility_totals(session, flat.id)
     assert (totals.cost, totals.rent_paid, totals.subsidy, totals.months) == (124_000, 111_600, 12_400, 2)
+
+
+def test_flask_govern_tick_charges_the_rent_and_a_second_tick_charges_nothing(app, runner, session, board, member, flat):
+    from datetime import datetime, timezone
+
+    from govern.clock import utcnow
+
+    last_month = facilities.add_months(facilities.month_of(utcnow()), -1)
+    past = datetime(int(last_month[:4]), int(last_month[5:]), 1, tzinfo=timezone.utc)  # only last month is due
+    fund(session, member, past, 200_000)
+    let_to(session, board, flat, member, past, start=last_month)
+    first = runner.invoke(args=["govern", "tick"])
+    assert first.exit_code == 0 and "charge_rent" in first.output and "charge_health_premiums" in first.output
+    runner.invoke(args=["govern", "tick"])
+    assert rent_entries(session) == 1
