@@ -14,7 +14,7 @@ from govern.errors import DomainError, NotFound
 from govern.extensions import db
 from govern.facilities import service as facilities
 from govern.facilities.forms import ApplyForm, AssignForm, CostForm, FacilityForm
-from govern.facilities.models import CLOSED, INVENTORY_KINDS, OPEN
+from govern.facilities.models import CLOSED, INVENTORY_KINDS, KINDS, OPEN
 from govern.ids import whole_number
 from govern.inventory import service as inventory
 from govern.members.forms import ConfirmForm
@@ -49,7 +49,7 @@ def index():
     month = facilities.month_of(utcnow())
     prices = facilities.prices(db.session, rows, month)
     unpaid = facilities.unpaid_charges(db.session, current_user) if _is_board() else []
-    return render_template("facilities/index.html", rows=rows, prices=prices, kind=kind, unpaid=unpaid,
+    return render_template("facilities/index.html", rows=rows, prices=prices, kind=kind, kinds=KINDS, unpaid=unpaid,
                            is_board=_is_board(), next_cursor=rows[-1].id if more else None)
 
 

@@ -23,7 +23,8 @@ def _dashboard_panel(session, member, now):
     if not member.active:
         return None
     return "health/_panel.html", {"share": health.inside_share(session, member, now),
-                                  "enrollment": health.enrollment_of(session, member.id)}
+                                  "enrollment": health.enrollment_of(session, member.id),
+                                  "offered": health.premium_minor(session, member.region_id) > 0}
 
 
 register_dashboard_panel(_dashboard_panel)
