@@ -358,6 +358,14 @@ def waiting_list(session: Session, board: Member, facility_id: int, *, after: in
                                 .limit(limit)).scalars())
 
 
+def applicant_names(session: Session, rows: list[FacilityApplication]) -> dict[int, str]:
+    """The names of the members on a page of the waiting list (the board's view), in one query."""
+    ids = {row.member_id for row in rows}
+    if not ids:
+        return {}
+    return dict(session.execute(select(Member.id, Member.name).where(Member.id.in_(ids))).all())
+
+
 @dataclass(frozen=True)
 class MyApplication:
     application: FacilityApplication

@@ -109,9 +109,10 @@ def _render_show(facility, *, apply_form=None, cost_form=None, assign_form=None,
         confirm_form=ConfirmForm(),
     )
     queue = context["queue"]
+    context["names"] = facilities.applicant_names(db.session, queue)
     context["assign_form"] = assign_form or AssignForm()
     context["assign_form"].application_id.choices = [
-        SelectChoice(str(a.id), f"{place}. application {a.id}, member {a.member_id}") for place, a in enumerate(queue, 1)]
+        SelectChoice(str(a.id), f"{place}. {context['names'].get(a.member_id, a.member_id)} (application {a.id})") for place, a in enumerate(queue, 1)]
     return render_template("facilities/show.html", **context), status
 
 
