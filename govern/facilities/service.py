@@ -53,6 +53,7 @@ from govern.ledger.service import Leg, post, region_account
 from govern.members.models import Member
 from govern.money import Money, require_positive
 from govern.regions import service as regions
+from govern.regions.models import REGION_ACTIVE
 
 MAX_NAME = 200
 MAX_TEXT = 2000
@@ -555,6 +556,8 @@ def charge_next_month(session: Session, tenancy_id: int, last_ended: str, now: d
         charge = session.execute(select(RentCharge).where(RentCharge.tenancy_id == tenancy.id,
                                                           RentCharge.month == month)).scalar_one_or_none()
         facility = get_facility(session, tenancy.facility_id)
+        if regions.get_region(session, facility.region_id).status != REGION_ACTIVE:
+            return None  # a dissolved region is read-only: its units went to the municipality
         if charge is None:
             charge = _bill(session, tenancy, facility, month, now)
         if charge.status != PAID:

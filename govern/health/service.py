@@ -46,6 +46,7 @@ from govern.ledger.service import Leg, post, region_account
 from govern.market.models import Order
 from govern.members.models import Member
 from govern.regions import service as regions
+from govern.regions.models import REGION_ACTIVE
 
 SHARE_PLACES = Decimal("0.0001")
 
@@ -212,6 +213,8 @@ def charge_premium(session: Session, enrollment_id: int, month: str, now: dateti
         if premium is not None and premium.status == PAID:
             return None
         member = session.get(Member, enrollment.member_id)
+        if regions.get_region(session, enrollment.region_id).status != REGION_ACTIVE:
+            return None  # a dissolved region is read-only
         if not member.active:
             if enrollment.status == ENROLLED:
                 _end(enrollment, now)

@@ -237,3 +237,14 @@ def test_flask_govern_tick_charges_the_rent_and_a_second_tick_charges_nothing(ap
     assert first.exit_code == 0 and "charge_rent" in first.output and "charge_health_premiums" in first.output
     runner.invoke(args=["govern", "tick"])
     assert rent_entries(session) == 1
+
+
+def test_a_dissolved_region_charges_no_more_rent(session, region, board, member, flat, propose, now):
+    from govern.regions import reorganise
+
+    fund(session, member, now, 200_000)
+    let_to(session, board, flat, member, now)
+    proposal = propose(member, "dissolution", {"municipality": "Riverside Town"})
+    reorganise.dissolve(session, region.id, "Riverside Town", proposal_id=proposal.id, now=now)
+    assert facilities.run_monthly_charges(session, DECEMBER) == {"paid": 0, "unpaid": 0}
+    assert rent_entries(session) == 0
