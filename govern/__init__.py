@@ -96,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     from govern.acquisitions import api as acquisitions_api, views as acquisitions_views
     from govern.companies import api as companies_api, views as companies_views
     from govern.delegation import api as delegation_api, views as delegation_views
+    from govern.facilities import api as facilities_api, views as facilities_views
+    from govern.health import api as health_api, views as health_views
     from govern.inventory import api as inventory_api, views as inventory_views
     from govern.market import api as market_api, views as market_views
     from govern.ledger import api as ledger_api, views as ledger_views
@@ -110,9 +112,9 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         members_views.bp, regions_views.bp, ledger_views.bp, proposals_views.bp, notifications_views.bp,
         companies_views.bp, wages_views.bp, inventory_views.bp, acquisitions_views.bp, delegation_views.bp,
-        market_views.bp, records_views.bp,
+        market_views.bp, records_views.bp, facilities_views.bp, health_views.bp,
         members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, wages_api.bp,
         inventory_api.bp, acquisitions_api.bp, delegation_api.bp, market_api.bp, records_api.bp,
-        openapi_bp,
+        facilities_api.bp, health_api.bp, openapi_bp,
     ):
         app.register_blueprint(blueprint)

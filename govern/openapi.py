@@ -205,7 +205,7 @@ SCHEMAS = {
         "type": "object", "required": ["member_id", "hours", "rate", "gross", "tax", "net"],
         "properties": {"member_id": {"type": "integer"}, "occupation": {"type": "string"}, "hours": {"type": "string"},
                        "rate": ref("Money"), "gross": ref("Money"), "tax": ref("Money"), "net": ref("Money"),
-                       "converted": ref("Money")},
+                       "converted": ref("Money"), "contributed": ref("Money")},
     },
     "PayrollRun": {
         "type": "object", "required": ["run_id", "gross", "tax", "net", "payslips"],
@@ -596,6 +596,148 @@ PATHS = {
                                         {"200": answer("The report", ref("Verify"))}, auth=False)},
     "/openapi.json": {"get": operation("This document", {"200": answer("OpenAPI 3 document")}, auth=False)},
 }
+
+
+# --- facilities and the health plan ---------------------------------------------------------
+
+RENT = {
+    "type": "object", "required": ["cost", "subsidy_rate", "rent", "subsidy"],
+    "properties": {"month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}, "amortisation": ref("Money"),
+                   "maintenance": ref("Money"), "operating": ref("Money"), "cost": ref("Money"),
+                   "basis": {"type": "string", "enum": ["cost", "market"]}, "subsidy_rate": {"type": "string"},
+                   "rent": ref("Money"), "subsidy": ref("Money")},
+}
+SCHEMAS.update({
+    "Facility": {
+        "type": "object", "required": ["id", "name", "kind", "purchase", "maintenance", "market_rate", "status",
+                                       "price_now"],
+        "properties": {
+            "id": {"type": "integer"}, "region_id": {"type": "integer"}, "name": {"type": "string"},
+            "kind": {"type": "string", "enum": ["housing", "office", "health", "education"]},
+            "description": {"type": "string"}, "inventory_item_id": {"type": ["integer", "null"]},
+            "purchase": ref("Money"), "maintenance": ref("Money"), "market_rate": {"oneOf": [ref("Money"), {"type": "null"}]},
+            "status": {"type": "string", "enum": ["open", "closed"]}, "let": {"type": "boolean"},
+            "waiting": {"type": "integer"}, "price_now": RENT, "created_at": TIME,
+        },
+    },
+    "FacilityApplication": {
+        "type": "object", "required": ["id", "facility_id", "member_id", "status", "position"],
+        "properties": {"id": {"type": "integer"}, "facility_id": {"type": "integer"}, "member_id": {"type": "integer"},
+                       "company_id": {"type": ["integer", "null"]}, "message": {"type": "string"},
+                       "status": {"type": "string", "enum": ["pending", "assigned", "withdrawn"]},
+                       "position": {"type": ["integer", "null"]}, "reason": {"type": "string"}, "created_at": TIME},
+    },
+    "Tenancy": {
+        "type": "object", "required": ["id", "facility_id", "tenant", "start_month", "end_month", "status"],
+        "properties": {"id": {"type": "integer"}, "facility_id": {"type": "integer"},
+                       "tenant": {"type": "object", "required": ["type", "id"], "properties": {
+                           "type": {"type": "string", "enum": ["member", "company"]}, "id": {"type": "integer"}}},
+                       "member_id": {"type": "integer"}, "company_id": {"type": ["integer", "null"]},
+                       "start_month": {"type": "string"}, "end_month": {"type": ["string", "null"]},
+                       "next_month_due": {"type": ["string", "null"]},
+                       "status": {"type": "string", "enum": ["active", "ended"]}, "created_at": TIME},
+    },
+    "RentCharge": {"allOf": [RENT, {"type": "object", "required": ["id", "tenancy_id", "facility_id", "month", "status"],
+                                    "properties": {"id": {"type": "integer"}, "tenancy_id": {"type": "integer"},
+                                                   "facility_id": {"type": "integer"},
+                                                   "status": {"type": "string", "enum": ["paid", "unpaid"]},
+                                                   "entry_id": {"type": ["integer", "null"]},
+                                                   "paid_at": {"type": ["string", "null"], "format": "date-time"}}}]},
+    "OperatingCost": {
+        "type": "object", "required": ["id", "facility_id", "month", "amount", "memo"],
+        "properties": {"id": {"type": "integer"}, "facility_id": {"type": "integer"}, "month": {"type": "string"},
+                       "amount": ref("Money"), "memo": {"type": "string"}, "created_at": TIME},
+    },
+    "HealthEnrollment": {
+        "type": "object", "required": ["id", "member_id", "status", "inside_share", "enrolled_at"],
+        "properties": {"id": {"type": "integer"}, "member_id": {"type": "integer"}, "name": {"type": "string"},
+                       "status": {"type": "string", "enum": ["enrolled", "left"]}, "inside_share": {"type": "string"},
+                       "enrolled_at": TIME, "left_at": {"type": ["string", "null"], "format": "date-time"}},
+    },
+})
+MONTH_BODY = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
+PATHS.update({
+    "/facilities": {
+        "get": operation("The units a region offers, newest first, with what a member pays this month",
+                         {"200": answer("Units", list_of(ref("Facility"))), **errors("400", "404")}, auth=False,
+                         params=[REGION_ID, {"name": "kind", "in": "query", "required": False,
+                                             "schema": {"type": "string"}}, *PAGING]),
+        "post": operation("Offer a unit (board), optionally carved out of an inventory item the region holds",
+                          {"201": answer("The unit", ref("Facility")), **errors("400", "401", "403")},
+                          body={"type": "object", "required": ["name", "kind", "maintenance"], "properties": {
+                              "name": {"type": "string", "maxLength": 200},
+                              "kind": {"type": "string", "enum": ["housing", "office", "health", "education"]},
+                              "description": {"type": "string", "maxLength": 2000}, "purchase": ref("Money"),
+                              "maintenance": ref("Money"), "market_rate": ref("Money"),
+                              "inventory_item_id": {"type": "integer"}}}),
+    },
+    "/facilities/{id}": {"get": operation("A unit", {"200": answer("The unit", ref("Facility")), **errors("404")},
+                                          auth=False, params=[path_id("id")])},
+    "/facilities/{id}/status": {"put": operation(
+        "Open a unit to applications or close it (board)", {"200": answer("The unit", ref("Facility")),
+                                                            **errors("400", "401", "403", "404")},
+        params=[path_id("id")], body={"type": "object", "required": ["status"], "properties": {
+            "status": {"type": "string", "enum": ["open", "closed"]}}})},
+    "/facilities/{id}/costs": {
+        "get": operation("Operating costs recorded against a unit, newest month first",
+                         {"200": answer("Costs", list_of(ref("OperatingCost"))), **errors("404")}, auth=False,
+                         params=[path_id("id")]),
+        "post": operation("Record an operating cost for a month not yet charged (board)",
+                          {"201": answer("The cost", ref("OperatingCost")), **errors("400", "401", "403", "404", "409")},
+                          params=[path_id("id")], body={"type": "object", "required": ["month", "amount", "memo"],
+                                                        "properties": {"month": MONTH_BODY, "amount": ref("Money"),
+                                                                       "memo": {"type": "string", "maxLength": 200}}}),
+    },
+    "/facilities/{id}/applications": {
+        "post": operation("Join a unit's waiting list, for yourself or a company you run; twice answers 409",
+                          {"201": answer("The application with its place in line", ref("FacilityApplication")),
+                           **errors("400", "401", "403", "404", "409")}, params=[path_id("id")],
+                          body={"type": "object", "properties": {"company_id": {"type": "integer"},
+                                                                 "message": {"type": "string", "maxLength": 2000}}}),
+        "get": operation("The waiting list in order (board); a member gets their own applications and places",
+                         {"200": answer("Applications", list_of(ref("FacilityApplication"))),
+                          **errors("400", "401", "404")}, params=[path_id("id"), *PAGING]),
+    },
+    "/facility-applications/{id}": {"delete": operation(
+        "Withdraw your application", {"200": answer("The application", ref("FacilityApplication")),
+                                      **errors("401", "404", "409")}, params=[path_id("id")])},
+    "/facility-applications/{id}/assign": {"post": operation(
+        "Let the unit to this applicant (board); passing over those ahead needs a reason",
+        {"201": answer("The tenancy", ref("Tenancy")), **errors("400", "401", "403", "404", "409")},
+        params=[path_id("id")], body={"type": "object", "properties": {
+            "start_month": MONTH_BODY, "reason": {"type": "string", "maxLength": 500}}})},
+    "/me/tenancies": {"get": operation("Your tenancies and your companies', with unpaid months",
+                                       {"200": answer("Tenancies", list_of(ref("Tenancy"))), **errors("401")})},
+    "/tenancies/{id}/end": {"post": operation(
+        "End a tenancy after a month (the tenant or the board; default this month)",
+        {"200": answer("The tenancy", ref("Tenancy")), **errors("400", "401", "404", "409")},
+        params=[path_id("id")], body={"type": "object", "properties": {"end_month": MONTH_BODY}})},
+    "/tenancies/{id}/charges": {"get": operation(
+        "A tenancy's monthly rent charges (tenant or board)", {"200": answer("Charges", list_of(ref("RentCharge"))),
+                                                               **errors("401", "404")}, params=[path_id("id")])},
+    "/records/facilities": {"get": operation(
+        "Each unit's cost, rent and subsidy by month, newest month first; tenants are never named",
+        {"200": answer("Charged months", list_of(ref("RentCharge"))), **errors("400", "404")}, auth=False,
+        params=[REGION_ID, {"name": "facility_id", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1}}, *OPAQUE_PAGING])},
+    "/me/health": {"get": operation(
+        "Your inside share over the rolling period, your enrollment and premiums",
+        {"200": answer("Your health plan", {"type": "object", "required": ["inside_share", "enrollment"], "properties": {
+            "inside_share": {"type": "object", "properties": {
+                "inside": ref("Money"), "outside": ref("Money"), "share": {"type": ["string", "null"]},
+                "since": TIME, "minimum": {"type": "string"}, "eligible": {"type": "boolean"}}},
+            "enrollment": {"oneOf": [ref("HealthEnrollment"), {"type": "null"}]},
+            "premiums": {"type": "array", "items": {"type": "object"}}}}), **errors("401")})},
+    "/me/health/enrollment": {
+        "post": operation("Enroll in the group health plan; below the region's minimum inside share: 409",
+                          {"201": answer("The enrollment", ref("HealthEnrollment")), **errors("401", "403", "409")}),
+        "delete": operation("Leave the plan", {"200": answer("The enrollment", ref("HealthEnrollment")),
+                                               **errors("401", "404")}),
+    },
+    "/health/enrollments": {"get": operation(
+        "Enrolled members (board only)", {"200": answer("Enrollments", list_of(ref("HealthEnrollment"))),
+                                          **errors("400", "401", "403")}, params=PAGING)},
+})
 
 
 def document() -> dict:

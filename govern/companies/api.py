@@ -35,6 +35,7 @@ def payslip_json(slip: Payslip) -> dict:
         "rate": Money(slip.rate_minor, "RSC").to_json(), "gross": Money(slip.gross_minor, "RSC").to_json(),
         "tax": Money(slip.tax_minor, "RSC").to_json(), "net": Money(slip.net_minor, "RSC").to_json(),
         "converted": Money(slip.converted_usd_minor, "USD").to_json(),
+        "contributed": Money(slip.contributed_minor, "RSC").to_json(),
     }
 
 

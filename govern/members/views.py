@@ -20,6 +20,14 @@ from govern.viewutil import show_error_on_form, start_session
 
 bp = Blueprint("members", __name__)
 
+# Other areas add panels to the dashboard: panel(session, member, now) -> (template, context) or None.
+_DASHBOARD_PANELS: list = []
+
+
+def register_dashboard_panel(panel) -> None:
+    if panel not in _DASHBOARD_PANELS:
+        _DASHBOARD_PANELS.append(panel)
+
 
 @bp.get("/")
 def home():
@@ -90,7 +98,9 @@ def dashboard():
     summary = regions.summary(db.session, current_user.region_id)
     entries = ledger.entries_for_account(db.session, wallet.id, before=None, limit=10)
     payouts = exchange.payouts_for_member(db.session, current_user.id, limit=10)
-    return render_template("members/dashboard.html", wallet=wallet, summary=summary, entries=entries,
+    now = utcnow()
+    panels = [found for found in (panel(db.session, current_user, now) for panel in _DASHBOARD_PANELS) if found]
+    return render_template("members/dashboard.html", wallet=wallet, summary=summary, entries=entries, panels=panels,
                            amounts=ledger.amounts_on_account(db.session, wallet.id, [e.id for e in entries]),
                            payouts=payouts, convert_form=ConvertForm(), confirm_form=ConfirmForm())
 

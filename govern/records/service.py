@@ -102,6 +102,11 @@ def window_start(now: datetime, grouping: str) -> datetime:
     return datetime(months // 12, months % 12 + 1, 1, tzinfo=timezone.utc)
 
 
+def period_of_now(now: datetime) -> str:
+    """The UTC month of a moment, as the records name months ("2026-11")."""
+    return now.astimezone(timezone.utc).strftime("%Y-%m")
+
+
 def next_month(month: str) -> datetime:
     start = period_start(month)
     return datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=timezone.utc)

@@ -175,6 +175,8 @@ _CAUSES = {
     "income": "Exchange incentive on outside income, company {id}",
     "contribution": "Contribution",
     "order": "Sales tax",
+    "rent": "Rent, charge {id}",
+    "health_premium": "Group health plan premium {id}",
     "split": "Region split",
 }
 
@@ -251,6 +253,34 @@ def costs_page(region: Region, rows: list[service.CostRow], filters: dict, next_
           "pool_paid": Money(r.pool_paid, "RSC"), "total": Money(r.total, "RSC")} for r in rows],
         empty="Nothing has cost the region anything yet.")
     return RecordPage("costs", "Cost of region-owned companies and facilities", region, (table,), filters, next_cursor)
+
+
+def facilities_page(region: Region, units, prices: dict, rows, filters: dict, next_cursor: str | None) -> RecordPage:
+    """The units with this month's cost and member price, and every charged month of each."""
+    current = Table("units", "Units and what a member pays this month (the 200 newest units)", (
+        Column("unit", "Unit", LINK), Column("kind", "Kind"), money_column("purchase", "Purchase"),
+        money_column("amortisation", "Purchase share a month"), money_column("maintenance", "Maintenance"),
+        money_column("operating", "Operating costs so far"), money_column("cost", "Cost"),
+        Column("subsidy_rate", "Subsidy rate"), money_column("subsidy", "Subsidy"), money_column("rent", "Member price"),
+        money_column("market_rate", "Market rate")),
+        [{"unit": Link(u.name, "records.facilities", (("region", region.id), ("facility", u.id))), "kind": u.kind,
+          "purchase": Money(u.purchase_minor, "RSC"), "amortisation": Money(prices[u.id].amortisation, "RSC"),
+          "maintenance": Money(prices[u.id].maintenance, "RSC"), "operating": Money(prices[u.id].operating, "RSC"),
+          "cost": Money(prices[u.id].cost, "RSC"), "subsidy_rate": str(prices[u.id].subsidy_rate),
+          "subsidy": Money(prices[u.id].subsidy, "RSC"), "rent": Money(prices[u.id].rent, "RSC"),
+          "market_rate": None if u.market_rate_minor is None else Money(u.market_rate_minor, "RSC")} for u in units],
+        empty="The region offers no units yet.")
+    months = Table("months", "Cost, rent and subsidy by month, newest first", (
+        Column("month", "Month"), Column("unit", "Unit", LINK), money_column("cost", "Cost"),
+        Column("basis", "Charged at"), Column("subsidy_rate", "Subsidy rate"), money_column("rent", "Rent"),
+        money_column("subsidy", "Subsidy borne by the pool"), Column("status", "Rent"), Column("entry_id", "Entry", INT)),
+        [{"month": c.month, "unit": Link(f.name, "records.facilities", (("region", region.id), ("facility", f.id))),
+          "cost": Money(c.cost_minor, "RSC"), "basis": c.basis, "subsidy_rate": c.subsidy_rate,
+          "rent": Money(c.rent_minor, "RSC"), "subsidy": Money(c.subsidy_minor, "RSC"), "status": c.status,
+          "entry_id": c.entry_id} for c, f in rows],
+        empty="No month has been charged yet.")
+    return RecordPage("facilities", "Facilities: costs, rents and subsidies", region, (current, months), filters,
+                      next_cursor)
 
 
 def _unit_link(row: service.CostRow) -> Link:

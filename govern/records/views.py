@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from govern.clock import utcnow
 from govern.errors import NotFound, ValidationError
 from govern.extensions import db
+from govern.facilities import service as facilities_service
 from govern.ids import whole_number
 from govern.proposals import presenters
 from govern.records import charts, params, service, tables
@@ -23,6 +24,9 @@ COSTS_LEAD = ("What each region-owned company and facility cost the region, by m
               "company's payroll, and what the capital pool paid for it (its purchase, and grants into its account).")
 PROPOSALS_LEAD = ("Every proposal that finished voting, with its tally, turnout and what it changed. "
                   "The ballots of each are published by receipt on its page.")
+FACILITIES_LEAD = ("Each unit the region lets, month by month: its cost (the purchase spread over the voted years, "
+                   "maintenance and the month's operating costs), the rent charged and whether it was paid, and the "
+                   "subsidy the capital pool bore (cost − rent). Tenants are never named. Filter one unit with ?facility=.")
 PARAMETERS_LEAD = "Every change of the region's parameters, and what caused it. Filter by name with ?name=."
 CONVERSIONS_LEAD = "Your conversions between USD and RSC, including the automatic ones of your pay."
 BALLOTS_LEAD = ("Your ballots and their receipts: after the close, find your receipt in the published "
@@ -95,6 +99,28 @@ def costs(fmt: str):
     rows, next_cursor = service.running_costs(db.session, region.id, cursor=params.cursor(), limit=params.limit())
     page = tables.costs_page(region, rows, params.filters(region.id, "cursor", "limit"), next_cursor)
     return _answer(page, fmt, "records/page.html", lead=COSTS_LEAD)
+
+
+@_page_route("/records/facilities")
+def facilities(fmt: str):
+    region = _region()
+    facility_id = params.optional_id("facility")
+    after = service.decode_cursor(params.cursor(), str, int)
+    limit = params.limit()
+    rows = facilities_service.facility_months(db.session, region.id, facility_id=facility_id, after=after,
+                                              limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = service.encode_cursor(rows[-1][0].month, rows[-1][1].id) if more else None
+    units = facilities_service.list_facilities(db.session, region.id, limit=200) if facility_id is None else [
+        facilities_service.get_facility(db.session, facility_id)]
+    if any(unit.region_id != region.id for unit in units):
+        raise NotFound("No such facility.")
+    month = service.period_of_now(utcnow())
+    prices = facilities_service.prices(db.session, units, month)
+    page = tables.facilities_page(region, units, prices, rows, params.filters(region.id, "facility", "cursor", "limit"),
+                                  next_cursor)
+    return _answer(page, fmt, "records/page.html", lead=FACILITIES_LEAD)
 
 
 @_page_route("/records/proposals")

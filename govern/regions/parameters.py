@@ -79,6 +79,22 @@ SPECS: dict[str, ParameterSpec] = {
         ParameterSpec("wage_cut_decay_days", "Days over which a wage cut phases in", "90",
                       Decimal("0"), Decimal("3650"), integer=True,
                       help="After the delay, their wage falls linearly to the new one over these days."),
+        *(ParameterSpec(f"subsidy_{kind}", f"Subsidy on {kind} facilities", "0", Decimal("0"), Decimal("1"),
+                        help=f"Share of a {kind} unit's monthly cost the capital pool bears; members pay the rest.")
+          for kind in ("housing", "office", "health", "education")),
+        ParameterSpec("facility_amortisation_years", "Years over which a facility's purchase is amortised", "30",
+                      Decimal("1"), Decimal("100"), integer=True,
+                      help="A unit's monthly cost includes its purchase price divided over this many years."),
+        ParameterSpec("health_plan_min_inside_share", "Health plan: least share of commerce inside the co-op",
+                      "0.5", Decimal("0"), Decimal("1"),
+                      help="Members whose RSC spent inside is at least this share of their commerce may enroll."),
+        ParameterSpec("health_plan_premium", "Health plan: monthly premium per member (RSC)", "0", Decimal("0"),
+                      Decimal("100000"), help="What the group insurance costs a month for each enrolled member; 0: no plan."),
+        ParameterSpec("health_plan_member_share", "Health plan: share of the premium the member pays", "0.5",
+                      Decimal("0"), Decimal("1"), help="The capital pool pays the rest of each premium."),
+        ParameterSpec("health_plan_period_days", "Health plan: days over which the inside share is counted", "90",
+                      Decimal("7"), Decimal("3650"), integer=True,
+                      help="The rolling period of commerce that decides who may enroll."),
     )
 }
 

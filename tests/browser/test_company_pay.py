@@ -70,7 +70,7 @@ def test_a_member_registers_a_company_pays_themself_and_reads_the_payslip(journe
     page = member.open("/payslips", "my payslips")
     slip = page.get_by_role("table", name="Every pay, newest first").locator("tbody tr").first
     expect(slip.locator("td")).to_have_text(["Nia's Bikes", "2026-10-01 – 2026-10-31", "20.00", "25.00 RSC",
-                                             "500.00 RSC", "10.00 RSC", "490.00 RSC", "—"])
+                                             "500.00 RSC", "10.00 RSC", "490.00 RSC", "—", "—"])
     share = page.get_by_label("Share of each net pay converted to USD (%)")
     share.fill("50")
     page = member.submit("Save", "auto-conversion set to 50%")
@@ -100,7 +100,7 @@ def test_a_member_reads_the_payslip_of_a_run_and_sets_half_of_each_pay_to_conver
     page = member.link("My payslips and pay settings", "my payslips")
     slip = page.get_by_role("table", name="Every pay, newest first").locator("tbody tr").first
     expect(slip.locator("td")).to_have_text(["Nia's Bikes", "2026-10-01 – 2026-10-31", "20.00", "25.00 RSC",
-                                             "500.00 RSC", "10.00 RSC", "490.00 RSC", "—"])
+                                             "500.00 RSC", "10.00 RSC", "490.00 RSC", "—", "—"])
     expect(page.get_by_label("Share of each net pay converted to USD (%)")).to_have_value("0")
     page.get_by_label("Share of each net pay converted to USD (%)").fill("50")
     page = member.submit("Save", "auto-conversion set to 50%")

@@ -14,7 +14,19 @@ def test_every_parameter_the_api_promises_has_a_default():
         "execution_confirmations": "2", "wage_table_binding": "0", "delegation_in_secret_ballots": "0",
         "starting_wage": "15", "wage_multiplier": "20", "minimum_wage": "15",
         "wage_cut_delay_days": "30", "wage_cut_decay_days": "90",
+        "subsidy_housing": "0", "subsidy_office": "0", "subsidy_health": "0", "subsidy_education": "0",
+        "facility_amortisation_years": "30", "health_plan_min_inside_share": "0.5", "health_plan_premium": "0",
+        "health_plan_member_share": "0.5", "health_plan_period_days": "90",
     }
+
+
+@pytest.mark.parametrize("name", ["subsidy_housing", "subsidy_office", "subsidy_health", "subsidy_education",
+                                  "health_plan_min_inside_share", "health_plan_member_share"])
+def test_subsidies_and_health_plan_shares_stay_between_zero_and_one(name):
+    assert parameters.spec(name).validate("0.25") == "0.25"
+    for bad in ("-0.01", "1.01"):
+        with pytest.raises(ValidationError):
+            parameters.spec(name).validate(bad)
 
 
 def test_parameter_values_are_checked_against_their_bounds_and_canonicalised():
