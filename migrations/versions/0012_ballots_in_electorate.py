@@ -1,7 +1,7 @@
 """ballots belong to the electorate: a foreign key from each ballot to its voter's electorate row
 
 Revision ID: 0012_ballots_in_electorate
-Revises: 0009_contributions
+Revises: 0011_facilities
 Create Date: 2026-11-26 12:05:00
 
 Before this, a ballot that raced its voter's leaving could stay behind, and every count joined
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '0012_ballots_in_electorate'
-down_revision = '0009_contributions'
+down_revision = '0011_facilities'
 branch_labels = None
 depends_on = None
 
