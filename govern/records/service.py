@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import BigInteger, String, and_, case, cast, distinct, func, literal_column, or_, select, union_all
+from sqlalchemy import BigInteger, String, and_, cast, distinct, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from govern.companies.models import OWNER_REGION as OWNED_BY_REGION
@@ -30,6 +30,7 @@ from govern.proposals import service as proposals
 from govern.proposals.models import CLOSED_STATUSES, Ballot, Proposal, ProposalEffect
 from govern.regions import service as regions
 from govern.regions.models import ParameterChange, Region
+from govern.records import period_totals
 
 MONTH = "month"
 DAY = "day"
@@ -248,21 +249,21 @@ def _balance_after(session: Session, account_id: int, balance: int, entry_id: in
 def _pool_periods(session: Session, account_id: int, balance: int, grouping: str,
                   since: datetime) -> list[PoolPeriod]:
     """Money in and out per period since `since`; closing balances counted back from the current
-    balance. The first entry id of the window bounds the scan on the (account, entry) index."""
-    group, text = _period_groups(session, LedgerEntry.created_at, grouping)
-    first_entry = select(func.min(LedgerEntry.id)).where(LedgerEntry.created_at >= since).scalar_subquery()
-    rows = session.execute(
-        select(text, func.sum(case((Posting.amount > 0, Posting.amount), else_=0)),
-               func.sum(case((Posting.amount < 0, Posting.amount), else_=0)))
-        .select_from(Posting).join(LedgerEntry, LedgerEntry.id == Posting.entry_id)
-        .where(Posting.account_id == account_id, Posting.entry_id >= first_entry, LedgerEntry.created_at >= since)
-        .group_by(group).order_by(group)).all()
+    balance. The totals are kept between requests and brought up to date with the newest
+    postings only (period_totals.py)."""
+    first = _period_key(since, grouping)
+    totals = period_totals.totals_by_period(session, account_id, grouping, _period_groups)
     periods = []
     closing = balance
-    for key, money_in, money_out in reversed(rows):
-        periods.append(PoolPeriod(key, int(money_in), int(money_out), closing))
-        closing -= int(money_in) + int(money_out)
+    for key in sorted((key for key in totals if key >= first), reverse=True):
+        money_in, money_out = totals[key]
+        periods.append(PoolPeriod(key, money_in, money_out, closing))
+        closing -= money_in + money_out
     return periods[::-1]
+
+
+def _period_key(moment: datetime, grouping: str) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d" if grouping == DAY else "%Y-%m")
 
 
 # --- wages of region-owned companies -------------------------------------------------------
