@@ -106,6 +106,16 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) ->
     raise RuntimeError(f"gunicorn did not listen on port {port} within {timeout} s")
 
 
+def workers_peak_mb(master_pid: int) -> float:
+    """The largest peak resident set (VmHWM) among a gunicorn master's worker processes."""
+    peaks = []
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        for line in Path(f"/proc/{child}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks, default=0.0)
+
+
 def run_load_process(url: str, seconds: float, connections: int, tokens_file: Path, env: dict) -> dict:
     """The load, from a second process (so it does not share the server's interpreter)."""
     output = subprocess.run(

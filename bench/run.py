@@ -103,6 +103,8 @@ def _database_version(url: str) -> str:
 
 
 def measure_database(url: str, scale: Scale, work: Path, log, profiles: Path | None = None) -> dict:
+    """Generate the world in this database, then every figure's runs, Conductor's and the
+    reference's alternately."""
     env = _environment(url)
     if url.startswith("postgresql"):
         _wipe_postgresql(url)
@@ -159,11 +161,13 @@ def _http(world_path: Path, scale: Scale, env: dict, work: Path, log) -> dict:
     path = f"/api/v1/proposals/{world['http_proposal']}/ballot"
     runs: dict[str, list[dict]] = {"conductor": [], "reference": []}
     conductor_port, bare_port = _free_port(), _free_port()
-    with http_bench.gunicorn("wsgi:app", conductor_port, env), http_bench.gunicorn("bench.bare_app:app", bare_port, env):
+    with http_bench.gunicorn("wsgi:app", conductor_port, env) as conductor, \
+            http_bench.gunicorn("bench.bare_app:app", bare_port, env) as bare:
         for run in range(scale.http_runs):
-            for side, port in (("conductor", conductor_port), ("reference", bare_port)):
+            for side, port, server in (("conductor", conductor_port, conductor), ("reference", bare_port, bare)):
                 result = http_bench.run_load_process(f"http://127.0.0.1:{port}{path}", scale.http_seconds,
                                                      scale.http_connections, tokens_file, env)
+                result["peak_mb"] = http_bench.workers_peak_mb(server.pid)
                 runs[side].append(result)
                 log(f"  {'http_ballot':22} {side:9} run {run + 1}/{scale.http_runs}: {result['rate']:,.0f} req/s, "
                     f"p99 {result['p99_ms']:.1f} ms, {result['failures']} failed")

@@ -195,15 +195,16 @@ def _tallied_proposal(board, kind: str, member_ids: list[int], rng: random.Rando
         payload = {"seats": SEATS, "candidates": member_ids[:CANDIDATES]}
     proposal = _create_proposal(board, kind, payload, EPOCH + timedelta(days=7))
     rule = proposals.rule_of(proposal)
+    proposal_id = proposal.id  # read now: nothing may touch the session while the rows stream in
     choices = _choice_pool(rule, rng)
     cast_at = EPOCH + timedelta(hours=1)
 
     def rows():
         for member_id in member_ids:
-            yield (proposal.id, member_id, rng.choice(choices), f"{proposal.id:06d}{member_id:026d}", cast_at)
+            yield (proposal_id, member_id, rng.choice(choices), f"{proposal_id:06d}{member_id:026d}", cast_at)
     with transaction():
         bulk_insert("ballots", ["proposal_id", "member_id", "choice", "receipt", "cast_at"], rows())
-    return proposal.id
+    return proposal_id
 
 
 def _choice_pool(rule, rng: random.Random) -> list[str]:
@@ -233,26 +234,26 @@ def _company(region_id: int, worker_ids: list[int], scale: Scale, rng: random.Ra
     from govern.ledger.models import EXTERNAL, ISSUANCE, USD_RESERVE
     from govern.ledger.service import Leg, post, region_account
 
-    company = companies.create_region_company(db.session, region_id, "Bench Works", "manufacturing", EPOCH)
+    company_id = companies.create_region_company(db.session, region_id, "Bench Works", "manufacturing", EPOCH).id
     periods = [(EPOCH.date() + timedelta(days=7 * i), EPOCH.date() + timedelta(days=7 * i + 6))
                for i in range(scale.payroll_runs + 1)]  # one more period for the profile
     with transaction():
         bulk_insert("workers", ["company_id", "member_id", "occupation", "hourly_rate_minor", "productivity",
                                 "admin", "hired_at"],
-                    ((company.id, m, rng.choice(OCCUPATIONS), rng.randrange(1800, 4000), "0.5", False, EPOCH)
+                    ((company_id, m, rng.choice(OCCUPATIONS), rng.randrange(1800, 4000), "0.5", False, EPOCH)
                      for m in worker_ids))
         for start, end in periods:
             bulk_insert("hours_entries", ["company_id", "member_id", "period_start", "period_end", "centihours",
                                           "entered_by", "created_at"],
-                        ((company.id, m, start, end, rng.randrange(1000, 4000), m, EPOCH) for m in worker_ids))
+                        ((company_id, m, start, end, rng.randrange(1000, 4000), m, EPOCH) for m in worker_ids))
     funding = 5_000 * len(worker_ids) * scale.payroll_runs * 100
     with transaction():
         post(db.session, [Leg(region_account(db.session, region_id, EXTERNAL), -funding),
                           Leg(region_account(db.session, region_id, USD_RESERVE), funding),
                           Leg(region_account(db.session, region_id, ISSUANCE), -funding),
-                          Leg(companies.company_account(db.session, company.id), funding)],
+                          Leg(companies.company_account(db.session, company_id), funding)],
              memo="Bench: sales income", cause_type="income", cause_id=None, now=EPOCH)
-    return company.id, [(start.isoformat(), end.isoformat()) for start, end in periods]
+    return company_id, [(start.isoformat(), end.isoformat()) for start, end in periods]
 
 
 def _pool_movements(region_id: int, wallets: list[int], count: int, rng: random.Random) -> int:
