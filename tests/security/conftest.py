@@ -12,6 +12,8 @@ from sqlalchemy import inspect, text
 from govern.companies import service as companies
 from govern.delegation import service as delegation
 from govern.extensions import db
+from govern.facilities import service as facilities
+from govern.health import service as health
 from govern.ledger import exchange, service as ledger
 from govern.ledger.models import CAPITAL_POOL
 from govern.market import service as market
@@ -27,7 +29,8 @@ PAY_PERIOD = ("2026-10-01", "2026-10-31")
 @dataclass(frozen=True)
 class Scenario:
     """Ids and emails of one small region. `member` owns the private objects (wallet, order,
-    application, delegation, payslip, ballot); `admin` runs the company; `other` owns nothing."""
+    application, delegation, payslip, ballot, a place on a unit's waiting list, a tenancy and its
+    rent charge, a health plan enrollment); `admin` runs the company; `other` owns nothing."""
 
     region_id: int
     other_region_id: int
@@ -48,6 +51,12 @@ class Scenario:
     member_wallet_id: int
     company_account_id: int
     pool_account_id: int
+    facility_id: int  # an office open to applications, where the member waits (facility_application_id)
+    facility_application_id: int
+    let_facility_id: int  # a flat let to the member (tenancy_id), with one month charged (rent_charge_id)
+    tenancy_id: int
+    rent_charge_id: int
+    health_enrollment_id: int
     inventory_item_id: int | None = None
 
     def email_of(self, role: str) -> str | None:
@@ -90,6 +99,23 @@ def build_scenario(session, now) -> Scenario:
         closes_at=now + timedelta(days=3), now=now, min_voting_seconds=1, voting_request=None)
     proposals.cast_ballot(session, member, proposal.id, "yes", now)
 
+    # Facilities: an office where the member waits, and a flat let to the member since this month,
+    # whose first month the scheduler has charged (and the member paid).
+    office = facilities.create_facility(session, board, name="Office 2, Mill Street", kind="office",
+                                        description="A quiet office", purchase=Money(240_000, "RSC"),
+                                        maintenance=Money(1_000, "RSC"), now=now)
+    flat = facilities.create_facility(session, board, name="Flat 1B, Mill Street", kind="housing",
+                                      description="Two rooms", purchase=Money(360_000, "RSC"),
+                                      maintenance=Money(2_000, "RSC"), now=now)
+    waiting = facilities.apply(session, member, office.id, now=now, message="I need a desk.")
+    let = facilities.apply(session, member, flat.id, now=now, message="I need a home.")
+    tenancy = facilities.assign(session, board, let.id, now=now, start_month=facilities.month_of(now))
+    facilities.run_monthly_charges(session, now + timedelta(days=10))  # November has ended
+    [charge] = facilities.charges_of_tenancy(session, member, tenancy.id)
+    # Health: the plan is offered, and the member (whose commerce is all inside) is enrolled.
+    regions.set_parameter(session, region.id, "health_plan_premium", "40", cause_type="test", cause_id=None, now=now)
+    enrollment = health.enroll(session, member, now)
+
     return Scenario(
         region_id=region.id, other_region_id=other_region.id,
         board_email=board.email, admin_email=admin.email, member_email=member.email, other_email=other.email,
@@ -99,6 +125,8 @@ def build_scenario(session, now) -> Scenario:
         member_wallet_id=exchange.member_wallet(session, member.id).id,
         company_account_id=companies.company_account(session, company.id).id,
         pool_account_id=ledger.region_account(session, region.id, CAPITAL_POOL).id,
+        facility_id=office.id, facility_application_id=waiting.id, let_facility_id=flat.id, tenancy_id=tenancy.id,
+        rent_charge_id=charge.id, health_enrollment_id=enrollment.id,
     )
 
 

@@ -47,16 +47,23 @@ def path_values(s: Scenario) -> dict[str, object]:
         "item_id": 1, "entry_id": 1, "listing_id": s.product_id, "member_id": s.member_id, "order_id": s.order_id,
         "proposal_id": s.proposal_id, "region_id": s.other_region_id, "kind_key": "referendum", "scope": "all",
         "token": "no-such-invitation", "occupation": "baker", "fmt": "csv", "filename": "style.css",
+        "facility_id": s.facility_id, "tenancy_id": s.tenancy_id,
     }
 
 
 def build_path(rule: Rule, s: Scenario) -> str:
     values = path_values(s)
+    if "/facility-applications/" in rule.rule:  # a place on a unit's waiting list, not a job application
+        values["application_id"] = s.facility_application_id
     return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
 
 
 # GET forms that do something with what they are given (the payroll preview).
 QUERIES = {"companies.payroll": "?period_start=2026-11-01&period_end=2026-11-02"}
+
+
+def _this_month() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m")
 
 
 def form_body(endpoint: str, s: Scenario) -> dict:
@@ -84,6 +91,11 @@ def form_body(endpoint: str, s: Scenario) -> dict:
         "proposals.comment": {"body": "I agree."},
         "proposals.new": {"title": "Longer opening hours", "body": "Please.", "closes_at": closes,
                           "method": "yes_no", "electorate": "region"},
+        "facilities.new": {"name": "Flat 3C", "kind": "housing", "inventory_item_id": "", "purchase": "1000.00",
+                           "maintenance": "10.00", "market_rate": "", "description": "Sunny"},
+        "facilities.apply": {"company_id": "", "message": "Please."},
+        "facilities.record_cost": {"month": _this_month(), "amount": "5.00", "memo": "Water"},
+        "facilities.assign": {"application_id": str(s.facility_application_id), "start_month": "", "reason": ""},
     }.get(endpoint, {})
 
 
@@ -120,6 +132,13 @@ def json_body(endpoint: str, s: Scenario) -> dict | None:
                                  "payload": {}, "closes_at": closes},
         "proposals_api.cast": {"choice": "no"},
         "proposals_api.comment": {"body": "I agree."},
+        "facilities_api.create": {"name": "Flat 3C", "kind": "housing", "description": "Sunny",
+                                  "purchase": _money("1000.00", "RSC"), "maintenance": _money("10.00", "RSC")},
+        "facilities_api.set_status": {"status": "closed"},
+        "facilities_api.record_cost": {"month": _this_month(), "amount": _money("5.00", "RSC"), "memo": "Water"},
+        "facilities_api.apply": {"message": "Please."},
+        "facilities_api.assign": {"reason": ""},
+        "facilities_api.end": {},
     }.get(endpoint, {} if endpoint.endswith(("accept", "delivered", "leave", "bankruptcy", "cancel", "execute"))
           else None)
 

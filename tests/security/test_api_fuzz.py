@@ -55,16 +55,21 @@ def _real_ids(scenario) -> dict[str, object]:
     return {"/accounts": scenario.member_wallet_id, "/applications": scenario.application_id,
             "/companies": scenario.company_id, "/listings": scenario.job_id, "/orders": scenario.order_id,
             "/members": scenario.member_id, "/proposals": scenario.proposal_id, "/regions": scenario.region_id,
-            "/records": 1, "/me": "all"}
+            "/records": 1, "/me": "all", "/facilities": scenario.facility_id,
+            "/facility-applications": scenario.facility_application_id, "/tenancies": scenario.tenancy_id}
 
 
-def _token_for(path: str, tokens: dict[str, str]) -> str:
-    """The company's admin for company business, a fresh member for leaving or moving (so that it
-    spoils no other case), else the member who owns the scenario's private objects."""
+def _token_for(method: str, path: str, tokens: dict[str, str]) -> str:
+    """The company's admin for company business, the board for the units and the health plan's
+    list, a fresh member for leaving or moving (so that it spoils no other case), else the member
+    who owns the scenario's private objects (their application, tenancy and enrollment)."""
     if path in ("/me/leave", "/me/move"):
         return tokens["fresh"]
     if path.startswith(("/companies", "/orders", "/applications")) or path == "/listings":
         return tokens["admin"]
+    if (path.startswith(("/facilities", "/health")) and not path.endswith("/applications") or method == "POST"
+            and path.startswith("/facility-applications")):
+        return tokens["board"]
     return tokens["member"]
 
 
@@ -78,8 +83,9 @@ def fuzz(app, scenario, now, only_paths: list[str] | None = None) -> tuple[int, 
     for n, result in enumerate(schema.get_all_operations()):
         operation = result.ok()
         tokens = {"member": bearer_token(client, scenario.member_email), "admin": bearer_token(client, scenario.admin_email),
+                  "board": bearer_token(client, scenario.board_email),
                   "fresh": _fresh_member_token(app, n, scenario.region_id, now)}
-        headers = {"Authorization": f"Bearer {_token_for(operation.path, tokens)}"}
+        headers = {"Authorization": f"Bearer {_token_for(operation.method.upper(), operation.path, tokens)}"}
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
             @FUZZ_SETTINGS

@@ -227,3 +227,44 @@ def test_xss_payloads_in_listings_do_not_survive(app, scenario, writers, channel
     survived = {payload: live_markup(_written_part(page)) for payload, page in pages}
     assert {p: found for p, found in survived.items() if found} == {}
     assert "alert(1)" in pages[0][1]
+
+
+@pytest.mark.parametrize("channel", ["form", "api"])
+def test_xss_payloads_in_facilities_applications_and_operating_costs_do_not_survive(app, scenario, writers, channel):
+    """Units' names and descriptions (the board's), application messages (members', shown to the
+    board) and operating costs' memos are plain text: shown, never live."""
+    board, member = app.test_client(), writers["member"]
+    log_in(board, scenario.board_email)
+    board_auth = {"Authorization": f"Bearer {bearer_token(board, scenario.board_email)}"}
+    member_auth = {"Authorization": f"Bearer {writers['member_token']}"}
+    month = datetime.now(timezone.utc).strftime("%Y-%m")
+    pages = []
+    for payload in XSS_PAYLOADS:
+        if channel == "form":
+            created = board.post("/facilities/new", data={
+                "name": payload[:200], "kind": "housing", "inventory_item_id": "", "purchase": "100.00",
+                "maintenance": "1.00", "market_rate": "", "description": payload})
+            assert created.status_code == 302, created.get_data(as_text=True)
+            path = created.headers["Location"]
+            assert member.post(f"{path}/apply", data={"company_id": "", "message": payload}).status_code == 302
+            assert board.post(f"{path}/costs", data={"month": month, "amount": "1.00",
+                                                     "memo": payload[:200]}).status_code == 302
+        else:
+            created = board.post("/api/v1/facilities", headers=board_auth, json={
+                "name": payload[:200], "kind": "housing", "description": payload,
+                "purchase": {"amount": "100.00", "currency": "RSC"}, "maintenance": {"amount": "1.00", "currency": "RSC"}})
+            assert created.status_code == 201, created.get_json()
+            path = f"/facilities/{created.get_json()['id']}"
+            assert member.post(f"/api/v1{path}/applications", headers=member_auth,
+                               json={"message": payload}).status_code == 201
+            assert board.post(f"/api/v1{path}/costs", headers=board_auth, json={
+                "month": month, "amount": {"amount": "1.00", "currency": "RSC"}, "memo": payload[:200]}).status_code == 201
+        pages.append((payload, board.get(path).get_data(as_text=True)))
+        pages.append((payload, member.get(path).get_data(as_text=True)))
+    pages.append(("the units", member.get("/facilities?limit=100").get_data(as_text=True)))
+    pages.append(("my applications", member.get("/facilities/mine").get_data(as_text=True)))
+    pages.append(("the public record", app.test_client().get("/records/facilities").get_data(as_text=True)))
+    survived = {payload: live_markup(_written_part(page)) for payload, page in pages}
+    assert {p: found for p, found in survived.items() if found} == {}
+    assert "alert(1)" in pages[0][1] and "Waiting list" in pages[0][1]  # the board's page, with the message
+    assert pages[0][1].count("alert(1)") >= 4  # name, description, message and memo are all shown

@@ -2,7 +2,9 @@
 endpoint and method, with the expected outcome for each role; a route added without a row fails.
 
 The roles, in the scenario of tests/security/conftest.py: anonymous; `member`, who owns the
-private objects the ids point at (wallet, order, application, delegation, payslip, proposal);
+private objects the ids point at (wallet, order, application, delegation, payslip, proposal, a
+place on an office's waiting list, the tenancy of a flat and its rent charge, a health plan
+enrollment);
 `admin`, who runs the company that sold the order and employs the member; `other`, a member of
 the same region who owns none of it; and `board`.
 """
@@ -25,7 +27,10 @@ REFUSED = "refused"  # an action button's page: a redirect back with an error me
 # (endpoint, method): outcome for (anonymous, member, admin, other, board). The ids are the
 # member's: another member's wallet, order or application answers 404 (API.md: "not visible to
 # you"); the company is visible in its region, so acting on it without being its admin is 403.
-# The invitation token is a placeholder: 404 for everybody.
+# The invitation token is a placeholder: 404 for everybody. Units, their operating costs and the
+# facilities record are public; a place on a waiting list, a tenancy and its charges are the
+# member's (and the board's): another member gets 404, and board-only actions 403 (404 for the
+# board's own pages). Who is enrolled in the health plan is for the board only.
 ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("acquisitions.invitation", "GET"):                (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ("acquisitions.invitation", "POST"):               (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
@@ -62,6 +67,38 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("delegation_api.index", "GET"):                   (LOGIN, OK, OK, OK, OK),
     ("delegation_api.put", "PUT"):                     (LOGIN, OK, OK, OK, OK),
     ("delegation_api.remove", "DELETE"):               (LOGIN, OK, OK, NOT_FOUND, OK),
+    ("facilities.apply", "POST"):                      (LOGIN, OK, OK, OK, OK),
+    ("facilities.assign", "POST"):                     (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("facilities.end", "POST"):                        (LOGIN, OK, REFUSED, REFUSED, OK),
+    ("facilities.index", "GET"):                       (LOGIN, OK, OK, OK, OK),
+    ("facilities.mine", "GET"):                        (LOGIN, OK, OK, OK, OK),
+    ("facilities.new", "GET"):                         (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
+    ("facilities.new", "POST"):                        (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
+    ("facilities.record_cost", "POST"):                (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("facilities.set_status", "POST"):                 (LOGIN, REFUSED, REFUSED, REFUSED, OK),
+    ("facilities.show", "GET"):                        (LOGIN, OK, OK, OK, OK),
+    ("facilities.withdraw", "POST"):                   (LOGIN, OK, REFUSED, REFUSED, REFUSED),
+    ("facilities_api.apply", "POST"):                  (LOGIN, OK, OK, OK, OK),
+    ("facilities_api.assign", "POST"):                 (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("facilities_api.charges", "GET"):                 (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK),
+    ("facilities_api.costs", "GET"):                   (OK, OK, OK, OK, OK),
+    ("facilities_api.create", "POST"):                 (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("facilities_api.end", "POST"):                    (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK),
+    ("facilities_api.index", "GET"):                   (OK, OK, OK, OK, OK),
+    ("facilities_api.my_tenancies", "GET"):            (LOGIN, OK, OK, OK, OK),
+    ("facilities_api.record", "GET"):                  (OK, OK, OK, OK, OK),
+    ("facilities_api.record_cost", "POST"):            (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("facilities_api.set_status", "PUT"):              (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("facilities_api.show", "GET"):                    (OK, OK, OK, OK, OK),
+    ("facilities_api.waiting_list", "GET"):            (LOGIN, OK, OK, OK, OK),
+    ("facilities_api.withdraw", "DELETE"):             (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ("health.enrolled", "GET"):                        (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
+    ("health.index", "GET"):                           (LOGIN, OK, OK, OK, OK),
+    ("health.index", "POST"):                          (LOGIN, OK, OK, OK, OK),
+    ("health_api.enroll", "POST"):                     (LOGIN, OK, OK, OK, OK),
+    ("health_api.enrolled", "GET"):                    (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("health_api.leave", "DELETE"):                    (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ("health_api.mine", "GET"):                        (LOGIN, OK, OK, OK, OK),
     ("inventory.export_csv", "GET"):                   (OK, OK, OK, OK, OK),
     ("inventory.index", "GET"):                        (OK, OK, OK, OK, OK),
     ("inventory.show", "GET"):                         (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
@@ -138,6 +175,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("records.chain", "GET"):                          (OK, OK, OK, OK, OK),
     ("records.closed_proposals", "GET"):               (OK, OK, OK, OK, OK),
     ("records.costs", "GET"):                          (OK, OK, OK, OK, OK),
+    ("records.facilities", "GET"):                     (OK, OK, OK, OK, OK),
     ("records.index", "GET"):                          (OK, OK, OK, OK, OK),
     ("records.mine", "GET"):                           (LOGIN, OK, OK, OK, OK),
     ("records.my_ballots", "GET"):                     (LOGIN, OK, OK, OK, OK),
@@ -296,3 +334,73 @@ def test_a_members_email_ballot_and_token_stay_theirs(world):
     mine = clients["member"][0].get(f"/proposals/{scenario.proposal_id}").get_data(as_text=True)
     assert "You voted" in mine and "You voted" not in theirs
     assert _api(clients, "other", "GET", "/me").get_json()["id"] == scenario.other_id
+
+
+def test_a_members_place_on_a_waiting_list_is_theirs_and_the_boards(world, app):
+    scenario, clients = world
+    office = scenario.facility_id
+    assert [a["id"] for a in _api(clients, "member", "GET", f"/facilities/{office}/applications").get_json()["items"]] \
+        == [scenario.facility_application_id]
+    for role in ("other", "admin"):
+        assert _api(clients, role, "GET", f"/facilities/{office}/applications").get_json()["items"] == []
+        assert "I need a desk." not in clients[role][0].get(f"/facilities/{office}").get_data(as_text=True)
+        assert "Mia Member" not in clients[role][0].get(f"/facilities/{office}").get_data(as_text=True)
+        assert "Office 2" not in clients[role][0].get("/facilities/mine").get_data(as_text=True)
+    assert _api(clients, "other", "DELETE", f"/facility-applications/{scenario.facility_application_id}").status_code == 404
+    clients["other"][0].post(f"/facility-applications/{scenario.facility_application_id}/withdraw")
+    assert _api(clients, "other", "POST", f"/facility-applications/{scenario.facility_application_id}/assign",
+                json={}).status_code == 403
+    assert _api(clients, "other", "POST", f"/facilities/{office}/applications",  # for a company they do not run
+                json={"company_id": scenario.company_id}).status_code == 403
+    [still] = _api(clients, "member", "GET", f"/facilities/{office}/applications").get_json()["items"]
+    assert (still["status"], still["position"]) == ("pending", 1)
+    board = client_for(app, scenario, "board")
+    [seen] = board[0].get(f"/api/v1/facilities/{office}/applications", headers=board[1]).get_json()["items"]
+    assert (seen["member_id"], seen["message"]) == (scenario.member_id, "I need a desk.")
+    assert "I need a desk." in board[0].get(f"/facilities/{office}").get_data(as_text=True)
+
+
+def test_a_tenancy_and_its_rent_are_the_tenants_and_the_boards(world, app):
+    scenario, clients = world
+    tenancy = scenario.tenancy_id
+    [charge] = _api(clients, "member", "GET", f"/tenancies/{tenancy}/charges").get_json()["items"]
+    assert charge["id"] == scenario.rent_charge_id
+    for role in ("other", "admin"):
+        assert _api(clients, role, "GET", f"/tenancies/{tenancy}/charges").status_code == 404
+        assert _api(clients, role, "GET", "/me/tenancies").get_json()["items"] == []
+        assert "Flat 1B" not in clients[role][0].get("/facilities/mine").get_data(as_text=True)
+        assert _api(clients, role, "POST", f"/tenancies/{tenancy}/end", json={}).status_code == 404
+        clients[role][0].post(f"/tenancies/{tenancy}/end")
+    [mine] = _api(clients, "member", "GET", "/me/tenancies").get_json()["items"]
+    assert (mine["id"], mine["status"]) == (tenancy, "active")
+    board = client_for(app, scenario, "board")
+    assert board[0].get(f"/api/v1/tenancies/{tenancy}/charges", headers=board[1]).get_json()["items"]
+    # The public record shows each unit's cost, rent and subsidy, and never names the tenant.
+    for path in ("/records/facilities", "/records/facilities.json", "/records/facilities.csv",
+                 "/api/v1/records/facilities", f"/api/v1/facilities/{scenario.let_facility_id}",
+                 f"/facilities/{scenario.let_facility_id}"):
+        client = clients["other"][0] if not path.startswith("/records") else app.test_client()
+        body = client.get(path, headers=clients["other"][1]).get_data(as_text=True)
+        assert "Flat 1B" in body, path
+        assert "Mia Member" not in body and scenario.member_email not in body and "I need a home" not in body, path
+        assert f'"member_id": {scenario.member_id}' not in body and f'"member_id":{scenario.member_id}' not in body, path
+
+
+def test_who_is_in_the_health_plan_is_known_to_them_and_the_board_only(world, app):
+    scenario, clients = world
+    assert _api(clients, "member", "GET", "/me/health").get_json()["enrollment"]["id"] == scenario.health_enrollment_id
+    for role in ("other", "admin"):
+        assert _api(clients, role, "GET", "/me/health").get_json()["enrollment"] is None
+        assert _api(clients, role, "GET", "/health/enrollments").status_code == 403
+        assert clients[role][0].get("/health/enrolled").status_code == 404
+        assert _api(clients, role, "DELETE", "/me/health/enrollment").status_code == 404
+        profile = clients[role][0].get(f"/members/{scenario.member_id}").get_data(as_text=True).lower()
+        assert "mia member" in profile and "health" not in profile and "enrol" not in profile
+        assert "Mia Member" not in clients[role][0].get("/health").get_data(as_text=True)
+        shown = _api(clients, role, "GET", f"/members/{scenario.member_id}").get_json()
+        assert not any("health" in key or "enrol" in key for key in shown)
+    assert _api(clients, "member", "GET", "/me/health").get_json()["enrollment"]["status"] == "enrolled"
+    board = client_for(app, scenario, "board")
+    [enrolled] = board[0].get("/api/v1/health/enrollments", headers=board[1]).get_json()["items"]
+    assert (enrolled["member_id"], enrolled["name"]) == (scenario.member_id, "Mia Member")
+    assert "Mia Member" in board[0].get("/health/enrolled").get_data(as_text=True)
