@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -101,10 +101,13 @@ def delegated_weights(session: Session, proposal: Proposal, rule, now: datetime)
     if rule.secret and regions.parameter(session, proposal.region_id, SECRET_PARAMETER) != 1:
         return []
     delegate_of: dict[int, int] = {}
+    in_electorate = exists().where(ElectorateMember.proposal_id == proposal.id,
+                                   ElectorateMember.member_id == Delegation.member_id)
+    # Driven from the delegations (few) with the electorate probed by its key: SQLite would
+    # otherwise walk a million-member electorate looking for them.
     for member_id, scope, delegate_id in session.execute(
             select(Delegation.member_id, Delegation.scope, Delegation.delegate_id)
-            .join(ElectorateMember, ElectorateMember.member_id == Delegation.member_id)
-            .where(ElectorateMember.proposal_id == proposal.id, Delegation.scope.in_((ALL, proposal.kind)))):
+            .where(Delegation.scope.in_((ALL, proposal.kind)), in_electorate)):
         if scope != ALL or member_id not in delegate_of:  # a kind's own delegation wins over `all`
             delegate_of[member_id] = delegate_id
     if not delegate_of:
