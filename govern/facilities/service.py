@@ -388,10 +388,11 @@ def applications_of(session: Session, member: Member, *, facility_id: int | None
 # --- tenancies -----------------------------------------------------------------------------
 
 def assign(session: Session, board: Member, application_id: int, *, now: datetime, start_month: object = None,
-           reason: object = None) -> Tenancy:
+           reason: object = None, facility_id: int | None = None) -> Tenancy:
     """The board lets the unit to an applicant, from `start_month` (default: next month; never a
     past month, nor before the last tenant's end). Passing over the head of the waiting list
-    needs a reason, which is kept with the application."""
+    needs a reason, which is kept with the application. `facility_id`: the unit whose page the
+    board is on; an application for another unit is refused there."""
     access.require(board, "board_actions", "Only the board assigns units.")
     reason = _text(reason, "reason", MAX_REASON, required=False)
     current = month_of(now)
@@ -400,6 +401,8 @@ def assign(session: Session, board: Member, application_id: int, *, now: datetim
         raise ValidationError.for_field("start_month", "cannot be a past month")
     with write_transaction(session):
         row = _get_application(session, application_id, lock=True)
+        if facility_id is not None and row.facility_id != facility_id:
+            raise ValidationError.for_field("application_id", "is not on this unit's waiting list")
         facility = session.execute(select(Facility).where(Facility.id == row.facility_id).with_for_update()
                                    .execution_options(populate_existing=True)).scalar_one()
         _require_board(board, facility)

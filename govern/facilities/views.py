@@ -172,7 +172,8 @@ def assign(facility_id: int):
     if form.validate_on_submit():
         try:
             tenancy = facilities.assign(db.session, current_user, whole_number(form.application_id.data) or 0,
-                                        now=utcnow(), start_month=form.start_month.data, reason=form.reason.data)
+                                        now=utcnow(), start_month=form.start_month.data, reason=form.reason.data,
+                                        facility_id=facility.id)
         except DomainError as error:
             show_error_on_form(form, error)
         else:

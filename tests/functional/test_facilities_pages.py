@@ -92,3 +92,17 @@ def test_a_member_enrolls_and_the_board_sees_the_list(app, region, member, make_
     assert "You are enrolled" in enrolled.get_data(as_text=True)
     login(board_client, "board@example.org")
     assert "Alice" in board_client.get("/health/enrolled").get_data(as_text=True)
+
+
+def test_a_units_page_assigns_only_its_own_waiting_list(app, member, make_member):
+    make_member(board=True, email="board@example.org")
+    board_client, member_client = app.test_client(), app.test_client()
+    login(board_client, "board@example.org")
+    login(member_client)
+    for name in ("Flat 1A", "Flat 1B"):
+        board_client.post("/facilities/new", data={"name": name, "kind": "housing", "purchase": "90000.00",
+                                                   "maintenance": "80.00"})
+    member_client.post("/facilities/2/apply", data={"company_id": "", "message": ""})
+    wrong = board_client.post("/facilities/1/assign", data={"application_id": "1", "start_month": ""})
+    assert wrong.status_code == 400  # the form offers only this unit's applicants; a forged one is refused
+    assert "End after this month" not in member_client.get("/facilities/mine").get_data(as_text=True)
