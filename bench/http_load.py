@@ -71,12 +71,14 @@ def load(url: str, seconds: float, connections: int, tokens: list[str]) -> dict:
 
 
 @contextmanager
-def gunicorn(app_path: str, port: int, env: dict):
-    """gunicorn with 2 sync workers on 127.0.0.1:port; stopped (and its workers) on exit."""
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", app_path],
-        env=env, start_new_session=True)
+def gunicorn(app_path: str, port: int, env: dict, log: Path):
+    """gunicorn with 2 sync workers on 127.0.0.1:port, its output in `log`; stopped (and its
+    workers) on exit."""
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+             "--log-level", "warning", app_path],
+            env=env, start_new_session=True, stdout=output, stderr=output)
     try:
         _wait_for_port(port, process)
         yield process

@@ -161,8 +161,8 @@ def _http(world_path: Path, scale: Scale, env: dict, work: Path, log) -> dict:
     path = f"/api/v1/proposals/{world['http_proposal']}/ballot"
     runs: dict[str, list[dict]] = {"conductor": [], "reference": []}
     conductor_port, bare_port = _free_port(), _free_port()
-    with http_bench.gunicorn("wsgi:app", conductor_port, env) as conductor, \
-            http_bench.gunicorn("bench.bare_app:app", bare_port, env) as bare:
+    with http_bench.gunicorn("wsgi:app", conductor_port, env, work / "gunicorn-conductor.log") as conductor, \
+            http_bench.gunicorn("bench.bare_app:app", bare_port, env, work / "gunicorn-bare.log") as bare:
         for run in range(scale.http_runs):
             for side, port, server in (("conductor", conductor_port, conductor), ("reference", bare_port, bare)):
                 result = http_bench.run_load_process(f"http://127.0.0.1:{port}{path}", scale.http_seconds,

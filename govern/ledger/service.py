@@ -73,7 +73,7 @@ def post(
 
     with write_transaction(session):
         session.flush()  # the caller's pending rows go first, as they would at any query
-        head = session.execute(select(_HEAD.c.entry_id, _HEAD.c.hash).with_for_update()).one()
+        head = session.execute(_READ_HEAD).one()
         if idempotency_key is not None:
             earlier = session.execute(
                 select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
@@ -100,24 +100,30 @@ def post(
         return entry
 
 
+# The statements of an append, built once: post() runs for every transfer, so it binds values
+# to prepared statements instead of building new ones each time.
 _HEAD = LedgerHead.__table__
 _ACCOUNTS = Account.__table__
+_READ_HEAD = select(_HEAD.c.entry_id, _HEAD.c.hash).with_for_update()
+_INSERT_ENTRY = insert(LedgerEntry.__table__)
+_INSERT_POSTINGS = insert(Posting.__table__)
 _ADD_TO_BALANCE = (update(_ACCOUNTS).where(_ACCOUNTS.c.id == bindparam("account"))
                    .values(balance=_ACCOUNTS.c.balance + bindparam("delta")))
+_MOVE_HEAD = update(_HEAD).values(entry_id=bindparam("entry_id"), hash=bindparam("hash"))
+_ENTRY_COLUMNS = tuple(column.key for column in LedgerEntry.__table__.columns)
 
 
 def _append(session: Session, entry: LedgerEntry, lines: list[PostingLine], net: dict[int, int]) -> None:
     """Write the checked entry: its row, its postings, the balances and the chain head, as Core
     statements (one executemany each, however many accounts a payroll touches), then hand the
     entry to the session as a persistent object without reading it back."""
-    session.execute(insert(LedgerEntry.__table__).values(
-        {column.key: getattr(entry, column.key) for column in LedgerEntry.__table__.columns}))
-    session.execute(insert(Posting.__table__), [
+    session.execute(_INSERT_ENTRY, {key: getattr(entry, key) for key in _ENTRY_COLUMNS})
+    session.execute(_INSERT_POSTINGS, [
         {"entry_id": entry.id, "account_id": line.account_id, "currency": line.currency, "amount": line.amount}
         for line in lines])
     session.execute(_ADD_TO_BALANCE, [{"account": account_id, "delta": delta}
                                       for account_id, delta in net.items() if delta])
-    session.execute(update(_HEAD).values(entry_id=entry.id, hash=entry.hash))
+    session.execute(_MOVE_HEAD, {"entry_id": entry.id, "hash": entry.hash})
     _expire_cached_balances(session, net)
     make_transient_to_detached(entry)
     session.add(entry)
@@ -133,8 +139,10 @@ def _expire_cached_balances(session: Session, net: dict[int, int]) -> None:
 
 
 _LOCK_BATCH = 10_000  # below SQLite's limit of bound parameters per statement
-_LOCKED_COLUMNS = (_ACCOUNTS.c.id, _ACCOUNTS.c.currency, _ACCOUNTS.c.balance, _ACCOUNTS.c.allow_negative,
-                   _ACCOUNTS.c.is_open, _ACCOUNTS.c.owner_type, _ACCOUNTS.c.kind, _ACCOUNTS.c.region_id)
+_LOCK_ACCOUNTS = (select(_ACCOUNTS.c.id, _ACCOUNTS.c.currency, _ACCOUNTS.c.balance, _ACCOUNTS.c.allow_negative,
+                         _ACCOUNTS.c.is_open, _ACCOUNTS.c.owner_type, _ACCOUNTS.c.kind, _ACCOUNTS.c.region_id)
+                  .where(_ACCOUNTS.c.id.in_(bindparam("ids", expanding=True)))
+                  .order_by(_ACCOUNTS.c.id).with_for_update())
 
 
 def _lock_accounts(session: Session, net: dict[int, int]):
@@ -143,10 +151,7 @@ def _lock_accounts(session: Session, net: dict[int, int]):
     ids = sorted(net)
     accounts = {}
     for start in range(0, len(ids), _LOCK_BATCH):
-        rows = session.execute(
-            select(*_LOCKED_COLUMNS).where(_ACCOUNTS.c.id.in_(ids[start:start + _LOCK_BATCH]))
-            .order_by(_ACCOUNTS.c.id).with_for_update()
-        )
+        rows = session.execute(_LOCK_ACCOUNTS, {"ids": ids[start:start + _LOCK_BATCH]})
         accounts.update((row.id, row) for row in rows)
     if len(accounts) != len(net):
         raise NotFound("An account in this movement does not exist.")
