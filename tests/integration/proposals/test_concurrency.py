@@ -1,5 +1,4 @@
 """Ballots and closing under real concurrency: threads, each with its own connection."""
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -10,29 +9,7 @@ from govern.members.models import Member
 from govern.proposals import service as proposals
 from govern.proposals.models import Ballot, Proposal
 from govern.regions.models import ParameterChange
-
-
-def run_together(app, count, work):
-    """Run `work(i)` in `count` threads released at once; returns results or exceptions."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def runner(i):
-        with app.app_context():
-            try:
-                barrier.wait()
-                results[i] = work(i)
-            except Exception as error:  # noqa: BLE001 - collected and asserted by the test
-                results[i] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+from tests.reliability.support import run_together
 
 
 def test_twenty_simultaneous_ballots_from_one_member_leave_one_ballot(app, member, propose, now):
@@ -44,7 +21,7 @@ def test_twenty_simultaneous_ballots_from_one_member_leave_one_ballot(app, membe
         voter = db.session.get(Member, member_id)
         return proposals.cast_ballot(db.session, voter, proposal_id, choices[i % 3], now).receipt
 
-    results = run_together(app, 20, cast)
+    results = run_together(app, 20, lambda _session, i: cast(i))
     assert all(isinstance(r, str) for r in results), results
     db.session.rollback()
     ballots = db.session.execute(select(Ballot).where(Ballot.proposal_id == proposal_id)).scalars().all()
@@ -61,7 +38,7 @@ def test_closing_from_two_threads_at_once_applies_the_effect_once(app, make_memb
     db.session.commit()
     later = now + timedelta(days=3)
 
-    results = run_together(app, 2, lambda i: proposals.close_proposal(db.session, proposal_id, later).status)
+    results = run_together(app, 2, lambda _session, i: proposals.close_proposal(db.session, proposal_id, later).status)
     assert results == ["executed", "executed"]
     db.session.rollback()
     assert db.session.execute(select(func.count()).select_from(ParameterChange)).scalar_one() == 1
@@ -81,7 +58,7 @@ def test_a_ballot_racing_the_close_is_either_counted_or_refused(app, make_member
         voter = db.session.get(Member, voter_ids[i])
         return proposals.cast_ballot(db.session, voter, proposal_id, "no", deadline - timedelta(microseconds=1)).receipt
 
-    results = run_together(app, 6, act)
+    results = run_together(app, 6, lambda _session, i: act(i))
     db.session.rollback()
     closed = db.session.get(Proposal, proposal_id)
     counted = closed.tally["yes"] + closed.tally["no"]

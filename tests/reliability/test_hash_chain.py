@@ -1,56 +1,21 @@
-"""Editing the ledger behind the application's back: the database refuses it, and when the
-append-only guard is lifted anyway, `verify` (and `flask govern verify`) name the first bad entry."""
+"""Promise 6: any edit of a past ledger row is detected by `verify` (the API, the page and
+`flask govern verify`), naming the first bad entry; fifty concurrent appends never fork the hash
+chain. The database refuses such edits in the first place (test_ledger_tables_append_only.py), so
+these tests lift that guard to play the part of someone with direct access to the database file."""
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import func, select, text
 
 from govern.ledger import exchange, transfers
 from govern.ledger import service as ledger
 from govern.ledger.models import CONVERSION_RSC_TO_USD, CONVERSION_USD_TO_RSC, LedgerEntry, Posting
+from govern.members.models import Member
 from govern.money import Money
-
-APPEND_ONLY_TABLES = ("ledger_entries", "postings")
-
-
-def dialect(session) -> str:
-    return session.get_bind().dialect.name
-
-
-@contextmanager
-def append_only_guard_lifted(session):
-    """Turn off the triggers that keep entries and postings append-only, and put them back after."""
-    session.commit()
-    if dialect(session) == "postgresql":
-        for table in APPEND_ONLY_TABLES:
-            session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-        session.commit()
-        try:
-            yield
-        finally:
-            session.rollback()
-            for table in APPEND_ONLY_TABLES:
-                session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
-            session.commit()
-        return
-    for table in APPEND_ONLY_TABLES:
-        for action in ("update", "delete"):
-            session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{action}"))
-    session.commit()
-    try:
-        yield
-    finally:
-        session.rollback()
-        for table in APPEND_ONLY_TABLES:
-            for action in ("UPDATE", "DELETE"):
-                session.execute(text(
-                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} BEFORE {action} ON {table} "
-                    "BEGIN SELECT RAISE(ABORT, 'ledger tables are append-only'); END"))
-        session.commit()
+from tests.reliability.support import append_only_guard_lifted, run_together, settle, unexpected
 
 
 @pytest.fixture
@@ -156,29 +121,6 @@ def test_a_changed_account_balance_is_reported_with_the_account_it_belongs_to(se
     assert report.problems == [f"account {wallet_id}: balance {real_balance + 100000} but its postings sum to {real_balance}"]
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE postings SET amount = amount + 100 WHERE entry_id = 2",
-    "DELETE FROM postings WHERE entry_id = 3",
-    "UPDATE ledger_entries SET memo = 'edited' WHERE id = 2",
-    "DELETE FROM ledger_entries WHERE id = 4",
-], ids=["update-postings", "delete-postings", "update-entries", "delete-entries"])
-def test_the_database_refuses_to_edit_or_delete_entries_and_postings(session, four_entries, statement):
-    before = session.execute(
-        select(Posting.entry_id, Posting.account_id, Posting.amount).order_by(Posting.id)).all()
-    memos = session.execute(select(LedgerEntry.memo).order_by(LedgerEntry.id)).scalars().all()
-    session.commit()
-
-    with pytest.raises(DBAPIError, match="append-only"):
-        session.execute(text(statement))
-        session.commit()
-    session.rollback()
-
-    assert session.execute(
-        select(Posting.entry_id, Posting.account_id, Posting.amount).order_by(Posting.id)).all() == before
-    assert session.execute(select(LedgerEntry.memo).order_by(LedgerEntry.id)).scalars().all() == memos
-    assert fresh_verify(session).ok
-
-
 def test_flask_govern_verify_exits_zero_when_intact_and_one_after_tampering(session, runner, four_entries):
     intact = runner.invoke(args=["govern", "verify"])
     assert intact.exit_code == 0, intact.output
@@ -196,3 +138,88 @@ def test_flask_govern_verify_exits_zero_when_intact_and_one_after_tampering(sess
     assert body["ok"] is False
     assert body["first_bad_entry"] == 2
     assert body["problems"][0].startswith("entry 2:")
+
+
+ENTRY_EDITS = {
+    "memo": "UPDATE ledger_entries SET memo = memo || '!' WHERE id = :id",
+    "created_at": "UPDATE ledger_entries SET created_at = :earlier WHERE id = :id",
+    "cause": "UPDATE ledger_entries SET cause_type = 'gift', cause_id = '7' WHERE id = :id",
+    "idempotency_key": "UPDATE ledger_entries SET idempotency_key = 'forged' WHERE id = :id",
+    "hash": "UPDATE ledger_entries SET hash = :forged_hash WHERE id = :id",
+    "prev_hash": "UPDATE ledger_entries SET prev_hash = :forged_hash WHERE id = :id",
+    "posting amounts swapped between accounts": (
+        "UPDATE postings SET account_id = CASE WHEN amount > 0 THEN (SELECT min(account_id) FROM postings p "
+        "WHERE p.entry_id = :id AND p.amount < 0 AND p.currency = postings.currency) ELSE account_id END "
+        "WHERE entry_id = :id AND currency = 'RSC'"),
+    "posting added": ("INSERT INTO postings (entry_id, account_id, currency, amount) "
+                      "SELECT entry_id, account_id, currency, 0 FROM postings WHERE entry_id = :id AND amount > 0 "
+                      "ORDER BY id LIMIT 1"),
+}
+
+
+@pytest.mark.parametrize("edit, edited_entry", [(edit, 3 if i % 2 else 1) for i, edit in enumerate(ENTRY_EDITS)],
+                         ids=list(ENTRY_EDITS))
+def test_any_edit_of_a_past_entry_or_its_postings_is_named_as_the_first_bad_entry(
+    session, four_entries, now, edit, edited_entry
+):
+    with append_only_guard_lifted(session):
+        session.execute(text(ENTRY_EDITS[edit]), {"id": edited_entry, "earlier": (now - timedelta(days=1)).replace(
+            tzinfo=None), "forged_hash": "f" * 64})
+        session.commit()
+
+        report = fresh_verify(session)
+
+    assert report.ok is False, edit
+    assert report.first_bad_entry == edited_entry, report.problems
+    assert report.entries == edited_entry - 1
+    assert report.problems[0].startswith(f"entry {edited_entry}:")
+
+
+def test_the_verify_endpoint_names_the_first_bad_entry_to_anyone(session, client, four_entries):
+    assert client.get("/api/v1/ledger/verify").get_json() == {"ok": True, "entries": 4}
+    with append_only_guard_lifted(session):
+        session.execute(text("UPDATE ledger_entries SET memo = 'rewritten' WHERE id = 3"))
+        session.commit()
+
+        answer = client.get("/api/v1/ledger/verify").get_json()
+
+    assert answer["ok"] is False and answer["first_bad_entry"] == 3
+
+
+def test_fifty_concurrent_appends_never_fork_the_hash_chain(app, session, make_member, fund, now):
+    people = [make_member() for _ in range(12)]
+    for person in people:
+        fund(person, 50_00)
+    ids = [person.id for person in people]
+    settle(session)
+    pairs = [(ids[i % 12], ids[(i * 5 + 1) % 12]) for i in range(50)]
+    assert all(a != b for a, b in pairs)
+
+    def pay(s, i):
+        sender_id, recipient_id = pairs[i]
+        me = s.get(Member, sender_id)
+        return transfers.transfer(s, me, recipient_id, Money(1_00 + i, "RSC"), f"append {i}", now).entry.id
+
+    results = run_together(app, 50, pay)
+
+    assert unexpected(results) == []
+    settle(session)
+    entries = session.execute(select(LedgerEntry).order_by(LedgerEntry.id)).scalars().all()
+    assert [e.id for e in entries] == list(range(1, 12 + 50 + 1))
+    assert sorted(results) == list(range(13, 63))
+    for before, after in zip(entries, entries[1:]):
+        assert after.prev_hash == before.hash, f"entry {after.id} does not link to entry {before.id}"
+    assert len({e.hash for e in entries}) == len(entries)
+    head = ledger.chain_head(session)
+    assert (head.entry_id, head.hash) == (entries[-1].id, entries[-1].hash)
+
+    expected = {mid: 50_00 for mid in ids}
+    for i, (sender_id, recipient_id) in enumerate(pairs):
+        expected[sender_id] -= 1_00 + i
+        expected[recipient_id] += 1_00 + i
+    session.expire_all()
+    assert {mid: exchange.member_wallet(session, mid).balance for mid in ids} == expected
+    report = ledger.verify(session)
+    assert report.ok, report.problems
+    assert report.entries == 62
+    assert session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == 62
