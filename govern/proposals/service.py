@@ -305,7 +305,20 @@ def _check_can_vote(session: Session, member: Member, proposal: Proposal, now: d
         raise Forbidden("You are not in this proposal's electorate.", code="not_in_electorate")
 
 
-def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: object, now: datetime) -> Ballot:
+@dataclass(frozen=True)
+class CastBallot:
+    """What one cast recorded. Plain values, not the ballot row: once committed, the row may
+    already hold a later cast by the same member (another device, a retry), and this cast's
+    answer must still carry this cast's own receipt."""
+
+    proposal_id: int
+    member_id: int
+    choice: str
+    receipt: str
+    cast_at: datetime
+
+
+def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: object, now: datetime) -> CastBallot:
     """Cast or replace the member's ballot. One row per voter (an upsert), so any number of
     simultaneous casts by one member leave exactly one ballot; each cast gets a new receipt."""
     with write_transaction(session):
@@ -321,9 +334,7 @@ def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: 
             index_elements=["proposal_id", "member_id"],
             set_={"choice": choice, "receipt": receipt, "cast_at": now},
         ))
-        ballot = ballot_of(session, proposal.id, member.id)
-        session.refresh(ballot)
-    return ballot
+    return CastBallot(proposal_id, member.id, choice, receipt, now)
 
 
 def withdraw_ballot(session: Session, member: Member, proposal_id: int, now: datetime) -> None:
