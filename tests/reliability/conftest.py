@@ -41,3 +41,30 @@ def post_from_threads(app):
             return response.status_code, response.get_json()
         return run_together(app, count, one)
     return send
+
+
+@pytest.fixture
+def staffed_company(session, region, make_member, now):
+    """staffed_company(workers=3, period=("2026-06-01", "2026-06-30")): a company with outside
+    income, workers at 20.00 an hour with hours entered for the period; the first worker converts
+    half of each pay to USD and the second gives a tenth to the capital pool, so a run writes
+    every kind of row payroll writes. Returns (company_id, [worker member ids])."""
+    from govern.companies import service as companies
+
+    def make(workers: int = 3, period: tuple[str, str] = ("2026-06-01", "2026-06-30"), name: str = "Bikes"):
+        founder = make_member()
+        company = companies.register_company(session, founder, name, "bicycle repair", now)
+        companies.record_income(session, founder, company.id, Money(workers * 1000_00, "USD"), "repairs", now)
+        staff = [founder] + [make_member() for _ in range(workers - 1)]
+        for number, worker in enumerate(staff):
+            companies.set_worker(session, founder, company.id, member_id=worker.id, occupation="mechanic",
+                                 hourly_rate=Money(20_00, "RSC"), now=now)
+            companies.enter_hours(session, founder, company.id, member_id=worker.id, period_start=period[0],
+                                  period_end=period[1], hours=str(10 + number), now=now)
+        companies.set_auto_convert(session, staff[0], "50")
+        if len(staff) > 1:
+            companies.set_contribution_rate(session, staff[1], "10")
+        session.commit()
+        return company.id, [worker.id for worker in staff]
+
+    return make
