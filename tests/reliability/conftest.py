@@ -10,6 +10,17 @@ from govern.money import Money
 
 
 @pytest.fixture
+def app(app_factory):
+    """As in tests/conftest.py, with a connection pool big enough that each of the 50 threads a
+    reliability test releases at once holds its own connection (the default pool holds 15, and
+    the rest would queue for one and time out on a loaded machine)."""
+    app = app_factory(SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 5, "max_overflow": 50,
+                                                 "pool_timeout": 120})
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
 def fund(session, now):
     """fund(member, minor): the member buys this much RSC at the default rate of 1."""
     def give(member, rsc_minor: int) -> None:

@@ -26,29 +26,39 @@ pytestmark = pytest.mark.skipif(bool(PG_URL) and not shutil.which("pg_dump"),
                                 reason="pg_dump/pg_restore are not on PATH")
 
 
+@pytest.fixture(scope="module")
+def restore_database(schema):
+    """PostgreSQL: one extra database for restores (test_reliability_restore, say), dropped after
+    the module. SQLite needs none: each test restores into a new file."""
+    if not PG_URL:
+        yield None
+        return
+    url = make_url(schema)
+    name = f"{url.database}_restore"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
-def empty_app(schema, tmp_path):
-    """An app on a new database with no tables at all: where a restore goes."""
-    if PG_URL:
-        url = make_url(schema)
-        name = f"{url.database}_restore"
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        target = url.set(database=name).render_as_string(hide_password=False)
-    else:
-        admin, name = None, None
-        target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-    app = create_app(base_config(target))
+def empty_app(restore_database, tmp_path):
+    """An app on a database with no tables at all: where a restore goes."""
+    if restore_database:
+        engine = create_engine(restore_database)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    app = create_app(base_config(restore_database or f"sqlite:///{tmp_path / 'restored.sqlite3'}"))
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 class KeepPaying(threading.Thread):

@@ -46,51 +46,6 @@ def fresh_verify(session) -> ledger.VerifyReport:
     return ledger.verify(session)
 
 
-def test_raising_one_posting_of_entry_two_is_reported_as_entry_two_not_summing_to_zero(session, four_entries):
-    posting_id = wallet_posting_id(session, 2, four_entries["bob"])
-    with append_only_guard_lifted(session):
-        session.execute(text("UPDATE postings SET amount = amount + 1000 WHERE id = :id"), {"id": posting_id})
-        session.commit()
-
-        report = fresh_verify(session)
-
-    assert report.ok is False
-    assert report.first_bad_entry == 2
-    assert report.entries == 1  # entry 1 was checked and found good
-    assert report.problems == ["entry 2: postings do not sum to zero per currency"]
-
-
-def test_moving_a_cent_between_two_postings_of_entry_two_breaks_its_hash(session, four_entries):
-    """Still balanced, so only the hash can tell."""
-    wallet_posting = wallet_posting_id(session, 2, four_entries["bob"])
-    other_rsc_posting = session.execute(
-        select(Posting.id).where(Posting.entry_id == 2, Posting.currency == "RSC", Posting.id != wallet_posting)
-    ).scalars().first()
-    with append_only_guard_lifted(session):
-        session.execute(text("UPDATE postings SET amount = amount + 1 WHERE id = :id"), {"id": wallet_posting})
-        session.execute(text("UPDATE postings SET amount = amount - 1 WHERE id = :id"), {"id": other_rsc_posting})
-        session.commit()
-
-        report = fresh_verify(session)
-
-    assert report.ok is False
-    assert report.first_bad_entry == 2
-    assert report.problems == ["entry 2: its content does not match its hash"]
-
-
-def test_rewriting_the_memos_of_entries_two_and_four_is_reported_at_entry_two(session, four_entries):
-    with append_only_guard_lifted(session):
-        session.execute(text("UPDATE ledger_entries SET memo = 'Bought 5000.00 RSC for 50.00 USD' WHERE id = 2"))
-        session.execute(text("UPDATE ledger_entries SET memo = 'nothing to see' WHERE id = 4"))
-        session.commit()
-
-        report = fresh_verify(session)
-
-    assert report.ok is False
-    assert report.first_bad_entry == 2
-    assert report.problems == ["entry 2: its content does not match its hash"]
-
-
 def test_deleting_entry_three_is_reported_as_a_gap_at_entry_four(session, four_entries):
     with append_only_guard_lifted(session):
         session.execute(text("DELETE FROM postings WHERE entry_id = 3"))
@@ -140,39 +95,69 @@ def test_flask_govern_verify_exits_zero_when_intact_and_one_after_tampering(sess
     assert body["problems"][0].startswith("entry 2:")
 
 
-ENTRY_EDITS = {
-    "memo": "UPDATE ledger_entries SET memo = memo || '!' WHERE id = :id",
-    "created_at": "UPDATE ledger_entries SET created_at = :earlier WHERE id = :id",
-    "cause": "UPDATE ledger_entries SET cause_type = 'gift', cause_id = '7' WHERE id = :id",
-    "idempotency_key": "UPDATE ledger_entries SET idempotency_key = 'forged' WHERE id = :id",
-    "hash": "UPDATE ledger_entries SET hash = :forged_hash WHERE id = :id",
-    "prev_hash": "UPDATE ledger_entries SET prev_hash = :forged_hash WHERE id = :id",
-    "posting amounts swapped between accounts": (
-        "UPDATE postings SET account_id = CASE WHEN amount > 0 THEN (SELECT min(account_id) FROM postings p "
-        "WHERE p.entry_id = :id AND p.amount < 0 AND p.currency = postings.currency) ELSE account_id END "
-        "WHERE entry_id = :id AND currency = 'RSC'"),
-    "posting added": ("INSERT INTO postings (entry_id, account_id, currency, amount) "
-                      "SELECT entry_id, account_id, currency, 0 FROM postings WHERE entry_id = :id AND amount > 0 "
-                      "ORDER BY id LIMIT 1"),
-}
+# (what is edited, the entry, the SQL, the problem verify must report first)
+EDITS = [
+    ("one posting raised", 2, ["UPDATE postings SET amount = amount + 1000 WHERE entry_id = 2 AND amount > 0 "
+                               "AND currency = 'RSC'"], "entry 2: postings do not sum to zero per currency"),
+    ("a cent moved between two postings, still balanced", 2,
+     ["UPDATE postings SET amount = amount + 1 WHERE id = (SELECT min(id) FROM postings WHERE entry_id = 2 "
+      "AND currency = 'RSC' AND amount > 0)",
+      "UPDATE postings SET amount = amount - 1 WHERE id = (SELECT min(id) FROM postings WHERE entry_id = 2 "
+      "AND currency = 'RSC' AND amount < 0)"], "entry 2: its content does not match its hash"),
+    ("memos of entries 2 and 4", 2, ["UPDATE ledger_entries SET memo = 'Bought 5000.00 RSC' WHERE id = 2",
+                                     "UPDATE ledger_entries SET memo = 'nothing to see' WHERE id = 4"],
+     "entry 2: its content does not match its hash"),
+    ("memo", 1, ["UPDATE ledger_entries SET memo = memo || '!' WHERE id = 1"], "entry 1: its content"),
+    ("created_at", 3, ["UPDATE ledger_entries SET created_at = :earlier WHERE id = 3"], "entry 3: its content"),
+    ("cause", 1, ["UPDATE ledger_entries SET cause_type = 'gift', cause_id = '7' WHERE id = 1"], "entry 1: its content"),
+    ("idempotency key", 3, ["UPDATE ledger_entries SET idempotency_key = 'forged' WHERE id = 3"],
+     "entry 3: its content"),
+    ("hash", 1, ["UPDATE ledger_entries SET hash = :forged WHERE id = 1"], "entry 1: its content"),
+    ("prev_hash", 3, ["UPDATE ledger_entries SET prev_hash = :forged WHERE id = 3"],
+     "entry 3: does not link to the entry before it"),
+    ("a posting moved to another account", 1,
+     ["UPDATE postings SET account_id = (SELECT min(account_id) FROM postings p WHERE p.entry_id = 1 "
+      "AND p.amount < 0 AND p.currency = 'RSC') WHERE entry_id = 1 AND currency = 'RSC' AND amount > 0"],
+     "entry 1: its content"),
+    ("a posting of zero added", 3, ["INSERT INTO postings (entry_id, account_id, currency, amount) SELECT entry_id, "
+                                    "account_id, currency, 0 FROM postings WHERE entry_id = 3 ORDER BY id LIMIT 1"],
+     "entry 3: its content"),
+]
 
 
-@pytest.mark.parametrize("edit, edited_entry", [(edit, 3 if i % 2 else 1) for i, edit in enumerate(ENTRY_EDITS)],
-                         ids=list(ENTRY_EDITS))
-def test_any_edit_of_a_past_entry_or_its_postings_is_named_as_the_first_bad_entry(
-    session, four_entries, now, edit, edited_entry
-):
+def saved_rows(session, entry_ids) -> tuple[list, list]:
+    entries = session.execute(select(LedgerEntry.__table__).where(LedgerEntry.id.in_(entry_ids))).mappings().all()
+    postings = session.execute(select(Posting.__table__).where(Posting.entry_id.in_(entry_ids))).mappings().all()
+    return [dict(row) for row in entries], [dict(row) for row in postings]
+
+
+def put_back(session, saved: tuple[list, list]) -> None:
+    """Undo an edit (the append-only guard is lifted): the entries' columns and their postings as saved."""
+    entries, postings = saved
+    for row in entries:
+        session.execute(LedgerEntry.__table__.update().where(LedgerEntry.id == row["id"]).values(**row))
+    session.execute(Posting.__table__.delete().where(Posting.entry_id.in_([row["id"] for row in entries])))
+    session.execute(Posting.__table__.insert(), postings)
+    session.commit()
+
+
+def test_any_edit_of_a_past_entry_or_its_postings_is_named_as_the_first_bad_entry(session, four_entries, now):
     with append_only_guard_lifted(session):
-        session.execute(text(ENTRY_EDITS[edit]), {"id": edited_entry, "earlier": (now - timedelta(days=1)).replace(
-            tzinfo=None), "forged_hash": "f" * 64})
-        session.commit()
+        for edit, bad_entry, statements, problem in EDITS:
+            saved = saved_rows(session, [1, 2, 3, 4])
+            for statement in statements:
+                session.execute(text(statement), {"earlier": (now - timedelta(days=1)).replace(tzinfo=None),
+                                                  "forged": "f" * 64})
+            session.commit()
 
-        report = fresh_verify(session)
+            report = fresh_verify(session)
 
-    assert report.ok is False, edit
-    assert report.first_bad_entry == edited_entry, report.problems
-    assert report.entries == edited_entry - 1
-    assert report.problems[0].startswith(f"entry {edited_entry}:")
+            assert report.ok is False, edit
+            assert report.first_bad_entry == bad_entry, (edit, report.problems)
+            assert report.entries == bad_entry - 1, edit  # every entry before it was checked and found good
+            assert report.problems[0].startswith(problem), (edit, report.problems)
+            put_back(session, saved)
+            assert fresh_verify(session).ok, f"{edit}: not put back"
 
 
 def test_the_verify_endpoint_names_the_first_bad_entry_to_anyone(session, client, four_entries):

@@ -477,7 +477,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 def test_any_sequence_of_operations_keeps_every_entry_and_the_ledger_summing_to_zero(app):
     run_state_machine_as_test(LedgerMachine, settings=settings(
-        max_examples=6, stateful_step_count=20, deadline=None, derandomize=True, database=None,
+        max_examples=4, stateful_step_count=18, deadline=None, derandomize=True, database=None,
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
 

@@ -27,7 +27,7 @@ from govern.ledger.models import OWNER_MEMBER, WALLET, Account, LedgerEntry, Pos
 from govern.money import Money
 
 COMPANIES = 3
-WORKERS = 20
+WORKERS = 12
 SEEDS = (11, 12, 13)
 PERIODS_PER_ROUND = 2
 FIRST_MONDAY = date(2026, 6, 1)
