@@ -64,11 +64,11 @@ def backup_command(path):
 def restore_command(path, yes):
     """Bring the database back from a backup made by `backup`, then verify the ledger (exit 1 if
     it is not intact)."""
+    db.session.remove()  # this process holds no transaction open on the database being replaced
     try:
         backup.restore(db.engine, Path(path), overwrite=yes)
     except backup.BackupError as error:
         raise click.ClickException(str(error))
-    db.session.remove()
     report = ledger.verify(db.session)
     click.echo(f"Restored {path}. Ledger: " + json.dumps(
         {"ok": report.ok, "entries": report.entries, "first_bad_entry": report.first_bad_entry,

@@ -2,7 +2,11 @@
 `flask govern restore PATH` brings it back (refusing to overwrite data without `--yes`) and then
 verifies the ledger. The backup is taken while another thread keeps paying; restored into a fresh
 database, the ledger verifies and every balance equals what the source's postings say at the
-backup's chain head. SQLite uses the online backup API; PostgreSQL uses pg_dump/pg_restore."""
+backup's chain head. SQLite uses the online backup API; PostgreSQL uses pg_dump/pg_restore.
+
+On PostgreSQL the fresh database is the test's own database, emptied (its schema dropped), once
+the source's ledger has been read: creating and dropping a database forces a server checkpoint,
+which on a shared server can take minutes."""
 from __future__ import annotations
 
 import shutil
@@ -10,8 +14,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, func, select, text
 
 from govern import create_app
 from govern.extensions import db
@@ -20,45 +23,39 @@ from govern.ledger.models import Account, LedgerEntry, LedgerHead, Posting
 from govern.members.models import Member
 from govern.money import Money
 from tests.conftest import PG_URL, base_config
-from tests.reliability.support import settle
+from tests.reliability.support import changed_tables, settle, snapshot
 
 pytestmark = pytest.mark.skipif(bool(PG_URL) and not shutil.which("pg_dump"),
                                 reason="pg_dump/pg_restore are not on PATH")
 
 
-@pytest.fixture(scope="module")
-def restore_database(schema):
-    """PostgreSQL: one extra database for restores (test_reliability_restore, say), dropped after
-    the module. SQLite needs none: each test restores into a new file."""
-    if not PG_URL:
-        yield None
-        return
-    url = make_url(schema)
-    name = f"{url.database}_restore"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture
-def empty_app(restore_database, tmp_path):
-    """An app on a database with no tables at all: where a restore goes."""
-    if restore_database:
-        engine = create_engine(restore_database)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    app = create_app(base_config(restore_database or f"sqlite:///{tmp_path / 'restored.sqlite3'}"))
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def empty_app(app, tmp_path):
+    """empty_app(): an app on a database with no tables at all, where a restore goes. On SQLite a
+    new file; on PostgreSQL the test's own database, emptied: call it only once the source has
+    been read."""
+    made = []
+
+    def make():
+        if PG_URL:
+            url = app.config["SQLALCHEMY_DATABASE_URI"]
+            db.session.remove()
+            db.engine.dispose()
+            engine = create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            engine.dispose()
+        else:
+            url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        made.append(create_app(base_config(url)))
+        return made[-1]
+
+    yield make
+    for target in made:
+        with target.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 class KeepPaying(threading.Thread):
@@ -99,11 +96,20 @@ def invoke_on(app, *args):
         return app.test_cli_runner().invoke(args=["govern", *args])
 
 
-def balances_at(session, entry_id: int) -> dict[int, int]:
+def source_ledger(session) -> tuple[list[tuple], dict[int, str], list[int]]:
+    """The source's postings, entry hashes and account ids, read before anything is restored."""
+    postings = [tuple(row) for row in session.execute(select(Posting.entry_id, Posting.account_id, Posting.amount))]
+    hashes = dict(session.execute(select(LedgerEntry.id, LedgerEntry.hash)).all())
+    return postings, hashes, list(session.execute(select(Account.id)).scalars())
+
+
+def balances_at(postings: list[tuple], account_ids: list[int], entry_id: int) -> dict[int, int]:
     """Every account's balance after entry `entry_id`, summed from the postings."""
-    sums = dict(session.execute(select(Posting.account_id, func.sum(Posting.amount))
-                                .where(Posting.entry_id <= entry_id).group_by(Posting.account_id)).all())
-    return {account_id: int(sums.get(account_id, 0)) for account_id in session.execute(select(Account.id)).scalars()}
+    balances = dict.fromkeys(account_ids, 0)
+    for posted_in, account_id, amount in postings:
+        if posted_in <= entry_id:
+            balances[account_id] += amount
+    return balances
 
 
 def test_a_backup_taken_while_members_pay_restores_into_a_fresh_database_intact(
@@ -127,59 +133,61 @@ def test_a_backup_taken_while_members_pay_restores_into_a_fresh_database_intact(
         paying.join(60)
     assert paying.error is None, paying.error
     assert made.exit_code == 0, made.output
+    settle(session)  # read the source as it is now, after every payment
+    postings, hashes, account_ids = source_ledger(session)
+    fresh = empty_app()
 
-    restored = invoke_on(empty_app, "restore", str(backup_file))
+    restored = invoke_on(fresh, "restore", str(backup_file))
 
     assert restored.exit_code == 0, restored.output
     assert '"ok": true' in restored.output
-    with empty_app.app_context():
+    with fresh.app_context():
         head = db.session.execute(select(LedgerHead)).scalar_one()
         restored_balances = dict(db.session.execute(select(Account.id, Account.balance)).all())
         restored_entries = db.session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one()
-    settle(session)  # read the source as it is now, after every payment
     assert entries_before + 5 <= head.entry_id < entries_before + paying.paid  # a moment in the middle of the writes
     assert restored_entries == head.entry_id
-    assert restored_balances == balances_at(session, head.entry_id)
-    source_hash = session.execute(select(LedgerEntry.hash).where(LedgerEntry.id == head.entry_id)).scalar_one()
-    assert head.hash == source_hash  # the restored chain is the source's chain, up to that moment
+    assert restored_balances == balances_at(postings, account_ids, head.entry_id)
+    assert head.hash == hashes[head.entry_id]  # the restored chain is the source's chain, up to that moment
 
 
 def test_restore_refuses_to_overwrite_a_database_with_data_unless_told_yes(
-    app, session, runner, make_member, fund, empty_app, tmp_path
+    app, session, runner, make_member, fund, tmp_path
 ):
-    fund(make_member(), 10_00)
+    member = make_member()
+    fund(member, 10_00)
+    member_id = member.id
     settle(session)
     backup_file = tmp_path / "govern.backup"
     assert runner.invoke(args=["govern", "backup", str(backup_file)]).exit_code == 0
-    assert invoke_on(empty_app, "restore", str(backup_file)).exit_code == 0
-    with empty_app.app_context():
-        member_id = db.session.execute(select(Member.id)).scalars().first()
-        db.session.execute(text("UPDATE members SET name = 'Changed after the restore' WHERE id = :id"),
-                           {"id": member_id})
-        db.session.commit()
+    session.execute(text("UPDATE members SET name = 'Changed after the backup' WHERE id = :id"), {"id": member_id})
+    settle(session)
 
-    refused = invoke_on(empty_app, "restore", str(backup_file))
+    refused = runner.invoke(args=["govern", "restore", str(backup_file)])
 
     assert refused.exit_code != 0
     assert "already holds data" in refused.output and "--yes" in refused.output
-    with empty_app.app_context():
-        assert db.session.get(Member, member_id).name == "Changed after the restore"
+    assert session.get(Member, member_id).name == "Changed after the backup"
 
-    overwritten = invoke_on(empty_app, "restore", "--yes", str(backup_file))
+    overwritten = runner.invoke(args=["govern", "restore", "--yes", str(backup_file)])
 
     assert overwritten.exit_code == 0, overwritten.output
-    with empty_app.app_context():
-        db.session.expire_all()
-        assert db.session.get(Member, member_id).name != "Changed after the restore"
+    db.session.remove()
+    assert db.session.get(Member, member_id).name != "Changed after the backup"
 
 
-def test_restoring_something_that_is_not_a_backup_says_so_and_changes_nothing(empty_app, tmp_path):
+def test_restoring_something_that_is_not_a_backup_says_so_and_changes_nothing(session, runner, make_member, fund,
+                                                                              tmp_path):
+    fund(make_member(), 10_00)
+    settle(session)
+    before = snapshot(session)
+    session.commit()
     garbage = tmp_path / "not-a-backup"
     garbage.write_bytes(b"this is not a database")
 
-    answer = invoke_on(empty_app, "restore", str(garbage))
+    answer = runner.invoke(args=["govern", "restore", "--yes", str(garbage)])
 
     assert answer.exit_code != 0
     assert "Error" in answer.output
-    with empty_app.app_context():
-        assert inspect(db.engine).get_table_names() == []
+    db.session.remove()
+    assert changed_tables(before, snapshot(db.session)) == []
