@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from govern import jobs
+from govern import backup, jobs
 from govern.clock import utcnow
 from govern.errors import DomainError
 from govern.extensions import db
@@ -43,6 +44,35 @@ def verify_command():
     report = ledger.verify(db.session)
     click.echo(json.dumps({"ok": report.ok, "entries": report.entries,
                            "first_bad_entry": report.first_bad_entry, "problems": report.problems}, indent=2))
+    sys.exit(0 if report.ok else 1)
+
+
+@govern_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path):
+    """Write a consistent copy of the whole database to PATH, while the app keeps running."""
+    try:
+        backup.backup(db.engine, Path(path))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Backed up the {db.engine.dialect.name} database to {path}.")
+
+
+@govern_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Overwrite a database that already holds data.")
+def restore_command(path, yes):
+    """Bring the database back from a backup made by `backup`, then verify the ledger (exit 1 if
+    it is not intact)."""
+    db.session.remove()  # this process holds no transaction open on the database being replaced
+    try:
+        backup.restore(db.engine, Path(path), overwrite=yes)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error))
+    report = ledger.verify(db.session)
+    click.echo(f"Restored {path}. Ledger: " + json.dumps(
+        {"ok": report.ok, "entries": report.entries, "first_bad_entry": report.first_bad_entry,
+         "problems": report.problems}))
     sys.exit(0 if report.ok else 1)
 
 

@@ -300,7 +300,20 @@ def _check_can_vote(session: Session, member: Member, proposal: Proposal, now: d
         raise Forbidden("You are not in this proposal's electorate.", code="not_in_electorate")
 
 
-def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: object, now: datetime) -> Ballot:
+@dataclass(frozen=True)
+class CastBallot:
+    """What one cast recorded. Plain values, not the ballot row: once committed, the row may
+    already hold a later cast by the same member (another device, a retry), and this cast's
+    answer must still carry this cast's own receipt."""
+
+    proposal_id: int
+    member_id: int
+    choice: str
+    receipt: str
+    cast_at: datetime
+
+
+def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: object, now: datetime) -> CastBallot:
     """Cast or replace the member's ballot. One row per voter (an upsert), so any number of
     simultaneous casts by one member leave exactly one ballot; each cast gets a new receipt."""
     with write_transaction(session):
@@ -313,18 +326,14 @@ def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: 
             proposal_id=proposal.id, member_id=member.id, choice=choice, receipt=receipt, cast_at=now
         )
         try:
-            ballot = session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["proposal_id", "member_id"],
-                    set_={"choice": choice, "receipt": receipt, "cast_at": now},
-                ).returning(Ballot),
-                execution_options={"populate_existing": True},
-            ).scalar_one()
+            session.execute(statement.on_conflict_do_update(
+                index_elements=["proposal_id", "member_id"],
+                set_={"choice": choice, "receipt": receipt, "cast_at": now},
+            ))
         except IntegrityError:  # the voter left the electorate while this ballot was on its way
             raise Forbidden("You are not in this proposal's electorate.", code="not_in_electorate") from None
-        session.expunge(ballot)  # the caller reads the ballot as written; no reload after commit
         audit.on_commit(session, "vote: ballot cast on proposal %s by member %s", proposal.id, member.id)
-    return ballot
+    return CastBallot(proposal_id, member.id, choice, receipt, now)
 
 
 def withdraw_ballot(session: Session, member: Member, proposal_id: int, now: datetime) -> None:

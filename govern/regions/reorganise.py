@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -117,7 +118,8 @@ def split(session: Session, parent_id: int, *, name: str, localities: list[str],
             movers.where(Member.status == MEMBER_ACTIVE).subquery())).scalar_one()
         if active_movers == 0:
             raise ValidationError.for_field("payload.localities", "no active member lives there")
-        share = share if share is not None else Decimal(active_movers) / regions.active_member_count(session, parent.id)
+        share = Fraction(share) if share is not None else Fraction(active_movers,
+                                                                   regions.active_member_count(session, parent.id))
         companies = select(Company.id).where(Company.region_id == parent.id, func.lower(Company.locality).in_(localities))
         member_ids = session.execute(movers).scalars().all()
         company_ids = session.execute(companies).scalars().all()
@@ -144,7 +146,7 @@ def split(session: Session, parent_id: int, *, name: str, localities: list[str],
         entry = _move_money(session, parent.id, child.id, rsc=rsc, pool=pool, reserve=reserve, owed=owed,
                             memo=f"Split: {child.name} leaves {parent.name} with its share", cause_type="proposal",
                             cause_id=proposal_id, now=now)
-        record = RegionSplit(proposal_id=proposal_id, parent_id=parent.id, child_id=child.id, share=str(share),
+        record = RegionSplit(proposal_id=proposal_id, parent_id=parent.id, child_id=child.id, share=_share_text(share),
                              members_moved=len(member_ids), companies_moved=len(company_ids), pool_moved_minor=pool,
                              reserve_moved_minor=reserve, created_at=now)
         session.add(record)
@@ -152,8 +154,14 @@ def split(session: Session, parent_id: int, *, name: str, localities: list[str],
     return record, entry
 
 
-def _fraction(amount: int, share: Decimal) -> int:
-    return int((Decimal(amount) * share).to_integral_value(rounding=ROUND_DOWN))
+def _fraction(amount: int, share: Fraction) -> int:
+    """The share of an amount, rounded toward zero, computed exactly: a share of 2 members in 6 is
+    1/3, and 1/3 of 3.00 is 1.00 (a decimal 0.333… would give 0.99)."""
+    return int(amount * share)
+
+
+def _share_text(share: Fraction) -> str:
+    return str(Decimal(share.numerator) / Decimal(share.denominator))
 
 
 def move_member(session: Session, member: Member, region_id: object, now: datetime) -> Member:

@@ -1,7 +1,7 @@
 """facilities and housing at cost; the group health plan
 
 Revision ID: 0011_facilities
-Revises: 0009_contributions
+Revises: 0010_ledger_balance_trigger
 Create Date: 2026-11-26 11:52:49.944507
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_facilities'
-down_revision = '0009_contributions'
+down_revision = '0010_ledger_balance_trigger'
 branch_labels = None
 depends_on = None
 
