@@ -9,7 +9,7 @@ from govern.ledger.models import LedgerEntry
 from govern.members.models import Member
 from govern.money import Money
 from tests.integration.facilities.test_rent import DECEMBER, fund, let_to
-from tests.integration.proposals.test_concurrency import run_together
+from tests.reliability.support import run_together
 
 
 def test_five_simultaneous_charge_runs_post_one_rent(app, make_member, member, now):
@@ -19,7 +19,7 @@ def test_five_simultaneous_charge_runs_post_one_rent(app, make_member, member, n
     fund(db.session, member, now, 100_000)
     let_to(db.session, board, flat, member, now)
     db.session.commit()
-    results = run_together(app, 5, lambda i: facilities.run_monthly_charges(db.session, DECEMBER))
+    results = run_together(app, 5, lambda session, i: facilities.run_monthly_charges(session, DECEMBER))
     assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, Conflict)], results
     assert db.session.execute(select(func.count()).select_from(LedgerEntry)
                               .where(LedgerEntry.cause_type == "rent")).scalar_one() == 1
@@ -31,7 +31,7 @@ def test_ten_simultaneous_applications_from_one_member_leave_one_place(app, make
                                       maintenance=Money(100, "RSC"), now=now)
     flat_id, member_id = flat.id, member.id
     db.session.commit()
-    results = run_together(app, 10, lambda i: facilities.apply(db.session, db.session.get(Member, member_id), flat_id,
+    results = run_together(app, 10, lambda session, i: facilities.apply(session, session.get(Member, member_id), flat_id,
                                                                 now=now).id)
     assert sum(isinstance(r, int) for r in results) == 1
     assert all(isinstance(r, Conflict) for r in results if not isinstance(r, int)), results
