@@ -333,7 +333,8 @@ def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: 
         except IntegrityError:  # the voter left the electorate while this ballot was on its way
             raise Forbidden("You are not in this proposal's electorate.", code="not_in_electorate") from None
         audit.on_commit(session, "vote: ballot cast on proposal %s by member %s", proposal.id, member.id)
-    return CastBallot(proposal_id, member.id, choice, receipt, now)
+        voter_id = member.id  # read inside: the commit expires the member, and reading it after costs a query
+    return CastBallot(proposal_id, voter_id, choice, receipt, now)
 
 
 def withdraw_ballot(session: Session, member: Member, proposal_id: int, now: datetime) -> None:
