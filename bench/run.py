@@ -285,7 +285,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="also profile Conductor's side of each figure (pyinstrument) into OUT/profiles/")
     parser.add_argument("--database", action="append", default=None,
                         help="a PostgreSQL URL to measure as well (default: $BENCH_DATABASE_URL)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite OUT/RESULTS.md from OUT/results.json (after editing bench/NOTES.md)")
     args = parser.parse_args(argv)
+    if args.report_only:
+        (args.out / "RESULTS.md").write_text(markdown(json.loads((args.out / "results.json").read_text())))
+        return 0
     scale = SCALES[args.scale]
     postgres = args.database if args.database is not None else [u for u in [os.environ.get("BENCH_DATABASE_URL")] if u]
     started = time.perf_counter()

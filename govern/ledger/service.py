@@ -126,6 +126,9 @@ def _append(session: Session, entry: LedgerEntry, lines: list[PostingLine], net:
     session.execute(_MOVE_HEAD, {"entry_id": entry.id, "hash": entry.hash})
     _expire_cached_balances(session, net)
     make_transient_to_detached(entry)
+    stale = session.identity_map.get(session.identity_key(LedgerEntry, entry.id))
+    if stale is not None:  # this id's entry from a transaction since rolled back
+        session.expunge(stale)
     session.add(entry)
 
 
