@@ -118,15 +118,6 @@ def workers_peak_mb(master_pid: int) -> float:
     return max(peaks, default=0.0)
 
 
-def run_load_process(url: str, seconds: float, connections: int, tokens_file: Path, env: dict) -> dict:
-    """The load, from a second process (so it does not share the server's interpreter)."""
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.http_load", "load", url, "--seconds", str(seconds), "--connections",
-         str(connections), "--tokens", str(tokens_file)],
-        env=env, check=True, capture_output=True, text=True, timeout=seconds + 120)
-    return json.loads(output.stdout.strip().splitlines()[-1])
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)

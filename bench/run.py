@@ -165,8 +165,9 @@ def _http(world_path: Path, scale: Scale, env: dict, work: Path, log) -> dict:
             http_bench.gunicorn("bench.bare_app:app", bare_port, env, work / "gunicorn-bare.log") as bare:
         for run in range(scale.http_runs):
             for side, port, server in (("conductor", conductor_port, conductor), ("reference", bare_port, bare)):
-                result = http_bench.run_load_process(f"http://127.0.0.1:{port}{path}", scale.http_seconds,
-                                                     scale.http_connections, tokens_file, env)
+                result = _python(["-m", "bench.http_load", "load", f"http://127.0.0.1:{port}{path}",
+                                  "--seconds", str(scale.http_seconds), "--connections", str(scale.http_connections),
+                                  "--tokens", str(tokens_file)], env, timeout=scale.http_seconds + 120)
                 result["peak_mb"] = http_bench.workers_peak_mb(server.pid)
                 runs[side].append(result)
                 log(f"  {'http_ballot':22} {side:9} run {run + 1}/{scale.http_runs}: {result['rate']:,.0f} req/s, "
