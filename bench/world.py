@@ -104,7 +104,7 @@ def build(scale: Scale) -> dict:
     world["ranked_proposal"] = phases.time("ranked proposal and ballots", _tallied_proposal, board,
                                            "board_election", member_ids, rng)
     world["http_proposal"] = phases.time("open referendum", _open_referendum, board)
-    world["pool_entries"] = phases.time("capital-pool movements", _pool_movements, region.id, wallets,
+    world["pool_entries"] = phases.time("capital-pool movements", _pool_movements, board, wallets,
                                         scale.record_entries, rng)
     world["company_id"], world["payroll_periods"] = phases.time("company, workers, hours", _company, region.id,
                                                                 member_ids[: scale.workers], scale, rng)
@@ -114,38 +114,31 @@ def build(scale: Scale) -> dict:
     return world
 
 
+_BULK_LOADING = {
+    # A scratch file filled in bulk needs no fsync and wants a big page cache: the default 2 MB
+    # makes every index insert into a gigabyte of B-trees a disk read.
+    "sqlite": ("PRAGMA synchronous = OFF", "PRAGMA cache_size = -1000000"),
+    # The ledger's deferred balance trigger checks each entry at commit: for a million generated
+    # entries, minutes of a single COMMIT. The generator hashes and balances every entry as post()
+    # would, so it loads as bulk loaders do, without triggers.
+    "postgresql": ("SET session_replication_role = replica",),
+}
+
+
 def _bulk_loading_settings() -> None:
-    """SQLite: a scratch file being filled in bulk needs no fsync and wants a big page cache (the
-    default 2 MB makes every index insert into a gigabyte of B-trees a disk read). Only this
-    generating process's connection is changed; the figures run with the app's own settings."""
-    if db.engine.dialect.name != "sqlite":
-        _without_commit_triggers_on_postgresql()
-        return
+    """Settings for this generating process's connections only; the figures run with the app's."""
+    statements = _BULK_LOADING[db.engine.dialect.name]
 
     @event.listens_for(db.engine, "connect")
     def _for_bulk_loading(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA synchronous = OFF")
-        cursor.execute("PRAGMA cache_size = -1000000")
+        for statement in statements:
+            cursor.execute(statement)
         cursor.close()
-
-    db.session.remove()
-    db.engine.dispose()  # the connections opened so far go; new ones get the settings above
-
-
-def _without_commit_triggers_on_postgresql() -> None:
-    """The ledger's deferred balance trigger checks each entry at commit; for a million generated
-    entries that is minutes of a single COMMIT. The generator hashes and balances every entry as
-    post() would, so its own connection skips triggers (session_replication_role, the setting
-    bulk loaders use). The figures run with every trigger on."""
-    @event.listens_for(db.engine, "connect")
-    def _as_a_bulk_loader(dbapi_connection, _record):
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = replica")
         dbapi_connection.commit()
 
     db.session.remove()
-    db.engine.dispose()
+    db.engine.dispose()  # the connections opened so far go; new ones get the settings above
 
 
 class Phases:
@@ -272,24 +265,20 @@ def _company(region_id: int, worker_ids: list[int], scale: Scale, rng: random.Ra
     return company_id, [(start.isoformat(), end.isoformat()) for start, end in periods]
 
 
-def _pool_movements(region_id: int, wallets: list[int], count: int, rng: random.Random) -> int:
-    """A capital pool funded once through post(), then `count` grants of 1.00 RSC to members,
-    spread over two years, chained and hashed exactly as post() would, then balances settled."""
-    from govern.ledger import checks
-    from govern.ledger.models import CAPITAL_POOL, EXTERNAL, ISSUANCE, USD_RESERVE, LedgerHead
-    from govern.ledger.service import Leg, post, region_account
+def _pool_movements(board, wallets: list[int], count: int, rng: random.Random) -> int:
+    """A capital pool funded once by an outside contribution (through the service), then `count`
+    grants of 1.00 RSC to members, spread over two years, chained and hashed exactly as post()
+    would, then balances settled."""
+    from govern.ledger import checks, contributions
+    from govern.ledger.models import CAPITAL_POOL, LedgerHead
+    from govern.ledger.service import region_account
+    from govern.money import Money
 
-    funding = RECORD_AMOUNT * count * 2
+    region_id = board.region_id
     start = EPOCH - timedelta(days=730)
-    with transaction():
-        pool = region_account(db.session, region_id, CAPITAL_POOL)
-        post(db.session, [Leg(region_account(db.session, region_id, EXTERNAL), -funding),
-                          Leg(region_account(db.session, region_id, USD_RESERVE), funding),
-                          Leg(region_account(db.session, region_id, ISSUANCE), -funding),
-                          Leg(pool, funding)],
-             memo="Bench: capital injection", cause_type="contribution", cause_id=None,
-             now=start - timedelta(days=1))
-        pool_id = pool.id
+    contributions.record_external(db.session, board, Money(RECORD_AMOUNT * count * 2, "USD"), "Bench",
+                                  public=True, now=start - timedelta(days=1))
+    pool_id = region_account(db.session, region_id, CAPITAL_POOL).id
     head = db.session.execute(select(LedgerHead)).scalar_one()
     prev_hash, first_id = head.hash, head.entry_id + 1
     step = timedelta(days=730) / max(count, 1)
