@@ -56,6 +56,7 @@ class InsideShare:
     inside: int
     outside: int
     since: datetime
+    days: int  # the rolling period's length, ending now
     minimum: Decimal
 
     @property
@@ -95,7 +96,7 @@ def inside_share(session: Session, member: Member, now: datetime) -> InsideShare
             Conversion.created_at > since, Conversion.created_at <= now),
     ).subquery()
     totals = dict(session.execute(select(sources.c.side, func.sum(sources.c.amount)).group_by(sources.c.side)).all())
-    return InsideShare(int(totals.get("inside") or 0), int(totals.get("outside") or 0), since, minimum)
+    return InsideShare(int(totals.get("inside") or 0), int(totals.get("outside") or 0), since, days, minimum)
 
 
 def enrollment_of(session: Session, member_id: int) -> HealthEnrollment | None:
@@ -107,12 +108,17 @@ def premium_minor(session: Session, region_id: int) -> int:
     return int((premium * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
+def plan_offered(session: Session, region_id: int) -> bool:
+    """A premium of 0 (the default) means the region offers no plan yet."""
+    return premium_minor(session, region_id) > 0
+
+
 def enroll(session: Session, member: Member, now: datetime) -> HealthEnrollment:
     """Enroll if the plan is offered and the member's inside share reaches the minimum; else 409."""
     access.require(member, "propose", "Members who left cannot enroll.")
     with write_transaction(session):
         regions.require_active(session, member.region_id)
-        if premium_minor(session, member.region_id) == 0:
+        if not plan_offered(session, member.region_id):
             raise Conflict("The region offers no health plan yet: its premium is 0.", code="no_health_plan")
         if enrollment_of(session, member.id) is not None:
             raise Conflict("You are already enrolled.", code="already_enrolled")
@@ -120,7 +126,7 @@ def enroll(session: Session, member: Member, now: datetime) -> HealthEnrollment:
         if not share.eligible:
             found = "no commerce to count" if share.share is None else f"{share.shown} of your commerce"
             raise Conflict(f"The plan is for members who do at least {share.minimum} of their commerce inside the "
-                           f"co-op; over the last days counted you did {found}.", code="inside_share_too_low")
+                           f"co-op; over the last {share.days} days you did {found}.", code="inside_share_too_low")
         row = HealthEnrollment(region_id=member.region_id, member_id=member.id, status=ENROLLED,
                                enrolled_key=member.id, inside_share=share.shown, enrolled_at=now)
         session.add(row)

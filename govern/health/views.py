@@ -24,7 +24,7 @@ def _dashboard_panel(session, member, now):
         return None
     return "health/_panel.html", {"share": health.inside_share(session, member, now),
                                   "enrollment": health.enrollment_of(session, member.id),
-                                  "offered": health.premium_minor(session, member.region_id) > 0}
+                                  "offered": health.plan_offered(session, member.region_id)}
 
 
 register_dashboard_panel(_dashboard_panel)
@@ -51,6 +51,7 @@ def index():
     return render_template("health/index.html", form=form, share=health.inside_share(db.session, current_user, utcnow()),
                            enrollment=health.enrollment_of(db.session, current_user.id), premium=premium,
                            member_share=share_of_member, premiums=health.premiums_of(db.session, current_user.id),
+                           offered=health.plan_offered(db.session, current_user.region_id),
                            is_board=access.can(current_user, "board_actions")), 400 if form.form_errors else 200
 
 

@@ -80,6 +80,16 @@ def test_the_dashboard_shows_the_inside_share_and_enrolling_below_it_shows_why(a
     assert client.get("/health/enrolled").status_code == 404
 
 
+def test_without_a_premium_the_health_page_says_no_plan_is_offered_and_offers_no_enrolling(app, member):
+    client = app.test_client()
+    login(client)
+    page = client.get("/health").get_data(as_text=True)
+    assert "offers no health plan yet" in page and "over the last 90 days" in page
+    assert ">Enroll<" not in page
+    refused = client.post("/health", data={})
+    assert refused.status_code == 400 and "premium is 0" in refused.get_data(as_text=True)
+
+
 def test_a_member_enrolls_and_the_board_sees_the_list(app, region, member, make_member, now):
     make_member(board=True, email="board@example.org")
     regions.set_parameter(db.session, region.id, "health_plan_premium", "40", cause_type="test", cause_id=None, now=now)
