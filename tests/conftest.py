@@ -2,6 +2,11 @@
 
 The schema comes from the migrations, built once per run: on SQLite into a template file that
 each test copies; on PostgreSQL (TEST_DATABASE_URL) into the database, truncated between tests.
+
+The clock: every test runs with the whole process's clock moved to `NOW` (time-machine, ticking),
+so the app's routes, the services, the scheduler's jobs and the test itself read one clock, and
+the suite passes on any day. A test that starts another process (which time-machine cannot
+reach) is marked `real_clock` and takes every time it needs from the real clock.
 """
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -22,6 +28,17 @@ from govern.regions import service as regions
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The process's clock, at `NOW` when the test starts and ticking from there; move it with
+    `clock.shift(timedelta(...))` or `clock.move_to(moment)`. None for `real_clock` tests."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
 
 
 def base_config(database_url: str) -> dict:

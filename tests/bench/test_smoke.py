@@ -13,6 +13,7 @@ import pytest
 from govern.config import normalize_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.real_clock  # the bench runs in processes of its own
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
