@@ -1,6 +1,7 @@
 """`flask govern ...`: set-up, verification and the scheduler from the command line."""
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from govern import backup, jobs
+from govern import backup, jobs, schema
 from govern.clock import utcnow
 from govern.errors import DomainError
 from govern.extensions import db
@@ -20,11 +21,24 @@ from govern.records import exports
 govern_cli = AppGroup("govern", help="Conductor administration.")
 
 
+def needs_migrated_database(command):
+    """Refuse, in one line and with exit status 1, to run against a database that is missing
+    tables or behind the code's migrations."""
+    @functools.wraps(command)
+    def checked(*args, **kwargs):
+        why = schema.problem(db.engine)
+        if why:
+            raise click.ClickException(why)
+        return command(*args, **kwargs)
+    return checked
+
+
 @govern_cli.command("init")
 @click.option("--region", "region_name", required=True, help="Name of the region (co-op) to create.")
 @click.option("--board-email", required=True)
 @click.option("--board-password", required=True)
 @click.option("--board-name", default="Board", show_default=True)
+@needs_migrated_database
 def init_command(region_name, board_email, board_password, board_name):
     """Create a region and its first (appointed) board member. Running it again is harmless."""
     try:
@@ -39,6 +53,7 @@ def init_command(region_name, board_email, board_password, board_name):
 
 
 @govern_cli.command("verify")
+@needs_migrated_database
 def verify_command():
     """Check the hash chain and every ledger invariant over the whole ledger."""
     report = ledger.verify(db.session)
@@ -49,6 +64,7 @@ def verify_command():
 
 @govern_cli.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@needs_migrated_database
 def backup_command(path):
     """Write a consistent copy of the whole database to PATH, while the app keeps running."""
     try:
@@ -81,6 +97,7 @@ def restore_command(path, yes):
               help="Write to this file instead of standard output.")
 @click.option("--all-memos", is_flag=True,
               help="Keep the memo of every entry, also of those touching members' accounts (for the board's accountant).")
+@needs_migrated_database
 def export_beancount_command(output, all_memos):
     """Write the whole ledger in beancount's format; check it with `bean-check`."""
     chunks = exports.beancount(db.session, now=utcnow(), all_memos=all_memos)
@@ -95,6 +112,7 @@ def export_beancount_command(output, all_memos):
 
 
 @govern_cli.command("tick")
+@needs_migrated_database
 def tick_command():
     """Run every scheduled job once, now, and exit."""
     for name, result in jobs.tick(current_app._get_current_object()).items():
@@ -102,6 +120,7 @@ def tick_command():
 
 
 @govern_cli.command("scheduler")
+@needs_migrated_database
 def scheduler_command():
     """Run the scheduler alone (for deployments with several web processes)."""
     click.echo("Scheduler running; Ctrl-C to stop.")

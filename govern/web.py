@@ -7,11 +7,14 @@ from flask import Flask, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from govern import schema
 from govern.apiutil import API_PREFIX, error_response
 from govern.errors import DomainError
+from govern.extensions import db
 
 log = logging.getLogger("govern.security")  # see govern/audit.py
 
@@ -66,12 +69,18 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_unexpected(error: Exception):
-    log.exception("unhandled error on %s", _where())
-    domain_error = DomainError("Something went wrong on our side. Nothing was changed.", code="internal_error")
-    domain_error.status = 500
+    not_ready = schema.problem(db.engine) if isinstance(error, SQLAlchemyError) else None
+    if not_ready:  # a database that was never migrated: say what to run, not a traceback
+        logging.getLogger("govern").error(not_ready)
+        domain_error = DomainError(not_ready, code="database_not_ready")
+        domain_error.status = 503
+    else:
+        log.exception("unhandled error on %s", _where())
+        domain_error = DomainError("Something went wrong on our side. Nothing was changed.", code="internal_error")
+        domain_error.status = 500
     if _is_api():
-        return error_response(domain_error, 500)
-    return render_template("error.html", error=domain_error), 500
+        return error_response(domain_error, domain_error.status)
+    return render_template("error.html", error=domain_error), domain_error.status
 
 
 def security_headers(response):

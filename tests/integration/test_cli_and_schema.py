@@ -55,3 +55,70 @@ def test_a_job_another_scheduler_holds_is_skipped_on_postgresql(app):
         other_scheduler.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
         other_scheduler.commit()
     assert run_job(app, job) == 0
+
+
+GOVERN_COMMANDS = [
+    ["init", "--region", "Hilltop", "--board-email", "chair@example.org", "--board-password", "boardpass1"],
+    ["verify"], ["tick"], ["scheduler"], ["export-beancount"], ["backup", "copy.sqlite3"],
+]
+
+
+def _unmigrated_app(tmp_path, migrated_to=None):
+    """An app on a database of its own: empty, or migrated only up to `migrated_to`."""
+    from flask_migrate import upgrade
+
+    from govern import create_app
+    from tests.conftest import base_config
+
+    app = create_app(base_config(f"sqlite:///{tmp_path / 'fresh.sqlite3'}"))
+    if migrated_to:
+        with app.app_context():
+            upgrade(revision=migrated_to)
+    return app
+
+
+def test_every_command_on_a_database_without_tables_says_in_one_line_to_run_db_upgrade(tmp_path):
+    app = _unmigrated_app(tmp_path)
+    for command in GOVERN_COMMANDS:
+        result = app.test_cli_runner().invoke(args=["govern", *command])
+        assert result.exit_code == 1, (command, result.output)
+        assert result.output.strip().splitlines() == [
+            "Error: The database has no tables yet: run `flask --app wsgi db upgrade` first."], command
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    with app.app_context():
+        from sqlalchemy import inspect
+        assert inspect(db.engine).get_table_names() == []  # nothing was created on the way
+        db.engine.dispose()
+
+
+def test_a_database_behind_the_code_names_both_migrations_and_the_command(tmp_path):
+    app = _unmigrated_app(tmp_path, migrated_to="0012_ballots_in_electorate")
+    result = app.test_cli_runner().invoke(args=["govern", "verify"])
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert "0012_ballots_in_electorate" in line and "run `flask --app wsgi db upgrade` first" in line
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_an_unreachable_database_is_one_line_too(app_factory):
+    app = app_factory(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none")
+    result = app.test_cli_runner().invoke(args=["govern", "verify"])
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: Cannot reach the database (postgresql+psycopg://postgres@127.0.0.1:1/none)")
+
+
+def test_pages_and_the_api_on_a_database_without_tables_say_what_to_run_instead_of_failing(tmp_path):
+    from govern import create_app
+    from tests.conftest import base_config
+
+    app = create_app({**base_config(f"sqlite:///{tmp_path / 'fresh.sqlite3'}"), "TESTING": False})
+    client = app.test_client()
+    page = client.get("/")
+    assert page.status_code == 503 and "run `flask --app wsgi db upgrade` first" in page.get_data(as_text=True)
+    answer = client.get("/api/v1/regions")
+    assert answer.status_code == 503
+    assert answer.get_json()["error"]["code"] == "database_not_ready"
+    with app.app_context():
+        db.engine.dispose()
