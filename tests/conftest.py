@@ -30,6 +30,34 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--clock-ahead", type=int, default=0, metavar="DAYS",
+                     help="move the process's real clock DAYS ahead for the whole run: proves that no test "
+                          "depends on today's date (.ci/run uses 365)")
+
+
+_real_clock_moved = []
+
+
+def pytest_configure(config):
+    days = config.getoption("--clock-ahead", 0)
+    if days:
+        traveller = time_machine.travel(datetime.now(timezone.utc) + timedelta(days=days), tick=True)
+        traveller.start()
+        _real_clock_moved.append(traveller)
+
+
+def pytest_unconfigure(config):
+    while _real_clock_moved:
+        _real_clock_moved.pop().stop()
+
+
+def pytest_report_header(config):
+    if config.getoption("--clock-ahead", 0):
+        return f"clock moved ahead: the real clock reads {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
+    return None
+
+
 @pytest.fixture(autouse=True)
 def clock(request):
     """The process's clock, at `NOW` when the test starts and ticking from there; move it with
