@@ -103,7 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from govern.ledger import api as ledger_api, views as ledger_views
     from govern.members import api as members_api, views as members_views
     from govern.notifications import views as notifications_views
-    from govern.openapi import bp as openapi_bp
+    from govern import apidocs
     from govern.proposals import api as proposals_api, views as proposals_views
     from govern.records import api as records_api, views as records_views
     from govern.regions import api as regions_api, views as regions_views
@@ -115,6 +115,6 @@ def _register_blueprints(app: Flask) -> None:
         market_views.bp, records_views.bp, facilities_views.bp, health_views.bp,
         members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, wages_api.bp,
         inventory_api.bp, acquisitions_api.bp, delegation_api.bp, market_api.bp, records_api.bp,
-        facilities_api.bp, health_api.bp, openapi_bp,
+        facilities_api.bp, health_api.bp, apidocs.bp, apidocs.page_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,10 +1,23 @@
-"""What every JSON endpoint shares: the bearer token, the body, paging, the error shape."""
+"""What every JSON endpoint shares: the bearer token, the declaration of its request and answer
+(`endpoint`), paging, the error shape.
+
+Each endpoint declares its body, query, headers and answers once, as pydantic models, through
+`endpoint(...)`; spectree (https://github.com/0b01001001/spectree) validates the request against
+them before the function runs and builds the OpenAPI document from the same declarations. We chose
+spectree because it decorates plain Flask blueprints (no replacement app or blueprint class), lets
+a hook raise our own `ValidationError` (so a bad request is the contract's 400 error shape, never
+422), and keeps headers such as `Idempotency-Key` declarable like any other input.
+"""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, jsonify, request
+from spectree import Response, SecurityScheme, SpecTree
+from spectree.models import SecuritySchemeData
 
 from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated, ValidationError
@@ -12,6 +25,7 @@ from govern.extensions import csrf, db
 from govern.ids import whole_number
 from govern.members import service as members
 from govern.members.models import Member
+from govern.schemas import ErrorBody
 
 API_PREFIX = "/api/v1"
 MAX_PAGE = 200
@@ -23,6 +37,102 @@ def api_blueprint(name: str, import_name: str) -> Blueprint:
     bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
     csrf.exempt(bp)
     return bp
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Bad input", 401: "No token, or a bad token", 403: "Not allowed", 404: "Not found, or not visible to you",
+    409: "Conflicts with the current state", 413: "Body too large", 429: "Rate limited",
+}
+_MESSAGES = {
+    "missing": "is required", "string_type": "must be a string", "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number", "bool_type": "must be true or false", "bool_parsing": "must be true or false",
+    "dict_type": "must be an object", "model_type": "must be an object", "list_type": "must be a list",
+    "extra_forbidden": "is not a field of this object", "date_from_datetime_parsing": "must be a date such as \"2026-06-01\"",
+    "datetime_type": "must be a time such as \"2026-06-01T12:00:00+00:00\"",
+    "datetime_parsing": "must be a time such as \"2026-06-01T12:00:00+00:00\"",
+    "datetime_from_date_parsing": "must be a time such as \"2026-06-01T12:00:00+00:00\"",
+    "timezone_aware": "must name its UTC offset, such as \"+00:00\"",
+}
+
+
+def _plain_words(error: dict) -> str:
+    """A pydantic error in the words a member reads next to a field."""
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
+    if kind == "govern":
+        return error["msg"]
+    if kind in ("string_too_long", "too_long"):
+        return f"must be at most {context.get('max_length')} characters" if kind == "string_too_long" \
+            else f"must have at most {context.get('max_length')} items"
+    if kind in ("string_too_short", "too_short"):
+        return "must not be empty" if context.get("min_length") == 1 else f"must be at least {context.get('min_length')} long"
+    if kind in ("less_than_equal", "less_than"):
+        return f"must be at most {context.get('le', context.get('lt'))}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be at least {context.get('ge', context.get('gt'))}"
+    if kind in ("literal_error", "enum"):
+        return f"must be one of: {context.get('expected', '').replace(chr(39), '')}"
+    if kind == "string_pattern_mismatch":
+        return "is not in the expected form"
+    return error["msg"][0].lower() + error["msg"][1:]
+
+
+def _field_of(location: tuple) -> str:
+    """The top-level field a problem belongs to (`amount` for `amount.currency`); headers by name."""
+    names = [str(part) for part in location if part not in ("body", "query", "headers")]
+    return names[0] if names else "body"
+
+
+def raise_validation_error(_request, _response, error, _instance, _adapter) -> None:
+    """spectree's hook before the endpoint runs: a request its models refuse is our 400."""
+    if error is None:
+        return
+    fields: dict[str, list[str]] = {}
+    for problem in error.errors():
+        fields.setdefault(_field_of(tuple(problem["loc"])), []).append(_plain_words(problem))
+    raise ValidationError("Some fields need another look.", fields=fields)
+
+
+def _keep_answer(_request, _response, error, _instance, _adapter) -> None:
+    """An answer that breaks its own declaration is our bug: it must fail loudly in tests."""
+    if error is not None:
+        raise AssertionError(f"answer does not match its declared model: {error}")
+
+
+spec = SpecTree(
+    "flask", mode="strict", title="Conductor API", version="1",
+    description="The public JSON API of Conductor. Money is {amount: decimal string, currency}.",
+    path="api/v1/_spectree", page_templates={}, validation_error_status=400, validation_error_model=ErrorBody,
+    before=raise_validation_error, after=_keep_answer,
+    naming_strategy=lambda model: re.sub(r"[^A-Za-z0-9]", "", model.model_config.get("title") or model.__name__),
+    nested_naming_strategy=lambda _parent, child: re.sub(r"[^A-Za-z0-9]", "", child),
+    security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type="http", scheme="bearer"))],
+    security={"bearer": []},
+)
+
+
+def endpoint(*, ok: int = 200, answer: Any = None, errors: tuple[int, ...] = (), body: Any = None,
+             query: Any = None, headers: Any = None, public: bool = False):
+    """Declare an API endpoint: its request models, its answer on success and the error statuses
+    it may give. Non-public endpoints authenticate first (401 before any 400), so a stranger
+    learns nothing from the validation of a body."""
+    responses = {f"HTTP_{ok}": answer}
+    responses.update({f"HTTP_{code}": (ErrorBody, ERROR_DESCRIPTIONS[code]) for code in errors})
+    if not public:
+        responses.setdefault("HTTP_401", (ErrorBody, ERROR_DESCRIPTIONS[401]))
+
+    def declare(function):
+        validated = spec.validate(json=body, query=query, headers=headers, resp=Response(**responses),
+                                  security={} if public else None)(function)
+
+        @functools.wraps(validated)
+        def authenticated_first(*args, **kwargs):
+            if not public:
+                require_member()
+            return validated(*args, **kwargs)
+        return authenticated_first
+    return declare
 
 
 def error_response(error: DomainError, status: int | None = None):

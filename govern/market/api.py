@@ -1,32 +1,118 @@
 """JSON API: listings, orders, job applications."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from datetime import datetime
+from typing import Annotated, Literal
 
-from govern.apiutil import api_blueprint, idempotency_key, iso, json_body, page, page_params, require_member
+from flask import jsonify
+from pydantic import Field
+
+from govern.apiutil import api_blueprint, endpoint, idempotency_key, iso, page, require_member
 from govern.clock import utcnow
-from govern.errors import ValidationError
 from govern.extensions import db
 from govern.market import service as market
 from govern.market.models import Application, Listing, Order
-from govern.money import Money, parse_money
+from govern.money import Money as MoneyValue
+from govern.schemas import Answer, Flag, Id, IdempotencyKey, Money, MoneyIn, Page, Paging, Request, minor_money, text
 
 bp = api_blueprint("market_api", __name__)
+
+ListingKind = Literal["service", "product", "job"]
+Title = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+
+
+class ListingBody(Request):
+    company_id: Id
+    kind: ListingKind
+    title: Title
+    description: text(10_000) = ""
+    price: MoneyIn | None = Field(None, description="In RSC; for a job the hourly wage (default: the wage table's)")
+    outside_price: MoneyIn | None = Field(None, description="In USD, for bridge companies")
+    locality: text(100) | None = None
+    occupation: text(60) | None = Field(None, description="Jobs only")
+
+
+class ListingQuery(Paging):
+    kind: ListingKind | None = None
+    q: text(200) | None = None
+    locality: text(100) | None = None
+
+
+class ListingAnswer(Answer):
+    id: int
+    company_id: int
+    region_id: int
+    kind: ListingKind
+    title: str
+    description: str
+    price: Money
+    outside_price: Money | None = None
+    locality: str
+    occupation: str | None
+    status: str
+    created_at: datetime
+
+
+class OrderBody(Request):
+    quantity: Annotated[int, Field(ge=1, le=market.MAX_QUANTITY, strict=True)] = 1
+    paid_by_company_id: Id | None = None
+
+
+class OrderAnswer(Answer):
+    id: int
+    listing_id: int
+    quantity: int
+    total: Money
+    tax: Money
+    entry_id: int
+    status: Literal["ordered", "delivered"]
+    created_at: datetime
+
+
+class ApplicationBody(Request):
+    message: text(5000) | None = None
+
+
+class ApplicationAnswer(Answer):
+    id: int
+    listing_id: int
+    member_id: int
+    status: str
+    created_at: datetime
+
+
+class BridgeBody(Request):
+    is_bridge: Flag
+
+
+class BridgeAnswer(Answer):
+    company_id: int
+    is_bridge: bool
+
+
+class OutsidePurchaseBody(Request):
+    amount: MoneyIn = Field(description="In USD")
+    memo: text(200) | None = None
+
+
+class OutsidePurchaseAnswer(Answer):
+    entry_id: int
+    amount: Money
 
 
 def listing_json(listing: Listing) -> dict:
     data = {"id": listing.id, "company_id": listing.company_id, "region_id": listing.region_id, "kind": listing.kind,
             "title": listing.title, "description": listing.description,
-            "price": Money(listing.price_minor, "RSC").to_json(), "locality": listing.locality,
+            "price": minor_money(listing.price_minor, "RSC"), "locality": listing.locality,
             "occupation": listing.occupation, "status": listing.status, "created_at": iso(listing.created_at)}
     if listing.outside_price_minor is not None:
-        data["outside_price"] = Money(listing.outside_price_minor, "USD").to_json()
+        data["outside_price"] = minor_money(listing.outside_price_minor, "USD")
     return data
 
 
 def order_json(order: Order) -> dict:
     return {"id": order.id, "listing_id": order.listing_id, "quantity": order.quantity,
-            "total": Money(order.total_minor, "RSC").to_json(), "tax": Money(order.tax_minor, "RSC").to_json(),
+            "total": minor_money(order.total_minor, "RSC"), "tax": minor_money(order.tax_minor, "RSC"),
             "entry_id": order.entry_id, "status": order.status, "created_at": iso(order.created_at)}
 
 
@@ -35,76 +121,80 @@ def application_json(application: Application) -> dict:
             "status": application.status, "created_at": iso(application.created_at)}
 
 
-def _optional_money(data: dict, name: str):
-    return parse_money(data[name], name) if data.get(name) is not None else None
+def _value(money: MoneyIn | None) -> MoneyValue | None:
+    return money.value() if money is not None else None
 
 
 @bp.post("/listings")
-def create():
-    data = json_body()
+@endpoint(ok=201, answer=ListingAnswer, errors=(400, 403, 404, 409))
+def create(json: ListingBody):
+    """List a service, product or job for a company you run"""
     listing = market.create_listing(
-        db.session, require_member(), company_id=data.get("company_id"), kind=data.get("kind"),
-        title=data.get("title"), description=data.get("description", ""), price=_optional_money(data, "price"),
-        locality=data.get("locality"), occupation=data.get("occupation"),
-        outside_price=_optional_money(data, "outside_price"), now=utcnow())
+        db.session, require_member(), company_id=json.company_id, kind=json.kind, title=json.title,
+        description=json.description, price=_value(json.price), locality=json.locality, occupation=json.occupation,
+        outside_price=_value(json.outside_price), now=utcnow())
     return jsonify(listing_json(listing)), 201
 
 
 @bp.get("/listings")
-def index():
-    member = require_member()
-    cursor, limit = page_params()
-    rows = market.search(db.session, region_id=member.region_id, kind=request.args.get("kind") or None,
-                         text=request.args.get("q") or None, locality=request.args.get("locality") or None,
-                         before=cursor, limit=limit + 1)
-    return jsonify(page(rows, limit, listing_json, lambda r: r.id))
+@endpoint(answer=Page[ListingAnswer], errors=(400,))
+def index(query: ListingQuery):
+    """Search your region's listings"""
+    rows = market.search(db.session, region_id=require_member().region_id, kind=query.kind, text=query.q or None,
+                         locality=query.locality or None, before=query.cursor_id(), limit=query.limit + 1)
+    return jsonify(page(rows, query.limit, listing_json, lambda r: r.id))
 
 
 @bp.get("/listings/<int:listing_id>")
+@endpoint(answer=ListingAnswer, errors=(404,))
 def show(listing_id: int):
-    require_member()
+    """A listing"""
     return jsonify(listing_json(market.get_listing(db.session, listing_id)))
 
 
 @bp.post("/listings/<int:listing_id>/orders")
-def order(listing_id: int):
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
-    made = market.buy(db.session, require_member(), listing_id, utcnow(), quantity=data.get("quantity", 1),
-                      paid_by_company_id=data.get("paid_by_company_id"), idempotency_key=idempotency_key())
+@endpoint(ok=201, answer=OrderAnswer, errors=(400, 403, 404, 409), headers=IdempotencyKey)
+def order(listing_id: int, json: OrderBody):
+    """Buy: price × quantity plus sales tax, from you or a company you run"""
+    made = market.buy(db.session, require_member(), listing_id, utcnow(), quantity=json.quantity,
+                      paid_by_company_id=json.paid_by_company_id, idempotency_key=idempotency_key())
     return jsonify(order_json(made)), 201
 
 
 @bp.post("/orders/<int:order_id>/delivered")
+@endpoint(answer=OrderAnswer, errors=(403, 404, 409))
 def delivered(order_id: int):
+    """The seller marks an order delivered"""
     return jsonify(order_json(market.mark_delivered(db.session, require_member(), order_id, utcnow())))
 
 
 @bp.post("/listings/<int:listing_id>/applications")
-def apply(listing_id: int):
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
-    made = market.apply(db.session, require_member(), listing_id, data.get("message"), utcnow())
+@endpoint(ok=201, answer=ApplicationAnswer, errors=(400, 403, 404, 409))
+def apply(listing_id: int, json: ApplicationBody):
+    """Apply to a job"""
+    made = market.apply(db.session, require_member(), listing_id, json.message, utcnow())
     return jsonify(application_json(made)), 201
 
 
 @bp.post("/applications/<int:application_id>/accept")
+@endpoint(answer=ApplicationAnswer, errors=(403, 404, 409))
 def accept(application_id: int):
+    """Hire the applicant (company admins)"""
     return jsonify(application_json(market.accept(db.session, require_member(), application_id, utcnow())))
 
 
 @bp.put("/companies/<int:company_id>/bridge")
-def bridge(company_id: int):
-    data = json_body()
-    if not isinstance(data.get("is_bridge"), bool):
-        raise ValidationError.for_field("is_bridge", "must be true or false")
-    company = market.set_bridge(db.session, require_member(), company_id, data["is_bridge"])
+@endpoint(answer=BridgeAnswer, errors=(400, 403, 404))
+def bridge(company_id: int, json: BridgeBody):
+    """Mark a company a bridge to the outside economy"""
+    company = market.set_bridge(db.session, require_member(), company_id, json.is_bridge)
     return jsonify({"company_id": company.id, "is_bridge": company.is_bridge})
 
 
 @bp.post("/companies/<int:company_id>/outside-purchases")
-def outside_purchase(company_id: int):
-    data = json_body()
-    entry = market.record_outside_purchase(db.session, require_member(), company_id, parse_money(data.get("amount")),
-                                           data.get("memo"), utcnow())
-    return jsonify({"entry_id": entry.id, "amount": parse_money(data.get("amount")).to_json()}), 201
+@endpoint(ok=201, answer=OutsidePurchaseAnswer, errors=(400, 403, 404, 409))
+def outside_purchase(company_id: int, json: OutsidePurchaseBody):
+    """A bridge company buys outside in USD: its RSC is redeemed and the USD leaves the reserve"""
+    amount = json.amount.value()
+    entry = market.record_outside_purchase(db.session, require_member(), company_id, amount, json.memo, utcnow())
+    return jsonify({"entry_id": entry.id, "amount": amount.to_json()}), 201

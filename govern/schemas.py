@@ -1,0 +1,223 @@
+"""The API's reusable field types and shapes, declared once as pydantic types: each validates a
+request and describes itself in the OpenAPI document with the same rule (see API.md, "Conventions").
+
+* Money crosses the API as `{"amount": "12.50", "currency": "RSC"}`: the amount a decimal string
+  with at most two decimals, never a JSON number; in a request at most 1,000,000,000.00.
+* Other numbers that are not counts (rates, bounds, hours, percentages) are decimal strings.
+* Ids are whole numbers from 1 to 2**31 - 1 (PostgreSQL's `integer`), never strings or booleans.
+* Lists are `{"items": [...], "next": "<cursor>" | null}`.
+
+Error messages are plain words for the member who reads them next to a field ("must be a decimal
+string such as \"12.50\""); `govern.apiutil` turns a failed validation into the contract's error
+shape, one message list per top-level field.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, StrictInt, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from govern.ids import MAX_ID
+from govern.money import CURRENCIES, MINOR_PER_UNIT, Money as MoneyValue
+
+MAX_REQUEST_AMOUNT = "1000000000.00"
+MAX_REQUEST_MINOR = 1_000_000_000 * MINOR_PER_UNIT
+
+# A positive amount of at most 1,000,000,000.00, with at most two decimals, no sign, no leading zero.
+POSITIVE_AMOUNT_PATTERN = r"^(?:[1-9][0-9]{0,8}(?:\.[0-9]{1,2})?|0\.(?:[1-9][0-9]?|0[1-9])|1000000000(?:\.00?)?)$"
+# The same, or zero (a monthly maintenance budget, the cost of an item re-granted).
+AMOUNT_OR_ZERO_PATTERN = r"^(?:0(?:\.0{1,2})?|" + POSITIVE_AMOUNT_PATTERN[4:-2] + r")$"
+# An amount in an answer: signed, always two decimals.
+SIGNED_AMOUNT_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
+DECIMAL_PATTERN = r"^-?[0-9]{1,15}(?:\.[0-9]{1,12})?$"
+MONTH_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
+CURSOR_PATTERN = r"^[0-9]{1,10}$"
+
+_POSITIVE_AMOUNT = re.compile(POSITIVE_AMOUNT_PATTERN)
+_AMOUNT_OR_ZERO = re.compile(AMOUNT_OR_ZERO_PATTERN)
+_DECIMAL = re.compile(DECIMAL_PATTERN)
+_MONTH = re.compile(MONTH_PATTERN)
+
+
+def _problem(text: str) -> PydanticCustomError:
+    return PydanticCustomError("govern", text)
+
+
+def _positive_amount(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _problem('must be a decimal string such as "12.50", not a number')
+    text = value.strip()
+    if _POSITIVE_AMOUNT.match(text):
+        return text
+    if re.fullmatch(r"-[0-9]+(?:\.[0-9]+)?", text):
+        raise _problem("must not be negative")
+    if re.fullmatch(r"0+(?:\.0+)?", text):
+        raise _problem("must be more than zero")
+    if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
+        raise _problem('must have at most two decimals, such as "12.50"')
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]{1,2})?", text):
+        raise _problem("must be at most 1,000,000,000.00")
+    raise _problem('must be a decimal string such as "12.50"')
+
+
+def _amount_or_zero(value: Any) -> str:
+    if isinstance(value, str) and _AMOUNT_OR_ZERO.match(value.strip()):
+        return value.strip()
+    return _positive_amount(value)
+
+
+def _decimal_string(value: Any) -> str:
+    if not isinstance(value, str) or not _DECIMAL.match(value.strip()):
+        raise _problem('must be a decimal string such as "0.05"')
+    return value.strip()
+
+
+def _month(value: Any) -> str:
+    if not isinstance(value, str) or not _MONTH.match(value):
+        raise _problem('must be a month such as "2026-06"')
+    return value
+
+
+def _strict_date(value: Any) -> date:
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _problem('must be a date such as "2026-06-01"')
+
+
+PositiveAmount = Annotated[str, PlainValidator(_positive_amount), WithJsonSchema(
+    {"type": "string", "pattern": POSITIVE_AMOUNT_PATTERN, "examples": ["12.50"],
+     "description": "A decimal string with at most two decimals, more than 0 and at most 1,000,000,000.00"})]
+AmountOrZero = Annotated[str, PlainValidator(_amount_or_zero), WithJsonSchema(
+    {"type": "string", "pattern": AMOUNT_OR_ZERO_PATTERN, "examples": ["0.00", "12.50"],
+     "description": "A decimal string with at most two decimals, from 0 to 1,000,000,000.00"})]
+DecimalString = Annotated[str, PlainValidator(_decimal_string), WithJsonSchema(
+    {"type": "string", "pattern": DECIMAL_PATTERN, "examples": ["0.05"]})]
+Month = Annotated[str, PlainValidator(_month), WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN,
+                                                                "examples": ["2026-06"]})]
+Day = Annotated[date, PlainValidator(_strict_date), WithJsonSchema({"type": "string", "format": "date"})]
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+Currency = Literal["RSC", "USD"]
+Flag = StrictBool
+
+
+def text(max_length: int, *, min_length: int = 0, description: str | None = None):
+    """A string field of bounded length (trimmed by the services that keep it)."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length, description=description)]
+
+
+class Request(BaseModel):
+    """A request body or query: unknown fields are ignored (clients may send more than we read)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+class Answer(BaseModel):
+    """An answer's shape, for the document and for checking what we send."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class MoneyIn(BaseModel):
+    """`{"amount": "12.50", "currency": "RSC"}` in a request."""
+
+    model_config = ConfigDict(extra="forbid", title="MoneyIn")
+    amount: PositiveAmount
+    currency: Currency
+
+    def value(self) -> MoneyValue:
+        whole, _, cents = self.amount.partition(".")
+        return MoneyValue(int(whole) * MINOR_PER_UNIT + int(cents.ljust(2, "0") or 0), self.currency)
+
+
+class MoneyOrZeroIn(MoneyIn):
+    """The same, where zero makes sense."""
+
+    model_config = ConfigDict(extra="forbid", title="MoneyOrZeroIn")
+    amount: AmountOrZero
+
+
+class Money(BaseModel):
+    """`{"amount": "-12.50", "currency": "RSC"}` in an answer: signed, two decimals."""
+
+    model_config = ConfigDict(extra="forbid")
+    amount: Annotated[str, Field(pattern=SIGNED_AMOUNT_PATTERN)]
+    currency: Currency
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error: `{"error": {"code", "message", "fields"?}}`."""
+
+    model_config = ConfigDict(title="Error")
+    error: ErrorDetail
+
+
+class Cause(Answer):
+    type: str
+    id: int | str | None
+
+
+class Effect(Answer):
+    type: str
+    id: int | str
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """`{"items": [...], "next": cursor | null}`, newest first."""
+
+    items: list[T]
+    next: str | None
+
+
+class Paging(Request):
+    limit: Annotated[int, Field(ge=1, le=200, description="Items per page, 1 to 200")] = 50
+    cursor: Annotated[str | None, Field(pattern=CURSOR_PATTERN, description="`next` of the previous page")] = None
+
+    def cursor_id(self) -> int | None:
+        return int(self.cursor) if self.cursor is not None else None
+
+
+class RegionPaging(Paging):
+    region_id: Annotated[int | None, Field(ge=1, le=MAX_ID, description=(
+        "Default: your region (with a token), else the oldest active one"))] = None
+
+
+class OpaquePaging(Request):
+    """Lists ordered by month and name page with an opaque cursor, not an id."""
+
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    cursor: Annotated[str | None, Field(max_length=200)] = None
+
+
+class IdempotencyKey(Request):
+    """The header that makes a money-moving POST safe to retry."""
+
+    idempotency_key: Annotated[str | None, Field(alias="Idempotency-Key", min_length=1, max_length=200)] = None
+
+
+def money(value: MoneyValue | None) -> dict | None:
+    return value.to_json() if value is not None else None
+
+
+def minor_money(minor: int, currency: str) -> dict:
+    return MoneyValue(minor, currency).to_json()
+
+
+__all__ = ["Answer", "Cause", "CURRENCIES", "Currency", "Day", "DecimalString", "Decimal", "Effect", "ErrorBody",
+           "Flag", "Id", "IdempotencyKey", "Money", "MoneyIn", "MoneyOrZeroIn", "AmountOrZero", "Month", "OpaquePaging", "Page", "Paging",
+           "PositiveAmount", "RegionPaging", "Request", "datetime", "minor_money", "money", "text"]
