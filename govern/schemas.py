@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, StrictInt, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, StrictInt, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from govern.ids import MAX_ID
@@ -184,7 +184,18 @@ class Page(BaseModel, Generic[T]):
     next: str | None
 
 
-class Paging(Request):
+class Query(Request):
+    """Query parameters: an empty one (`?kind=`) is the same as one not given."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            return {name: value for name, value in values.items() if value != ""}
+        return values
+
+
+class Paging(Query):
     limit: Annotated[int, Field(ge=1, le=200, description="Items per page, 1 to 200")] = 50
     cursor: Annotated[str | None, Field(pattern=CURSOR_PATTERN, description="`next` of the previous page")] = None
 
@@ -192,12 +203,19 @@ class Paging(Request):
         return int(self.cursor) if self.cursor is not None else None
 
 
+RegionChoice = Annotated[int | None, Field(ge=1, le=MAX_ID, description=(
+    "Default: your region (with a token), else the oldest active one"))]
+
+
 class RegionPaging(Paging):
-    region_id: Annotated[int | None, Field(ge=1, le=MAX_ID, description=(
-        "Default: your region (with a token), else the oldest active one"))] = None
+    region_id: RegionChoice = None
 
 
-class OpaquePaging(Request):
+class RegionQuery(Query):
+    region_id: RegionChoice = None
+
+
+class OpaquePaging(Query):
     """Lists ordered by month and name page with an opaque cursor, not an id."""
 
     limit: Annotated[int, Field(ge=1, le=200)] = 50
@@ -220,4 +238,4 @@ def minor_money(minor: int, currency: str) -> dict:
 
 __all__ = ["Answer", "Cause", "CURRENCIES", "Currency", "Day", "DecimalString", "Decimal", "Effect", "ErrorBody",
            "Flag", "Id", "IdempotencyKey", "Money", "MoneyIn", "MoneyOrZeroIn", "AmountOrZero", "Month", "OpaquePaging", "Page", "Paging",
-           "PositiveAmount", "RegionPaging", "Request", "datetime", "minor_money", "money", "text"]
+           "PositiveAmount", "Query", "RegionChoice", "RegionPaging", "RegionQuery", "Request", "datetime", "minor_money", "money", "text"]

@@ -1,15 +1,28 @@
 """JSON API: my delegations."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import jsonify
 
-from govern.apiutil import api_blueprint, iso, json_body, require_member
+from govern.apiutil import api_blueprint, endpoint, iso, require_member
 from govern.clock import utcnow
 from govern.delegation import service as delegation
 from govern.delegation.models import Delegation
 from govern.extensions import db
+from govern.schemas import Answer, Id, Page, Request
 
 bp = api_blueprint("delegation_api", __name__)
+
+
+class DelegationBody(Request):
+    delegate_id: Id
+
+
+class DelegationAnswer(Answer):
+    scope: str
+    delegate_id: int
+    since: datetime
 
 
 def delegation_json(row: Delegation) -> dict:
@@ -17,19 +30,24 @@ def delegation_json(row: Delegation) -> dict:
 
 
 @bp.put("/me/delegations/<scope>")
-def put(scope: str):
-    data = json_body()
-    row = delegation.set_delegation(db.session, require_member(), scope, data.get("delegate_id"), utcnow())
+@endpoint(answer=DelegationAnswer, errors=(400, 403))
+def put(scope: str, json: DelegationBody):
+    """Trust a member with your vote for `all` proposals or one kind; replaces an earlier one"""
+    row = delegation.set_delegation(db.session, require_member(), scope, json.delegate_id, utcnow())
     return jsonify(delegation_json(row))
 
 
 @bp.delete("/me/delegations/<scope>")
+@endpoint(ok=204, answer=(None, "Withdrawn"), errors=(400, 404))
 def remove(scope: str):
+    """Withdraw a delegation"""
     delegation.remove_delegation(db.session, require_member(), scope)
     return "", 204
 
 
 @bp.get("/me/delegations")
+@endpoint(answer=Page[DelegationAnswer])
 def index():
+    """Your delegations"""
     member = require_member()
     return jsonify({"items": [delegation_json(d) for d in delegation.delegations_of(db.session, member.id)], "next": None})

@@ -1,23 +1,161 @@
 """JSON API: units, their waiting lists, tenancies and rent; the facilities' public record."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from datetime import datetime
+from typing import Literal
+
+from flask import jsonify
+from pydantic import Field
 
 from govern import access
-from govern.apiutil import api_blueprint, iso, json_body, optional_member, page, page_params, require_member
+from govern.apiutil import api_blueprint, endpoint, iso, optional_member, page, require_member
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.facilities import service as facilities
-from govern.facilities.models import Facility, FacilityApplication, OperatingCost, RentCharge, Tenancy
-from govern.money import Money, parse_money
-from govern.records import params
+from govern.facilities.models import KINDS, Facility, FacilityApplication, OperatingCost, RentCharge, Tenancy
+from govern.money import Money as MoneyValue
 from govern.records import service as records
+from govern.schemas import (Answer, Id, Money, MoneyIn, MoneyOrZeroIn, Month, OpaquePaging, Page, Paging,
+                            RegionChoice, RegionPaging, Request, text)
 
 bp = api_blueprint("facilities_api", __name__)
 
+FacilityKind = Literal[KINDS]
+
+
+class FacilityBody(Request):
+    name: text(facilities.MAX_NAME, min_length=1)
+    kind: FacilityKind
+    description: text(facilities.MAX_TEXT) | None = None
+    purchase: MoneyOrZeroIn | None = Field(None, description="RSC; default for a unit carved out of an item: what is left of its cost")
+    maintenance: MoneyOrZeroIn = Field(description="RSC a month")
+    market_rate: MoneyOrZeroIn | None = Field(None, description="RSC a month, for tenants who are not members")
+    inventory_item_id: Id | None = None
+
+
+class FacilityQuery(RegionPaging):
+    kind: FacilityKind | None = None
+
+
+class Price(Answer):
+    month: str | None = None
+    amortisation: Money
+    maintenance: Money
+    operating: Money
+    cost: Money
+    basis: Literal["cost", "market"]
+    subsidy_rate: str
+    rent: Money
+    subsidy: Money
+
+
+class FacilityAnswer(Answer):
+    id: int
+    region_id: int
+    name: str
+    kind: FacilityKind
+    description: str
+    inventory_item_id: int | None
+    purchase: Money
+    maintenance: Money
+    market_rate: Money | None
+    status: Literal["open", "closed"]
+    let: bool
+    waiting: int
+    price_now: Price
+    created_at: datetime
+
+
+class StatusBody(Request):
+    status: Literal["open", "closed"]
+
+
+class CostBody(Request):
+    month: Month
+    amount: MoneyIn = Field(description="RSC")
+    memo: text(facilities.MAX_MEMO, min_length=1)
+
+
+class CostAnswer(Answer):
+    id: int
+    facility_id: int
+    month: str
+    amount: Money
+    memo: str
+    created_at: datetime
+
+
+class ApplicationBody(Request):
+    company_id: Id | None = Field(None, description="Apply for a company you run")
+    message: text(facilities.MAX_TEXT) | None = None
+
+
+class ApplicationAnswer(Answer):
+    id: int
+    facility_id: int
+    member_id: int
+    company_id: int | None
+    message: str
+    status: Literal["pending", "assigned", "withdrawn"]
+    position: int | None
+    reason: str | None = None
+    created_at: datetime
+
+
+class AssignBody(Request):
+    start_month: Month | None = Field(None, description="Default: next month")
+    reason: text(facilities.MAX_REASON) | None = Field(None, description="Needed to pass over those ahead")
+
+
+class Tenant(Answer):
+    type: Literal["member", "company"]
+    id: int
+
+
+class TenancyAnswer(Answer):
+    id: int
+    facility_id: int
+    tenant: Tenant
+    member_id: int
+    company_id: int | None
+    start_month: str
+    end_month: str | None
+    next_month_due: str | None
+    status: Literal["active", "ended"]
+    created_at: datetime
+
+
+class EndBody(Request):
+    end_month: Month | None = Field(None, description="Default: this month")
+
+
+class ChargeAnswer(Price):
+    id: int
+    tenancy_id: int
+    facility_id: int
+    month: str
+    status: Literal["paid", "unpaid"]
+    entry_id: int | None
+    paid_at: datetime | None
+
+
+class MyTenancyAnswer(TenancyAnswer):
+    facility_name: str
+    unpaid: list[ChargeAnswer]
+
+
+class FacilityMonthAnswer(ChargeAnswer):
+    facility_name: str
+    kind: FacilityKind
+
+
+class FacilityRecordQuery(OpaquePaging):
+    region_id: RegionChoice = None
+    facility_id: Id | None = None
+
 
 def rsc(minor: int | None) -> dict | None:
-    return None if minor is None else Money(minor, "RSC").to_json()
+    return None if minor is None else MoneyValue(minor, "RSC").to_json()
 
 
 def price_json(rent, month: str) -> dict:
@@ -67,77 +205,85 @@ def cost_json(row: OperatingCost) -> dict:
             "memo": row.memo, "created_at": iso(row.created_at)}
 
 
-def _optional_money(data: dict, name: str) -> Money | None:
-    return parse_money(data[name], name, allow_zero=True) if data.get(name) is not None else None
+def _value(money: MoneyIn | None) -> MoneyValue | None:
+    return money.value() if money is not None else None
 
 
-def _region_id() -> int:
+def _region_id(chosen: int | None) -> int:
     member = optional_member()
-    return records.records_region(db.session, params.optional_id("region_id"), member.region_id if member else None).id
+    return records.records_region(db.session, chosen, member.region_id if member else None).id
 
 
 @bp.get("/facilities")
-def index():
-    cursor, limit = page_params()
-    rows = facilities.list_facilities(db.session, _region_id(), kind=request.args.get("kind") or None,
-                                      before=cursor, limit=limit + 1)
-    shown = rows[:limit]
+@endpoint(public=True, answer=Page[FacilityAnswer], errors=(400, 404))
+def index(query: FacilityQuery):
+    """The units a region offers, newest first, with what a member pays this month"""
+    rows = facilities.list_facilities(db.session, _region_id(query.region_id), kind=query.kind,
+                                      before=query.cursor_id(), limit=query.limit + 1)
+    shown = rows[:query.limit]
     prices = facilities.prices(db.session, shown, facilities.month_of(utcnow()))
     occupancy = facilities.occupancy(db.session, shown)
-    return jsonify(page(rows, limit, lambda r: facility_json(r, prices[r.id], occupancy[r.id]), lambda r: r.id))
+    return jsonify(page(rows, query.limit, lambda r: facility_json(r, prices[r.id], occupancy[r.id]), lambda r: r.id))
 
 
 @bp.post("/facilities")
-def create():
-    data = json_body()
+@endpoint(ok=201, answer=FacilityAnswer, errors=(400, 403))
+def create(json: FacilityBody):
+    """Offer a unit (board), optionally carved out of an inventory item the region holds"""
     facility = facilities.create_facility(
-        db.session, require_member(), name=data.get("name"), kind=data.get("kind"),
-        description=data.get("description"), purchase=_optional_money(data, "purchase"),
-        maintenance=_optional_money(data, "maintenance"), market_rate=_optional_money(data, "market_rate"),
-        inventory_item_id=data.get("inventory_item_id"), now=utcnow())
+        db.session, require_member(), name=json.name, kind=json.kind, description=json.description,
+        purchase=_value(json.purchase), maintenance=_value(json.maintenance), market_rate=_value(json.market_rate),
+        inventory_item_id=json.inventory_item_id, now=utcnow())
     return jsonify(facility_json(facility)), 201
 
 
 @bp.get("/facilities/<int:facility_id>")
+@endpoint(public=True, answer=FacilityAnswer, errors=(404,))
 def show(facility_id: int):
+    """A unit"""
     return jsonify(facility_json(facilities.get_facility(db.session, facility_id)))
 
 
 @bp.put("/facilities/<int:facility_id>/status")
-def set_status(facility_id: int):
-    data = json_body()
-    return jsonify(facility_json(facilities.set_status(db.session, require_member(), facility_id, data.get("status"))))
+@endpoint(answer=FacilityAnswer, errors=(400, 403, 404))
+def set_status(facility_id: int, json: StatusBody):
+    """Open a unit to applications or close it (board)"""
+    return jsonify(facility_json(facilities.set_status(db.session, require_member(), facility_id, json.status)))
 
 
 @bp.get("/facilities/<int:facility_id>/costs")
+@endpoint(public=True, answer=Page[CostAnswer], errors=(404,))
 def costs(facility_id: int):
+    """Operating costs recorded against a unit, newest month first"""
     facilities.get_facility(db.session, facility_id)
     return jsonify({"items": [cost_json(row) for row in facilities.operating_costs(db.session, facility_id, limit=200)],
                     "next": None})
 
 
 @bp.post("/facilities/<int:facility_id>/costs")
-def record_cost(facility_id: int):
-    data = json_body()
-    row = facilities.record_operating_cost(db.session, require_member(), facility_id, month=data.get("month"),
-                                           amount=_optional_money(data, "amount"), memo=data.get("memo"), now=utcnow())
+@endpoint(ok=201, answer=CostAnswer, errors=(400, 403, 404, 409))
+def record_cost(facility_id: int, json: CostBody):
+    """Record an operating cost for a month not yet charged (board)"""
+    row = facilities.record_operating_cost(db.session, require_member(), facility_id, month=json.month,
+                                           amount=json.amount.value(), memo=json.memo, now=utcnow())
     return jsonify(cost_json(row)), 201
 
 
 @bp.post("/facilities/<int:facility_id>/applications")
-def apply(facility_id: int):
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
-    row = facilities.apply(db.session, require_member(), facility_id, now=utcnow(), company_id=data.get("company_id"),
-                           message=data.get("message"))
+@endpoint(ok=201, answer=ApplicationAnswer, errors=(400, 403, 404, 409))
+def apply(facility_id: int, json: ApplicationBody):
+    """Join a unit's waiting list, for yourself or a company you run; twice answers 409"""
+    row = facilities.apply(db.session, require_member(), facility_id, now=utcnow(), company_id=json.company_id,
+                           message=json.message)
     return jsonify(application_json(row, facilities.position(db.session, row))), 201
 
 
 @bp.get("/facilities/<int:facility_id>/applications")
-def waiting_list(facility_id: int):
-    """The board sees the whole list in order; a member sees only their own applications."""
+@endpoint(answer=Page[ApplicationAnswer], errors=(400, 404))
+def waiting_list(facility_id: int, query: Paging):
+    """The waiting list in order (board); a member gets their own applications and places"""
     member = require_member()
-    cursor, limit = page_params()
+    cursor, limit = query.cursor_id(), query.limit
     if access.can(member, "board_actions"):
         rows = facilities.waiting_list(db.session, member, facility_id, after=cursor, limit=limit + 1)
         found = page(rows, limit, lambda r: r, lambda r: r.id)
@@ -151,51 +297,56 @@ def waiting_list(facility_id: int):
 
 
 @bp.delete("/facility-applications/<int:application_id>")
+@endpoint(answer=ApplicationAnswer, errors=(404, 409))
 def withdraw(application_id: int):
+    """Withdraw your application"""
     row = facilities.withdraw(db.session, require_member(), application_id, utcnow())
     return jsonify(application_json(row))
 
 
 @bp.post("/facility-applications/<int:application_id>/assign")
-def assign(application_id: int):
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
+@endpoint(ok=201, answer=TenancyAnswer, errors=(400, 403, 404, 409))
+def assign(application_id: int, json: AssignBody):
+    """Let the unit to this applicant (board); passing over those ahead needs a reason"""
     tenancy = facilities.assign(db.session, require_member(), application_id, now=utcnow(),
-                                start_month=data.get("start_month"), reason=data.get("reason"))
+                                start_month=json.start_month, reason=json.reason)
     return jsonify(tenancy_json(tenancy)), 201
 
 
 @bp.get("/me/tenancies")
+@endpoint(answer=Page[MyTenancyAnswer])
 def my_tenancies():
+    """Your tenancies and your companies', with unpaid months"""
     mine = facilities.tenancies_of(db.session, require_member(), limit=200)
     return jsonify({"items": [{**tenancy_json(m.tenancy), "facility_name": m.facility.name,
                                "unpaid": [charge_json(c) for c in m.unpaid]} for m in mine], "next": None})
 
 
 @bp.post("/tenancies/<int:tenancy_id>/end")
-def end(tenancy_id: int):
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
-    tenancy = facilities.end_tenancy(db.session, require_member(), tenancy_id, now=utcnow(),
-                                     end_month=data.get("end_month"))
+@endpoint(answer=TenancyAnswer, errors=(400, 404, 409))
+def end(tenancy_id: int, json: EndBody):
+    """End a tenancy after a month (the tenant or the board; default this month)"""
+    tenancy = facilities.end_tenancy(db.session, require_member(), tenancy_id, now=utcnow(), end_month=json.end_month)
     return jsonify(tenancy_json(tenancy))
 
 
 @bp.get("/tenancies/<int:tenancy_id>/charges")
+@endpoint(answer=Page[ChargeAnswer], errors=(404,))
 def charges(tenancy_id: int):
+    """A tenancy's monthly rent charges (tenant or board)"""
     rows = facilities.charges_of_tenancy(db.session, require_member(), tenancy_id, limit=200)
     return jsonify({"items": [charge_json(r) for r in rows], "next": None})
 
 
 @bp.get("/records/facilities")
-def record():
-    """Each unit's cost, rent and subsidy by month, newest first (public)."""
-    region_id = _region_id()
-    limit = params.limit()
-    after = records.decode_cursor(params.cursor(), str, int)
-    rows = facilities.facility_months(db.session, region_id, facility_id=params.optional_id("facility_id"),
-                                      after=after, limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
+@endpoint(public=True, answer=Page[FacilityMonthAnswer], errors=(400, 404))
+def record(query: FacilityRecordQuery):
+    """Each unit's cost, rent and subsidy by month, newest month first; tenants are never named"""
+    region_id = _region_id(query.region_id)
+    after = records.decode_cursor(query.cursor, str, int)
+    rows = facilities.facility_months(db.session, region_id, facility_id=query.facility_id, after=after,
+                                      limit=query.limit + 1)
+    more = len(rows) > query.limit
+    rows = rows[:query.limit]
     return jsonify({"items": [{**charge_json(c), "facility_name": f.name, "kind": f.kind} for c, f in rows],
                     "next": records.encode_cursor(rows[-1][0].month, rows[-1][1].id) if more else None})

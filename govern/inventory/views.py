@@ -4,15 +4,31 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, url_for
 
 from govern.apiutil import page_params
+from govern.errors import ValidationError
 from govern.companies.models import Company
 from govern.extensions import db
+from govern.ids import whole_number
 from govern.inventory import service as inventory
-from govern.inventory.api import filters
 from govern.inventory.models import KINDS, STATUSES, InventoryItem
 from govern.proposals import presenters
 
 bp = Blueprint("inventory", __name__)
 CSV_LIMIT = 100_000
+
+
+def filters() -> dict:
+    """`?region_id=&kind=&status=&holder=` — all optional."""
+    out = {}
+    for name in ("region_id", "holder"):
+        text = request.args.get(name)
+        if text:
+            out[name] = whole_number(text)
+            if out[name] is None:
+                raise ValidationError.for_field(name, "must be an id")
+    for name in ("kind", "status"):
+        if request.args.get(name):
+            out[name] = request.args[name]
+    return out
 
 
 @bp.get("/inventory")
