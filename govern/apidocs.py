@@ -5,25 +5,39 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 
 from flask import Blueprint, jsonify, make_response, render_template
 
-from govern.apiutil import API_PREFIX, api_blueprint, endpoint, spec
+from govern.apiutil import API_PREFIX, AREAS, api_blueprint, endpoint, spec
 
 bp = api_blueprint("apidocs", __name__)
 page_bp = Blueprint("apidocs_page", __name__)
+
+
+# Version 1 of the document named each path's one id `{id}` (`/accounts/{id}/entries`); the routes
+# name theirs after what they find (`account_id`). The document keeps the names integrators know.
+_ROUTE_ID = re.compile(r"\{(?!entry_id\})([a-z_]+_id)\}")
+
+
+def _published_path(path: str, operations: dict) -> str:
+    for name in _ROUTE_ID.findall(path):
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("name") == name:
+                    parameter["name"] = "id"
+    return _ROUTE_ID.sub("{id}", path.removeprefix(API_PREFIX)) or "/"
 
 
 @functools.cache
 def _document() -> dict:
     """The document with paths relative to the one server, `/api/v1`, as integrators read it."""
     built = copy.deepcopy(spec.spec)
-    built["paths"] = {path.removeprefix(API_PREFIX) or "/": operations for path, operations in built["paths"].items()}
+    built["paths"] = {_published_path(path, operations): operations for path, operations in built["paths"].items()}
     built["servers"] = [{"url": API_PREFIX}]
-    built.pop("tags", None)
+    built["tags"] = sorted(built.get("tags", []), key=lambda tag: list(AREAS.values()).index(tag["name"]))
     for operations in built["paths"].values():
         for operation in operations.values():
-            operation.pop("tags", None)
             if not operation.get("description"):
                 operation.pop("description", None)
     return built

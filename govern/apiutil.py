@@ -25,7 +25,7 @@ from govern.extensions import csrf, db
 from govern.ids import whole_number
 from govern.members import service as members
 from govern.members.models import Member
-from govern.schemas import ErrorBody
+from govern.schemas import ErrorBody, Page
 
 API_PREFIX = "/api/v1"
 MAX_PAGE = 200
@@ -74,7 +74,7 @@ def _plain_words(error: dict) -> str:
     if kind in ("literal_error", "enum"):
         return f"must be one of: {context.get('expected', '').replace(chr(39), '')}"
     if kind == "string_pattern_mismatch":
-        return "is not in the expected form"
+        return "is not a valid email address" if "@" in context.get("pattern", "") else "is not in the expected form"
     return error["msg"][0].lower() + error["msg"][1:]
 
 
@@ -88,6 +88,8 @@ def raise_validation_error(_request, _response, error, _instance, _adapter) -> N
     """spectree's hook before the endpoint runs: a request its models refuse is our 400."""
     if error is None:
         return
+    if request.get_data(cache=True) and not isinstance(request.get_json(silent=True), dict):
+        raise ValidationError("The body must be a JSON object.", code="invalid_json")
     fields: dict[str, list[str]] = {}
     for problem in error.errors():
         fields.setdefault(_field_of(tuple(problem["loc"])), []).append(_plain_words(problem))
@@ -100,31 +102,54 @@ def _keep_answer(_request, _response, error, _instance, _adapter) -> None:
         raise AssertionError(f"answer does not match its declared model: {error}")
 
 
+_COMPONENTS: dict[str, type] = {}
+
+
+def component_name(model) -> str:
+    """A model's name in the document. Two different models may not share one: the document would
+    describe one of them wrongly, so the app refuses to start."""
+    name = re.sub(r"[^A-Za-z0-9]", "", model.model_config.get("title") or model.__name__)
+    known = _COMPONENTS.setdefault(name, model)
+    if known is not model and (known.__module__, known.__qualname__) != (model.__module__, model.__qualname__):
+        raise TypeError(f"two API models are both named {name}: {known.__module__} and {model.__module__}")
+    return name
+
+
 spec = SpecTree(
     "flask", mode="strict", title="Conductor API", version="1",
     description="The public JSON API of Conductor. Money is {amount: decimal string, currency}.",
     path="api/v1/_spectree", page_templates={}, validation_error_status=400, validation_error_model=ErrorBody,
     before=raise_validation_error, after=_keep_answer,
-    naming_strategy=lambda model: re.sub(r"[^A-Za-z0-9]", "", model.model_config.get("title") or model.__name__),
+    naming_strategy=component_name,
     nested_naming_strategy=lambda _parent, child: re.sub(r"[^A-Za-z0-9]", "", child),
     security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type="http", scheme="bearer"))],
     security={"bearer": []},
 )
 
 
+AREAS = {
+    "members": "Members", "regions": "Regions", "ledger": "Money and the ledger", "proposals": "Proposals and ballots",
+    "companies": "Companies and payroll", "wages": "Wages", "inventory": "Inventory", "acquisitions": "Acquisitions",
+    "market": "Marketplace", "delegation": "Delegation", "records": "Public records", "facilities": "Facilities",
+    "health": "Health plan", "apidocs": "This document",
+}
+
+
 def endpoint(*, ok: int = 200, answer: Any = None, errors: tuple[int, ...] = (), body: Any = None,
-             query: Any = None, headers: Any = None, public: bool = False):
-    """Declare an API endpoint: its request models, its answer on success and the error statuses
-    it may give. Non-public endpoints authenticate first (401 before any 400), so a stranger
-    learns nothing from the validation of a body."""
-    responses = {f"HTTP_{ok}": answer}
+             query: Any = None, headers: Any = None, public: bool = False, also: dict[int, Any] | None = None):
+    """Declare an API endpoint: its request models, its answer on success (`also`: other success
+    statuses and their answers) and the error statuses it may give. The function returns the answer
+    model (or `(model, status)`); spectree writes it. Non-public endpoints authenticate first (401
+    before any 400), so a stranger learns nothing from the validation of a body."""
+    responses = {f"HTTP_{ok}": answer, **{f"HTTP_{status}": model for status, model in (also or {}).items()}}
     responses.update({f"HTTP_{code}": (ErrorBody, ERROR_DESCRIPTIONS[code]) for code in errors})
     if not public:
         responses.setdefault("HTTP_401", (ErrorBody, ERROR_DESCRIPTIONS[401]))
 
     def declare(function):
+        area = AREAS.get(function.__module__.split(".")[1], "Other")
         validated = spec.validate(json=body, query=query, headers=headers, resp=Response(**responses),
-                                  security={} if public else None)(function)
+                                  security={} if public else None, tags=(area,))(function)
 
         @functools.wraps(validated)
         def authenticated_first(*args, **kwargs):
@@ -170,13 +195,6 @@ def _member_from_header() -> Member | None:
     return member
 
 
-def json_body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationError("The body must be a JSON object.", code="invalid_json")
-    return data
-
-
 _RECEIPT = re.compile(r"^[0-9a-f]{1,32}$")
 
 
@@ -204,6 +222,16 @@ def page(items: list, limit: int, render, cursor_of) -> dict:
     more = len(items) > limit
     items = items[:limit]
     return {"items": [render(item) for item in items], "next": str(cursor_of(items[-1])) if more else None}
+
+
+def listed(answer, rows: list, limit: int, cursor_of=lambda row: row.id, render=None):
+    """A page of answers from `limit + 1` rows: `Page[answer]` with `next` set when more remain."""
+    return Page[answer].model_validate(page(rows, limit, render or answer.model_validate, cursor_of))
+
+
+def every(answer, rows, render=None):
+    """A list that is never paged (a handful of rows): `Page[answer]` with `next` null."""
+    return Page[answer](items=[(render or answer.model_validate)(row) for row in rows], next=None)
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -18,11 +18,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, StrictInt, WithJsonSchema, model_validator
+from pydantic import (AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator,
+                      StrictBool, WithJsonSchema)
 from pydantic_core import PydanticCustomError
 
 from govern.ids import MAX_ID
-from govern.money import CURRENCIES, MINOR_PER_UNIT, Money as MoneyValue
+from govern.money import CURRENCIES, MINOR_PER_UNIT, Money as MoneyValue, format_minor
 
 MAX_REQUEST_AMOUNT = "1000000000.00"
 MAX_REQUEST_MINOR = 1_000_000_000 * MINOR_PER_UNIT
@@ -82,6 +83,31 @@ def _month(value: Any) -> str:
     return value
 
 
+def _whole_id(value: Any) -> int:
+    """An id in a JSON body: a whole number (JSON's 7.0 is 7), never a string or a boolean."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _problem("must be a whole number (an id)")
+    if not 1 <= value <= MAX_ID:
+        raise _problem(f"must be an id from 1 to {MAX_ID}")
+    return value
+
+
+PERCENT_PATTERN = r"^(?:100|[1-9]?[0-9])$"
+
+
+def _percent(value: Any) -> str:
+    """A whole percentage, 0 to 100: "20" as API.md asks, or the JSON number 20."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100:
+        return str(value)
+    if isinstance(value, str) and re.fullmatch(PERCENT_PATTERN, value):
+        return value
+    raise _problem('must be a whole number from 0 to 100, such as "20"')
+
+
 def _strict_date(value: Any) -> date:
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
@@ -91,6 +117,21 @@ def _strict_date(value: Any) -> date:
     raise _problem('must be a date such as "2026-06-01"')
 
 
+def _moment(value: Any) -> datetime:
+    """An ISO 8601 time with its UTC offset ("Z" or "+00:00"); never a bare number."""
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None:
+            raise _problem('needs a UTC offset, such as "2026-12-01T18:00:00+00:00"')
+        if moment is not None:
+            return moment
+    raise _problem('must be an ISO 8601 time with a UTC offset, such as "2026-12-01T18:00:00+00:00"')
+
+
+Moment = Annotated[datetime, PlainValidator(_moment), WithJsonSchema({"type": "string", "format": "date-time"})]
 PositiveAmount = Annotated[str, PlainValidator(_positive_amount), WithJsonSchema(
     {"type": "string", "pattern": POSITIVE_AMOUNT_PATTERN, "examples": ["12.50"],
      "description": "A decimal string with at most two decimals, more than 0 and at most 1,000,000,000.00"})]
@@ -101,10 +142,20 @@ DecimalString = Annotated[str, PlainValidator(_decimal_string), WithJsonSchema(
     {"type": "string", "pattern": DECIMAL_PATTERN, "examples": ["0.05"]})]
 Month = Annotated[str, PlainValidator(_month), WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN,
                                                                 "examples": ["2026-06"]})]
+Percent = Annotated[str, PlainValidator(_percent), WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": PERCENT_PATTERN}, {"type": "integer", "minimum": 0, "maximum": 100}],
+    "description": "A whole number from 0 to 100"})]
 Day = Annotated[date, PlainValidator(_strict_date), WithJsonSchema({"type": "string", "format": "date"})]
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, PlainValidator(_whole_id), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID})]
+# An id in a query string (digits, from 1 to 2**31 - 1).
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Currency = Literal["RSC", "USD"]
 Flag = StrictBool
+
+
+# An occupation or industry: letters of any script, digits, hyphens and spaces (see govern.wages.names).
+Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[\w\- ]*[^\W_][\w\- ]*$",
+                            description="Letters, digits, hyphens and spaces")]
 
 
 def text(max_length: int, *, min_length: int = 0, description: str | None = None):
@@ -119,9 +170,48 @@ class Request(BaseModel):
 
 
 class Answer(BaseModel):
-    """An answer's shape, for the document and for checking what we send."""
+    """An answer: declared once, it documents the answer and builds it, from a row's attributes
+    (`ListingAnswer.model_validate(listing)`) or from keywords."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True, extra="forbid")
+
+
+MONEY_OUT = {"type": "object", "required": ["amount", "currency"], "additionalProperties": False,
+             "properties": {"amount": {"type": "string", "pattern": SIGNED_AMOUNT_PATTERN},
+                            "currency": {"type": "string", "enum": list(CURRENCIES)}}}
+
+
+def _cents_as(currency: str):
+    """Integer cents in, the API's money object out (`1250` -> `{"amount": "12.50", "currency": ...}`)."""
+    return PlainSerializer(lambda minor: {"amount": format_minor(minor), "currency": currency}, return_type=dict)
+
+
+def _money_object(value: Any) -> dict:
+    """A `Money` value (any currency) or a money object, as the API writes it."""
+    return value.to_json() if isinstance(value, MoneyValue) else value
+
+
+class With:
+    """A row seen with a few more attributes, the computed ones an answer shows besides its columns:
+    `FacilityAnswer.model_validate(With(facility, waiting=3))`."""
+
+    def __init__(self, row: Any, **more: Any):
+        self._row, self._more = row, more
+
+    def __getattr__(self, name: str) -> Any:
+        return self._more[name] if name in self._more else getattr(self._row, name)
+
+
+def cents(name: str, *, default: Any = ...) -> Any:
+    """A money field read from `name` or `name_minor` (the column that holds its cents)."""
+    return Field(default, validation_alias=AliasChoices(name, f"{name}_minor"))
+
+
+Rsc = Annotated[int, _cents_as("RSC"), WithJsonSchema({**MONEY_OUT, "description": "RSC"})]
+Usd = Annotated[int, _cents_as("USD"), WithJsonSchema({**MONEY_OUT, "description": "USD"})]
+Text = Annotated[str, BeforeValidator(str)]  # a decimal or a number, shown as the text it is
+Time = Annotated[datetime, PlainSerializer(lambda moment: moment.isoformat(), return_type=str),
+                 WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
 class MoneyIn(BaseModel):
@@ -136,11 +226,32 @@ class MoneyIn(BaseModel):
         return MoneyValue(int(whole) * MINOR_PER_UNIT + int(cents.ljust(2, "0") or 0), self.currency)
 
 
+class RscIn(MoneyIn):
+    """An amount in RSC."""
+
+    model_config = ConfigDict(extra="forbid", title="RscIn")
+    currency: Literal["RSC"]
+
+
+class UsdIn(MoneyIn):
+    """An amount in USD."""
+
+    model_config = ConfigDict(extra="forbid", title="UsdIn")
+    currency: Literal["USD"]
+
+
 class MoneyOrZeroIn(MoneyIn):
     """The same, where zero makes sense."""
 
     model_config = ConfigDict(extra="forbid", title="MoneyOrZeroIn")
     amount: AmountOrZero
+
+
+class RscOrZeroIn(MoneyOrZeroIn):
+    """An amount in RSC, zero allowed."""
+
+    model_config = ConfigDict(extra="forbid", title="RscOrZeroIn")
+    currency: Literal["RSC"]
 
 
 class Money(BaseModel):
@@ -184,15 +295,21 @@ class Page(BaseModel, Generic[T]):
     next: str | None
 
 
-class Query(Request):
-    """Query parameters: an empty one (`?kind=`) is the same as one not given."""
+def _absent_not_null(schema: dict[str, Any]) -> None:
+    """A query parameter is given or not; it is never `null`: document `X`, not `X or null`."""
+    for prop in schema.get("properties", {}).values():
+        choices = prop.get("anyOf")
+        if choices and {"type": "null"} in choices and len(choices) == 2:
+            prop.update(next(c for c in choices if c != {"type": "null"}))
+            del prop["anyOf"]
+            if prop.get("default", "") is None:
+                del prop["default"]
 
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_is_absent(cls, values: Any) -> Any:
-        if isinstance(values, dict):
-            return {name: value for name, value in values.items() if value != ""}
-        return values
+
+class Query(Request):
+    """Query parameters, each given or not (an empty `?kind=` is a value, and not a kind)."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_absent_not_null)
 
 
 class Paging(Query):
@@ -203,7 +320,7 @@ class Paging(Query):
         return int(self.cursor) if self.cursor is not None else None
 
 
-RegionChoice = Annotated[int | None, Field(ge=1, le=MAX_ID, description=(
+RegionChoice = Annotated[QueryId | None, Field(description=(
     "Default: your region (with a token), else the oldest active one"))]
 
 
@@ -237,5 +354,5 @@ def minor_money(minor: int, currency: str) -> dict:
 
 
 __all__ = ["Answer", "Cause", "CURRENCIES", "Currency", "Day", "DecimalString", "Decimal", "Effect", "ErrorBody",
-           "Flag", "Id", "IdempotencyKey", "Money", "MoneyIn", "MoneyOrZeroIn", "AmountOrZero", "Month", "OpaquePaging", "Page", "Paging",
+           "Flag", "Id", "Name", "Percent", "Rsc", "Text", "Time", "Usd", "With", "cents", "IdempotencyKey", "Moment", "QueryId", "RscIn", "RscOrZeroIn", "UsdIn", "Money", "MoneyIn", "MoneyOrZeroIn", "AmountOrZero", "Month", "OpaquePaging", "Page", "Paging",
            "PositiveAmount", "Query", "RegionChoice", "RegionPaging", "RegionQuery", "Request", "datetime", "minor_money", "money", "text"]

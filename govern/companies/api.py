@@ -1,19 +1,145 @@
 """JSON API: companies, workers, income, hours, payroll, pay settings, bankruptcy."""
 from __future__ import annotations
 
-from flask import jsonify
+from datetime import date, datetime
+from typing import Annotated, Literal
 
-from govern.apiutil import api_blueprint, idempotency_key, iso, json_body, page, page_params, require_member
+from flask import jsonify
+from pydantic import Field
+
+from govern.apiutil import api_blueprint, endpoint, idempotency_key, iso, page, require_member
 from govern.clock import utcnow
 from govern.companies import service as companies
 from govern.companies.models import Company, PayrollRun, Payslip
-from govern.errors import NotFound, ValidationError
+from govern.errors import NotFound
 from govern.extensions import db
-from govern.ledger.api import entries_json
-from govern.money import Money, parse_money
+from govern.ledger.api import EntryAnswer, entries_json
+from govern.money import Money
+from govern.schemas import (Answer, Day, DecimalString, Flag, Id, IdempotencyKey, Money as MoneyShape, Name, Page, Paging,
+                            Percent, Request, RscIn, UsdIn, text)
 from govern.templating import hours as hours_text
 
 bp = api_blueprint("companies_api", __name__)
+
+class CompanyBody(Request):
+    name: text(120, min_length=1)
+    industry: Name
+
+
+class Worker(Answer):
+    member_id: int
+    name: str
+    occupation: str
+    hourly_rate: MoneyShape | None
+    admin: bool
+
+
+class CompanyAnswer(Answer):
+    id: int
+    name: str
+    industry: str
+    owner: Literal["workers", "region"]
+    status: Literal["active", "bankrupt"]
+    region_id: int
+    account_id: int
+    pay_schedule: str | None
+    created_at: datetime
+    workers: list[Worker]
+
+
+class WorkerBody(Request):
+    member_id: Id
+    occupation: Name
+    hourly_rate: RscIn | None = Field(None, description="RSC an hour; without it the worker has no rate yet")
+    admin: Flag | None = None
+
+
+class IncomeBody(Request):
+    amount: UsdIn
+    memo: text(200) = ""
+
+
+class HoursBody(Request):
+    member_id: Id
+    period_start: Day
+    period_end: Day
+    hours: DecimalString
+
+
+class HoursAnswer(Answer):
+    id: int
+    member_id: int
+    period_start: date
+    period_end: date
+    hours: str
+
+
+class PeriodBody(Request):
+    period_start: Day
+    period_end: Day
+
+
+class PayslipAnswer(Answer):
+    member_id: int
+    occupation: str | None
+    hours: str
+    rate: MoneyShape
+    gross: MoneyShape
+    tax: MoneyShape
+    net: MoneyShape
+    converted: MoneyShape
+    contributed: MoneyShape
+
+
+class RunAnswer(Answer):
+    run_id: int
+    company_id: int
+    period_start: date
+    period_end: date
+    gross: MoneyShape
+    tax: MoneyShape
+    net: MoneyShape
+    tax_rate: str
+    entry_id: int | None
+    created_at: datetime
+    payslips: list[PayslipAnswer]
+
+
+class PreviewSlip(Answer):
+    member_id: int
+    hours: str
+    rate: MoneyShape
+    gross: MoneyShape
+    tax: MoneyShape
+    net: MoneyShape
+
+
+class PreviewAnswer(Answer):
+    period_start: date
+    period_end: date
+    gross: MoneyShape
+    tax: MoneyShape
+    net: MoneyShape
+    balance: MoneyShape
+    affordable: bool
+    payslips: list[PreviewSlip]
+
+
+class MyPayslip(PayslipAnswer):
+    id: int
+    run_id: int
+    company_id: int
+    company: str
+    period_start: date
+    period_end: date
+
+
+class PercentBody(Request):
+    percent: Percent
+
+
+class PercentAnswer(Answer):
+    percent: Annotated[str, Field(pattern=r"^(?:100|[1-9]?[0-9])$")]
 
 
 def company_json(company: Company) -> dict:
@@ -59,60 +185,65 @@ def _company_visible(company_id: int) -> Company:
 
 
 @bp.post("/companies")
-def create():
-    data = json_body()
-    company = companies.register_company(db.session, require_member(), data.get("name"), data.get("industry"), utcnow())
+@endpoint(ok=201, answer=CompanyAnswer, errors=(400, 403))
+def create(json: CompanyBody):
+    """Register a company; you become its first worker and admin"""
+    company = companies.register_company(db.session, require_member(), json.name, json.industry, utcnow())
     return jsonify(company_json(company)), 201
 
 
 @bp.get("/companies/<int:company_id>")
+@endpoint(answer=CompanyAnswer, errors=(404,))
 def show(company_id: int):
+    """A company"""
     return jsonify(company_json(_company_visible(company_id)))
 
 
 @bp.post("/companies/<int:company_id>/workers")
-def add_worker(company_id: int):
-    data = json_body()
-    rate = data.get("hourly_rate")
-    companies.set_worker(db.session, require_member(), company_id, member_id=data.get("member_id"),
-                         occupation=data.get("occupation"), now=utcnow(),
-                         hourly_rate=None if rate is None else parse_money(rate, "hourly_rate"),
-                         make_admin=data.get("admin") if isinstance(data.get("admin"), bool) else None)
+@endpoint(ok=201, answer=CompanyAnswer, errors=(400, 403, 404, 409))
+def add_worker(company_id: int, json: WorkerBody):
+    """Add a worker or change a worker's occupation and rate (company admins)"""
+    companies.set_worker(db.session, require_member(), company_id, member_id=json.member_id,
+                         occupation=json.occupation, now=utcnow(),
+                         hourly_rate=json.hourly_rate.value() if json.hourly_rate else None, make_admin=json.admin)
     return jsonify(company_json(companies.get_company(db.session, company_id))), 201
 
 
 @bp.post("/companies/<int:company_id>/income")
-def income(company_id: int):
-    data = json_body()
-    entry = companies.record_income(db.session, require_member(), company_id, parse_money(data.get("amount")),
-                                    data.get("memo", ""), utcnow(), idempotency_key())
+@endpoint(ok=201, answer=EntryAnswer, errors=(400, 403, 404, 409), headers=IdempotencyKey)
+def income(company_id: int, json: IncomeBody):
+    """Record outside income in USD: USD into the reserve, RSC into the company"""
+    entry = companies.record_income(db.session, require_member(), company_id, json.amount.value(), json.memo,
+                                    utcnow(), idempotency_key())
     return jsonify(entries_json([entry], require_member())[0]), 201
 
 
 @bp.post("/companies/<int:company_id>/hours")
-def hours(company_id: int):
-    data = json_body()
-    entry = companies.enter_hours(db.session, require_member(), company_id, member_id=data.get("member_id"),
-                                  period_start=data.get("period_start"), period_end=data.get("period_end"),
-                                  hours=data.get("hours"), now=utcnow())
+@endpoint(ok=201, answer=HoursAnswer, errors=(400, 403, 404, 409))
+def hours(company_id: int, json: HoursBody):
+    """Enter hours for a period (your own, or anyone's as an admin)"""
+    entry = companies.enter_hours(db.session, require_member(), company_id, member_id=json.member_id,
+                                  period_start=json.period_start, period_end=json.period_end, hours=json.hours,
+                                  now=utcnow())
     return jsonify({"id": entry.id, "member_id": entry.member_id, "period_start": entry.period_start.isoformat(),
                     "period_end": entry.period_end.isoformat(),
                     "hours": hours_text(entry.centihours)}), 201
 
 
 @bp.post("/companies/<int:company_id>/payroll")
-def payroll(company_id: int):
-    data = json_body()
-    result = companies.run_payroll(db.session, require_member(), company_id, data.get("period_start"),
-                                   data.get("period_end"), utcnow())
+@endpoint(ok=201, answer=RunAnswer, errors=(400, 403, 404, 409))
+def payroll(company_id: int, json: PeriodBody):
+    """Pay a period (company admins); the same period again pays nothing new and answers 200 with the earlier run"""
+    result = companies.run_payroll(db.session, require_member(), company_id, json.period_start, json.period_end,
+                                   utcnow())
     return jsonify(run_json(result.run)), 201 if result.created else 200
 
 
 @bp.post("/companies/<int:company_id>/payroll/preview")
-def payroll_preview(company_id: int):
-    data = json_body()
-    plan = companies.plan_payroll(db.session, require_member(), company_id, data.get("period_start"),
-                                  data.get("period_end"))
+@endpoint(answer=PreviewAnswer, errors=(400, 403, 404, 409))
+def payroll_preview(company_id: int, json: PeriodBody):
+    """What a run would pay, without paying"""
+    plan = companies.plan_payroll(db.session, require_member(), company_id, json.period_start, json.period_end)
     t = plan.totals
     return jsonify({
         "period_start": plan.period_start.isoformat(), "period_end": plan.period_end.isoformat(),
@@ -127,20 +258,22 @@ def payroll_preview(company_id: int):
 
 
 @bp.get("/companies/<int:company_id>/payroll")
-def runs(company_id: int):
+@endpoint(answer=Page[RunAnswer], errors=(400, 404))
+def runs(company_id: int, query: Paging):
+    """A company's payroll runs (its workers)"""
     company = _company_visible(company_id)
     if not companies.can_see_pay(db.session, require_member(), company.id):
         raise NotFound("Payroll runs are visible to the company's workers.")
-    cursor, limit = page_params()
-    rows = companies.runs_of(db.session, company.id, before=cursor, limit=limit + 1)
-    return jsonify(page(rows, limit, run_json, lambda r: r.id))
+    rows = companies.runs_of(db.session, company.id, before=query.cursor_id(), limit=query.limit + 1)
+    return jsonify(page(rows, query.limit, run_json, lambda r: r.id))
 
 
 @bp.get("/me/payslips")
-def my_payslips():
+@endpoint(answer=Page[MyPayslip], errors=(400,))
+def my_payslips(query: Paging):
+    """Your payslips, newest first"""
     member = require_member()
-    cursor, limit = page_params()
-    rows = companies.payslips_of_member(db.session, member.id, before=cursor, limit=limit + 1)
+    rows = companies.payslips_of_member(db.session, member.id, before=query.cursor_id(), limit=query.limit + 1)
 
     def render(row):
         slip, run, company = row
@@ -148,28 +281,28 @@ def my_payslips():
                 "company": company.name, "period_start": run.period_start.isoformat(),
                 "period_end": run.period_end.isoformat()}
 
-    return jsonify(page(rows, limit, render, lambda row: row[0].id))
+    return jsonify(page(rows, query.limit, render, lambda row: row[0].id))
 
 
 @bp.put("/me/auto-convert")
-def auto_convert():
-    data = json_body()
-    if "percent" not in data:
-        raise ValidationError.for_field("percent", "is required")
-    percent = companies.set_auto_convert(db.session, require_member(), data["percent"])
+@endpoint(answer=PercentAnswer, errors=(400,))
+def auto_convert(json: PercentBody):
+    """The share of each net pay converted to USD automatically"""
+    percent = companies.set_auto_convert(db.session, require_member(), json.percent)
     return jsonify({"percent": str(percent)})
 
 
 @bp.put("/me/contribution-rate")
-def contribution_rate():
-    data = json_body()
-    if "percent" not in data:
-        raise ValidationError.for_field("percent", "is required")
-    percent = companies.set_contribution_rate(db.session, require_member(), data["percent"])
+@endpoint(answer=PercentAnswer, errors=(400, 403))
+def contribution_rate(json: PercentBody):
+    """The share of each net pay given to the capital pool"""
+    percent = companies.set_contribution_rate(db.session, require_member(), json.percent)
     return jsonify({"percent": str(percent)})
 
 
 @bp.post("/companies/<int:company_id>/bankruptcy")
+@endpoint(answer=CompanyAnswer, errors=(403, 404, 409))
 def bankruptcy(company_id: int):
+    """Declare a company bankrupt (board)"""
     company = companies.declare_bankrupt(db.session, require_member(), company_id, utcnow())
     return jsonify(company_json(company))

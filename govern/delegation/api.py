@@ -1,16 +1,13 @@
 """JSON API: my delegations."""
 from __future__ import annotations
 
-from datetime import datetime
+from pydantic import Field
 
-from flask import jsonify
-
-from govern.apiutil import api_blueprint, endpoint, iso, require_member
+from govern.apiutil import api_blueprint, endpoint, every, require_member
 from govern.clock import utcnow
 from govern.delegation import service as delegation
-from govern.delegation.models import Delegation
 from govern.extensions import db
-from govern.schemas import Answer, Id, Page, Request
+from govern.schemas import Answer, Id, Page, Request, Time
 
 bp = api_blueprint("delegation_api", __name__)
 
@@ -22,11 +19,7 @@ class DelegationBody(Request):
 class DelegationAnswer(Answer):
     scope: str
     delegate_id: int
-    since: datetime
-
-
-def delegation_json(row: Delegation) -> dict:
-    return {"scope": row.scope, "delegate_id": row.delegate_id, "since": iso(row.created_at)}
+    since: Time = Field(validation_alias="created_at")
 
 
 @bp.put("/me/delegations/<scope>")
@@ -34,7 +27,7 @@ def delegation_json(row: Delegation) -> dict:
 def put(scope: str, json: DelegationBody):
     """Trust a member with your vote for `all` proposals or one kind; replaces an earlier one"""
     row = delegation.set_delegation(db.session, require_member(), scope, json.delegate_id, utcnow())
-    return jsonify(delegation_json(row))
+    return DelegationAnswer.model_validate(row)
 
 
 @bp.delete("/me/delegations/<scope>")
@@ -49,5 +42,4 @@ def remove(scope: str):
 @endpoint(answer=Page[DelegationAnswer])
 def index():
     """Your delegations"""
-    member = require_member()
-    return jsonify({"items": [delegation_json(d) for d in delegation.delegations_of(db.session, member.id)], "next": None})
+    return every(DelegationAnswer, delegation.delegations_of(db.session, require_member().id))

@@ -1,19 +1,106 @@
 """JSON API: accounts, entries, conversions, verification."""
 from __future__ import annotations
 
-from flask import jsonify
+from datetime import datetime
+from typing import Literal
 
-from govern.apiutil import api_blueprint, idempotency_key, iso, json_body, optional_member, page, page_params, require_member
+from flask import jsonify
+from pydantic import Field
+
+from govern.apiutil import api_blueprint, endpoint, idempotency_key, iso, optional_member, page, require_member
 from govern.clock import utcnow
-from govern.errors import ValidationError
 from govern.extensions import db
-from govern.ids import is_id
 from govern.ledger import contributions, exchange, service as ledger, transfers
 from govern.ledger.models import Account, Conversion, LedgerEntry
 from govern.ledger.service import account_visible_to
-from govern.money import Money, parse_money
+from govern.money import Money
+from govern.schemas import (Answer, Cause, Flag, Id, IdempotencyKey, Money as MoneyShape, MoneyIn, Page, Paging, Request,
+                            RscIn, UsdIn, text)
 
 bp = api_blueprint("ledger_api", __name__)
+
+
+class Owner(Answer):
+    type: Literal["member", "company", "region"]
+    id: int
+
+
+class AccountAnswer(Answer):
+    id: int
+    owner: Owner
+    kind: str
+    region_id: int
+    currency: str
+    balance: MoneyShape
+
+
+class Posting(Answer):
+    account_id: int | None = Field(description="null for accounts you may not see (summed per currency)")
+    amount: MoneyShape
+
+
+class EntryAnswer(Answer):
+    id: int
+    created_at: datetime
+    memo: str
+    cause: Cause
+    postings: list[Posting]
+    hash: str
+    prev_hash: str
+
+
+class ConversionBody(Request):
+    direction: Literal["usd_to_rsc", "rsc_to_usd"]
+    amount: MoneyIn
+
+
+class ConversionAnswer(Answer):
+    id: int
+    direction: str
+    rate: str
+    entry_id: int
+    debited: MoneyShape
+    credited: MoneyShape
+    created_at: datetime
+
+
+class TransferBody(Request):
+    to_member_id: Id
+    amount: RscIn
+    memo: text(200) = ""
+
+
+class TransferAnswer(Answer):
+    entry_id: int
+    to_member_id: int
+    amount: MoneyShape
+    entry: EntryAnswer
+
+
+class ContributionBody(Request):
+    amount: RscIn
+    public: Flag | None = Field(None, description="Show your name on the public record")
+
+
+class ExternalContributionBody(Request):
+    amount: UsdIn
+    from_: text(200, min_length=1) = Field(alias="from", description="Who gave it")
+    public: Flag | None = None
+
+
+class ContributionAnswer(Answer):
+    id: int
+    entry_id: int
+    amount: MoneyShape
+    public: bool
+    created_at: datetime
+
+
+class VerifyAnswer(Answer):
+    ok: bool
+    entries: int
+    first_bad_entry: int | None = None
+    problems: list[str] | None = None
 
 
 def account_json(account: Account) -> dict:
@@ -50,45 +137,39 @@ def conversion_json(c: Conversion) -> dict:
 
 
 @bp.get("/accounts/<int:account_id>")
+@endpoint(public=True, answer=AccountAnswer, errors=(404,))
 def show_account(account_id: int):
+    """An account you may see: your own, a region's, a region-owned company's"""
     return jsonify(account_json(account_visible_to(db.session, account_id, optional_member())))
 
 
 @bp.get("/accounts/<int:account_id>/entries")
-def account_entries(account_id: int):
+@endpoint(public=True, answer=Page[EntryAnswer], errors=(400, 404))
+def account_entries(account_id: int, query: Paging):
+    """An account's entries, newest first"""
     account = account_visible_to(db.session, account_id, optional_member())
-    cursor, limit = page_params()
-    entries = ledger.entries_for_account(db.session, account.id, before=cursor, limit=limit + 1)
-    listed = page(entries, limit, lambda e: e, lambda e: e.id)
+    entries = ledger.entries_for_account(db.session, account.id, before=query.cursor_id(), limit=query.limit + 1)
+    listed = page(entries, query.limit, lambda e: e, lambda e: e.id)
     listed["items"] = entries_json(listed["items"], optional_member())
     return jsonify(listed)
 
 
 @bp.post("/conversions")
-def create_conversion():
-    member = require_member()
-    data = json_body()
-    direction = data.get("direction")
-    if not isinstance(direction, str):
-        raise ValidationError.for_field("direction", "is required: usd_to_rsc or rsc_to_usd")
-    conversion = exchange.convert(
-        db.session, member, direction, parse_money(data.get("amount")), utcnow(), idempotency_key()
-    )
+@endpoint(ok=201, answer=ConversionAnswer, errors=(400, 403, 409), headers=IdempotencyKey)
+def create_conversion(json: ConversionBody):
+    """Convert USD to RSC or RSC to USD at the region's exchange rate"""
+    conversion = exchange.convert(db.session, require_member(), json.direction, json.amount.value(), utcnow(),
+                                  idempotency_key())
     return jsonify(conversion_json(conversion)), 201
 
 
 @bp.post("/transfers")
-def create_transfer():
+@endpoint(ok=201, answer=TransferAnswer, errors=(400, 403, 409), headers=IdempotencyKey)
+def create_transfer(json: TransferBody):
+    """Pay another active member of your region in RSC"""
     member = require_member()
-    data = json_body()
-    to_member_id = data.get("to_member_id")
-    if not is_id(to_member_id):
-        raise ValidationError.for_field("to_member_id", "must be a member id")
-    memo = data.get("memo", "")
-    if not isinstance(memo, str):
-        raise ValidationError.for_field("memo", "must be text")
-    result = transfers.transfer(db.session, member, to_member_id, parse_money(data.get("amount"), currencies=("RSC",)),
-                                memo, utcnow(), idempotency_key())
+    result = transfers.transfer(db.session, member, json.to_member_id, json.amount.value(), json.memo, utcnow(),
+                                idempotency_key())
     return jsonify({"entry_id": result.entry.id, "to_member_id": result.to_member_id,
                     "amount": result.amount.to_json(), "entry": entries_json([result.entry], member)[0]}), 201
 
@@ -100,23 +181,27 @@ def contribution_json(row) -> dict:
 
 
 @bp.post("/contributions")
-def create_contribution():
-    data = json_body()
-    row = contributions.contribute(db.session, require_member(), parse_money(data.get("amount")),
-                                   public=data.get("public"), now=utcnow(), idempotency_key=idempotency_key())
+@endpoint(ok=201, answer=ContributionAnswer, errors=(400, 403, 409), headers=IdempotencyKey)
+def create_contribution(json: ContributionBody):
+    """Give RSC to the capital pool (it buys no ownership and no vote)"""
+    row = contributions.contribute(db.session, require_member(), json.amount.value(), public=json.public,
+                                   now=utcnow(), idempotency_key=idempotency_key())
     return jsonify(contribution_json(row)), 201
 
 
 @bp.post("/contributions/external")
-def external_contribution():
-    data = json_body()
-    row = contributions.record_external(db.session, require_member(), parse_money(data.get("amount")),
-                                        data.get("from"), public=data.get("public"), now=utcnow())
+@endpoint(ok=201, answer=ContributionAnswer, errors=(400, 403, 409))
+def external_contribution(json: ExternalContributionBody):
+    """Record an outside contributor's USD (board): USD into the reserve, RSC into the pool"""
+    row = contributions.record_external(db.session, require_member(), json.amount.value(), json.from_,
+                                        public=json.public, now=utcnow())
     return jsonify(contribution_json(row)), 201
 
 
 @bp.get("/ledger/verify")
+@endpoint(public=True, answer=VerifyAnswer)
 def verify():
+    """Check the hash chain and every ledger invariant"""
     report = ledger.verify(db.session)
     body = {"ok": report.ok, "entries": report.entries}
     if not report.ok:

@@ -1,19 +1,17 @@
 """JSON API: listings, orders, job applications."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
-from flask import jsonify
 from pydantic import Field
 
-from govern.apiutil import api_blueprint, endpoint, idempotency_key, iso, page, require_member
+from govern.apiutil import api_blueprint, endpoint, idempotency_key, listed, require_member
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.market import service as market
-from govern.market.models import Application, Listing, Order
 from govern.money import Money as MoneyValue
-from govern.schemas import Answer, Flag, Id, IdempotencyKey, Money, MoneyIn, Page, Paging, Request, minor_money, text
+from govern.schemas import (Answer, Flag, Id, IdempotencyKey, MoneyIn, Name, Page, Paging, Request, Rsc, RscIn, Time, Usd,
+                            UsdIn, text)
 
 bp = api_blueprint("market_api", __name__)
 
@@ -26,10 +24,10 @@ class ListingBody(Request):
     kind: ListingKind
     title: Title
     description: text(10_000) = ""
-    price: MoneyIn | None = Field(None, description="In RSC; for a job the hourly wage (default: the wage table's)")
-    outside_price: MoneyIn | None = Field(None, description="In USD, for bridge companies")
+    price: RscIn | None = Field(None, description="In RSC; for a job the hourly wage (default: the wage table's)")
+    outside_price: UsdIn | None = Field(None, description="In USD, for bridge companies")
     locality: text(100) | None = None
-    occupation: text(60) | None = Field(None, description="Jobs only")
+    occupation: Name | None = Field(None, description="Jobs only")
 
 
 class ListingQuery(Paging):
@@ -45,12 +43,12 @@ class ListingAnswer(Answer):
     kind: ListingKind
     title: str
     description: str
-    price: Money
-    outside_price: Money | None = None
+    price: Rsc = Field(validation_alias="price_minor")
+    outside_price: Usd | None = Field(None, validation_alias="outside_price_minor")
     locality: str
     occupation: str | None
     status: str
-    created_at: datetime
+    created_at: Time
 
 
 class OrderBody(Request):
@@ -62,23 +60,23 @@ class OrderAnswer(Answer):
     id: int
     listing_id: int
     quantity: int
-    total: Money
-    tax: Money
+    total: Rsc = Field(validation_alias="total_minor")
+    tax: Rsc = Field(validation_alias="tax_minor")
     entry_id: int
     status: Literal["ordered", "delivered"]
-    created_at: datetime
+    created_at: Time
 
 
-class ApplicationBody(Request):
+class JobApplicationBody(Request):
     message: text(5000) | None = None
 
 
-class ApplicationAnswer(Answer):
+class JobApplicationAnswer(Answer):
     id: int
     listing_id: int
     member_id: int
     status: str
-    created_at: datetime
+    created_at: Time
 
 
 class BridgeBody(Request):
@@ -91,34 +89,13 @@ class BridgeAnswer(Answer):
 
 
 class OutsidePurchaseBody(Request):
-    amount: MoneyIn = Field(description="In USD")
+    amount: UsdIn
     memo: text(200) | None = None
 
 
 class OutsidePurchaseAnswer(Answer):
     entry_id: int
-    amount: Money
-
-
-def listing_json(listing: Listing) -> dict:
-    data = {"id": listing.id, "company_id": listing.company_id, "region_id": listing.region_id, "kind": listing.kind,
-            "title": listing.title, "description": listing.description,
-            "price": minor_money(listing.price_minor, "RSC"), "locality": listing.locality,
-            "occupation": listing.occupation, "status": listing.status, "created_at": iso(listing.created_at)}
-    if listing.outside_price_minor is not None:
-        data["outside_price"] = minor_money(listing.outside_price_minor, "USD")
-    return data
-
-
-def order_json(order: Order) -> dict:
-    return {"id": order.id, "listing_id": order.listing_id, "quantity": order.quantity,
-            "total": minor_money(order.total_minor, "RSC"), "tax": minor_money(order.tax_minor, "RSC"),
-            "entry_id": order.entry_id, "status": order.status, "created_at": iso(order.created_at)}
-
-
-def application_json(application: Application) -> dict:
-    return {"id": application.id, "listing_id": application.listing_id, "member_id": application.member_id,
-            "status": application.status, "created_at": iso(application.created_at)}
+    amount: Usd
 
 
 def _value(money: MoneyIn | None) -> MoneyValue | None:
@@ -133,7 +110,7 @@ def create(json: ListingBody):
         db.session, require_member(), company_id=json.company_id, kind=json.kind, title=json.title,
         description=json.description, price=_value(json.price), locality=json.locality, occupation=json.occupation,
         outside_price=_value(json.outside_price), now=utcnow())
-    return jsonify(listing_json(listing)), 201
+    return ListingAnswer.model_validate(listing), 201
 
 
 @bp.get("/listings")
@@ -142,14 +119,14 @@ def index(query: ListingQuery):
     """Search your region's listings"""
     rows = market.search(db.session, region_id=require_member().region_id, kind=query.kind, text=query.q or None,
                          locality=query.locality or None, before=query.cursor_id(), limit=query.limit + 1)
-    return jsonify(page(rows, query.limit, listing_json, lambda r: r.id))
+    return listed(ListingAnswer, rows, query.limit)
 
 
 @bp.get("/listings/<int:listing_id>")
 @endpoint(answer=ListingAnswer, errors=(404,))
 def show(listing_id: int):
     """A listing"""
-    return jsonify(listing_json(market.get_listing(db.session, listing_id)))
+    return ListingAnswer.model_validate(market.get_listing(db.session, listing_id))
 
 
 @bp.post("/listings/<int:listing_id>/orders")
@@ -158,29 +135,29 @@ def order(listing_id: int, json: OrderBody):
     """Buy: price × quantity plus sales tax, from you or a company you run"""
     made = market.buy(db.session, require_member(), listing_id, utcnow(), quantity=json.quantity,
                       paid_by_company_id=json.paid_by_company_id, idempotency_key=idempotency_key())
-    return jsonify(order_json(made)), 201
+    return OrderAnswer.model_validate(made), 201
 
 
 @bp.post("/orders/<int:order_id>/delivered")
 @endpoint(answer=OrderAnswer, errors=(403, 404, 409))
 def delivered(order_id: int):
     """The seller marks an order delivered"""
-    return jsonify(order_json(market.mark_delivered(db.session, require_member(), order_id, utcnow())))
+    return OrderAnswer.model_validate(market.mark_delivered(db.session, require_member(), order_id, utcnow()))
 
 
 @bp.post("/listings/<int:listing_id>/applications")
-@endpoint(ok=201, answer=ApplicationAnswer, errors=(400, 403, 404, 409))
-def apply(listing_id: int, json: ApplicationBody):
+@endpoint(ok=201, answer=JobApplicationAnswer, errors=(400, 403, 404, 409))
+def apply(listing_id: int, json: JobApplicationBody):
     """Apply to a job"""
     made = market.apply(db.session, require_member(), listing_id, json.message, utcnow())
-    return jsonify(application_json(made)), 201
+    return JobApplicationAnswer.model_validate(made), 201
 
 
 @bp.post("/applications/<int:application_id>/accept")
-@endpoint(answer=ApplicationAnswer, errors=(403, 404, 409))
+@endpoint(answer=JobApplicationAnswer, errors=(403, 404, 409))
 def accept(application_id: int):
     """Hire the applicant (company admins)"""
-    return jsonify(application_json(market.accept(db.session, require_member(), application_id, utcnow())))
+    return JobApplicationAnswer.model_validate(market.accept(db.session, require_member(), application_id, utcnow()))
 
 
 @bp.put("/companies/<int:company_id>/bridge")
@@ -188,7 +165,7 @@ def accept(application_id: int):
 def bridge(company_id: int, json: BridgeBody):
     """Mark a company a bridge to the outside economy"""
     company = market.set_bridge(db.session, require_member(), company_id, json.is_bridge)
-    return jsonify({"company_id": company.id, "is_bridge": company.is_bridge})
+    return BridgeAnswer(company_id=company.id, is_bridge=company.is_bridge)
 
 
 @bp.post("/companies/<int:company_id>/outside-purchases")
@@ -197,4 +174,4 @@ def outside_purchase(company_id: int, json: OutsidePurchaseBody):
     """A bridge company buys outside in USD: its RSC is redeemed and the USD leaves the reserve"""
     amount = json.amount.value()
     entry = market.record_outside_purchase(db.session, require_member(), company_id, amount, json.memo, utcnow())
-    return jsonify({"entry_id": entry.id, "amount": amount.to_json()}), 201
+    return OutsidePurchaseAnswer(entry_id=entry.id, amount=amount.minor), 201

@@ -1,22 +1,69 @@
 """JSON API: members, tokens, me."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
 
 from flask import current_app, jsonify, request
+from pydantic import Field
 
 from govern import audit
-from govern.apiutil import api_blueprint, iso, json_body, optional_member, require_member
+from govern.apiutil import api_blueprint, endpoint, iso, require_member
 from govern.clock import utcnow
 from govern.errors import NotAuthenticated
 from govern.extensions import db, limiter
 from govern.ledger.exchange import member_wallet
 from govern.members import service as members
 from govern.members.models import Member
-from govern.regions import reorganise
 from govern.money import Money
+from govern.regions import reorganise
+from govern.schemas import Answer, Id, Money as MoneyShape, Request, text
 
 bp = api_blueprint("members_api", __name__)
+
+
+class JoinBody(Request):
+    email: Annotated[str, Field(max_length=254, pattern=members.EMAIL_PATTERN, description="An email address")]
+    name: text(100, min_length=1)
+    password: text(200, min_length=8)
+    region_id: Id | None = None
+    locality: text(100) = ""
+
+
+class MemberAnswer(Answer):
+    id: int
+    name: str
+    region_id: int
+    locality: str
+    roles: list[Literal["member", "board", "former_member"]]
+    status: Literal["active", "left"]
+    joined_at: datetime
+    email: str | None = None
+
+
+class AccountLine(Answer):
+    id: int
+    currency: str
+    balance: MoneyShape
+
+
+class MeAnswer(MemberAnswer):
+    accounts: list[AccountLine]
+
+
+class TokenBody(Request):
+    email: text(254)
+    password: text(200)
+
+
+class TokenAnswer(Answer):
+    token: str
+    expires_at: datetime
+    member_id: int
+
+
+class MoveBody(Request):
+    region_id: Id
 
 
 def member_json(member: Member, viewer: Member | None) -> dict:
@@ -52,24 +99,24 @@ login_throttle = limiter.shared_limit(login_limit, scope="login", key_func=login
 
 
 @bp.post("/members")
-def join():
-    data = json_body()
-    member = members.join(
-        db.session, email=data.get("email"), name=data.get("name"), password=data.get("password"),
-        region_id=data.get("region_id"), locality=data.get("locality", ""), now=utcnow(),
-    )
+@endpoint(public=True, ok=201, answer=MemberAnswer, errors=(400, 409, 413))
+def join(json: JoinBody):
+    """Join the co-op (anybody may)"""
+    member = members.join(db.session, email=json.email, name=json.name, password=json.password,
+                          region_id=json.region_id, locality=json.locality, now=utcnow())
     return jsonify(member_json(member, member)), 201
 
 
 @bp.post("/tokens")
 @login_throttle
-def create_token():
-    data = json_body()
+@endpoint(public=True, ok=201, answer=TokenAnswer, errors=(400, 401, 429))
+def create_token(json: TokenBody):
+    """Log in: a bearer token"""
     try:
-        member = members.authenticate(db.session, data.get("email"), data.get("password"))
+        member = members.authenticate(db.session, json.email, json.password)
     except NotAuthenticated:
         request.govern_login_failed = True
-        audit.login_failed(data.get("email"), "api", request.remote_addr)
+        audit.login_failed(json.email, "api", request.remote_addr)
         raise
     audit.login_succeeded(member.id, "api", request.remote_addr)
     ttl = timedelta(seconds=current_app.config["GOVERN_TOKEN_TTL_SECONDS"])
@@ -79,7 +126,9 @@ def create_token():
 
 
 @bp.get("/me")
+@endpoint(answer=MeAnswer)
 def me():
+    """You, with your accounts"""
     member = require_member()
     wallet = member_wallet(db.session, member.id)
     data = member_json(member, member)
@@ -89,19 +138,24 @@ def me():
 
 
 @bp.post("/me/leave")
+@endpoint(answer=MemberAnswer, errors=(403,))
 def leave():
+    """Leave the co-op; your balance stays yours"""
     member = members.leave(db.session, require_member(), utcnow())
     return jsonify(member_json(member, member))
 
 
 @bp.post("/me/move")
-def move():
-    data = json_body()
-    member = reorganise.move_member(db.session, require_member(), data.get("region_id"), utcnow())
+@endpoint(answer=MemberAnswer, errors=(400, 403, 409))
+def move(json: MoveBody):
+    """Move to another region: your balance (and the reserve behind it) comes with you"""
+    member = reorganise.move_member(db.session, require_member(), json.region_id, utcnow())
     return jsonify(member_json(member, member))
 
 
 @bp.get("/members/<int:member_id>")
+@endpoint(answer=MemberAnswer, errors=(404,))
 def show_member(member_id: int):
+    """A member's public fields (the email only to the member and the board)"""
     viewer = require_member()
     return jsonify(member_json(members.get_member(db.session, member_id), viewer))

@@ -22,7 +22,8 @@ from govern.members.models import MEMBER_ACTIVE, MEMBER_LEFT, ApiToken, Member
 from govern.regions import service as regions
 from govern.regions.models import REGION_ACTIVE
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 MIN_PASSWORD = 8
 MAX_PASSWORD = 200
 

@@ -2,19 +2,138 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
+from pydantic import ConfigDict, Field
 
 from govern import voting
-from govern.apiutil import api_blueprint, iso, json_body, page, page_params, require_member
+from govern.apiutil import api_blueprint, endpoint, iso, page, require_member
 from govern.clock import utcnow
-from govern.errors import ValidationError
 from govern.extensions import db
 from govern.ids import whole_number
-from govern.proposals import service as proposals
+from govern.proposals import kinds, service as proposals
 from govern.proposals.models import Ballot, Proposal
+from govern.schemas import Answer, Effect, Moment, Page, Paging, Query, Request, text
 
 bp = api_blueprint("proposals_api", __name__)
+
+Status = Literal["open", "passed", "executed", "rejected", "expired", "cancelled"]
+
+
+def _registered_kinds(schema: dict) -> None:
+    """The document lists the kinds registered when it is built (each area registers its own)."""
+    schema["enum"] = sorted(kind.key for kind in kinds.all_kinds())
+
+
+class ProposalBody(Request):
+    kind: Annotated[str, Field(min_length=1, max_length=60, json_schema_extra=_registered_kinds)]
+    title: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+    body: Annotated[str, Field(max_length=20_000, description="Markdown; sanitized when shown")] = ""
+    payload: dict[str, Any] = Field(default_factory=dict, description="What the kind needs (see the kinds in docs/api.md)")
+    closes_at: Moment
+    voting: dict[str, Any] | None = Field(None, description=(
+        "Stricter threshold or quorum, secret ballot, results_visible; kinds that allow it: method, options, seats, "
+        "electorate"))
+
+
+class ProposalQuery(Paging):
+    status: Status | None = None
+
+
+class Option(Answer):
+    id: str
+    label: str
+    member_id: int | None = None
+
+
+class Stored(Answer):
+    """An object kept as JSON with the proposal: more keys may come with new methods and kinds."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class VotingRule(Stored):
+    method: Literal["yes_no", "median", "mean", "approval", "cumulative", "ranked", "consensus"]
+    threshold: Literal["majority", "two_thirds", "three_quarters"] | None = None
+    quorum: str
+    electorate: str
+    options: list[Option] | None = None
+    seats: int | None = None
+    minimum: str | None = None
+    maximum: str | None = None
+    max_points: int | None = None
+    emergency: bool | None = None
+    secret: bool | None = None
+    whole_numbers: bool | None = None
+
+
+class Outcome(Stored):
+    passed: bool | None = None
+    winners: list[str] | None = None
+    value: str | None = None
+    reason: str | None = None
+
+
+class ProposalAnswer(Answer):
+    id: int
+    kind: str
+    title: str
+    body: str
+    payload: dict[str, Any]
+    author_id: int
+    region_id: int
+    status: Status
+    opens_at: datetime
+    closes_at: datetime
+    voting: VotingRule
+    electorate_size: int | None
+    turnout: int | None
+    tally: dict[str, Any] | None
+    outcome: Outcome | None
+    execute_by: datetime | None
+    executed_at: datetime | None
+    effects: list[Effect]
+
+
+class ExecutionAnswer(ProposalAnswer):
+    confirmations: int
+    required: int
+
+
+class BallotBody(Request):
+    choice: Any = Field(description=(
+        "yes_no: yes|no|abstain; median/mean: decimal string; approval: [option id]; ranked: [option id] in order; "
+        "cumulative: {option id: points}; consensus: agree|block|abstain"))
+
+
+class Receipt(Answer):
+    receipt: str
+    cast_at: datetime
+
+
+class BallotQuery(Query):
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    cursor: Annotated[str | None, Field(pattern=r"^[0-9a-f]{1,32}$", description="A receipt: `next` of the previous page")] = None
+
+
+class PublishedBallot(Answer):
+    receipt: str
+    choice: Any
+    member_id: int | None = Field(None, description="Public votes only")
+
+
+class CommentBody(Request):
+    body: Annotated[str, Field(min_length=1, max_length=5000, pattern=r"\S")]
+
+
+class CommentAnswer(Answer):
+    id: int
+    proposal_id: int | None = None
+    member_id: int
+    member_name: str | None = None
+    body: str
+    created_at: datetime
 
 
 def proposal_json(proposal: Proposal) -> dict:
@@ -34,82 +153,72 @@ def _effect_id(ref_id: str):
     return whole_number(ref_id) or ref_id
 
 
-def parse_time(value: object, field: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError.for_field(field, "must be an ISO 8601 time with a UTC offset")
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError.for_field(field, "must be an ISO 8601 time with a UTC offset") from None
-    if moment.tzinfo is None:
-        raise ValidationError.for_field(field, "needs a UTC offset, e.g. 2026-12-01T18:00:00+00:00")
-    return moment
-
-
 @bp.post("/proposals")
-def create():
-    member = require_member()
-    data = json_body()
+@endpoint(ok=201, answer=ProposalAnswer, errors=(400, 403))
+def create(json: ProposalBody):
+    """Propose: a kind, its payload, and when voting closes"""
     proposal = proposals.create_proposal(
-        db.session, member, kind_key=data.get("kind"), title=data.get("title"), body=data.get("body", ""),
-        payload=data.get("payload", {}), closes_at=parse_time(data.get("closes_at"), "closes_at"),
-        voting_request=data.get("voting"), now=utcnow(),
+        db.session, require_member(), kind_key=json.kind, title=json.title, body=json.body, payload=json.payload,
+        closes_at=json.closes_at, voting_request=json.voting, now=utcnow(),
         min_voting_seconds=current_app.config["GOVERN_MIN_VOTING_SECONDS"],
     )
     return jsonify(proposal_json(proposal)), 201
 
 
 @bp.get("/proposals")
-def index():
-    member = require_member()
-    cursor, limit = page_params()
-    rows = proposals.list_proposals(db.session, region_id=member.region_id, status=request.args.get("status") or None,
-                                    before=cursor, limit=limit + 1)
-    return jsonify(page(rows, limit, proposal_json, lambda p: p.id))
+@endpoint(answer=Page[ProposalAnswer], errors=(400,))
+def index(query: ProposalQuery):
+    """Proposals of your region, newest first"""
+    rows = proposals.list_proposals(db.session, region_id=require_member().region_id, status=query.status,
+                                    before=query.cursor_id(), limit=query.limit + 1)
+    return jsonify(page(rows, query.limit, proposal_json, lambda p: p.id))
 
 
 @bp.get("/proposals/<int:proposal_id>")
+@endpoint(answer=ProposalAnswer, errors=(404,))
 def show(proposal_id: int):
-    require_member()
+    """A proposal"""
     return jsonify(proposal_json(proposals.get_proposal(db.session, proposal_id)))
 
 
 @bp.put("/proposals/<int:proposal_id>/ballot")
-def cast(proposal_id: int):
-    member = require_member()
-    data = json_body()
-    if "choice" not in data:
-        raise ValidationError.for_field("choice", "is required")
-    ballot = proposals.cast_ballot(db.session, member, proposal_id, data["choice"], utcnow())
+@endpoint(answer=Receipt, errors=(400, 403, 404, 409))
+def cast(proposal_id: int, json: BallotBody):
+    """Cast or replace your ballot while the proposal is open"""
+    ballot = proposals.cast_ballot(db.session, require_member(), proposal_id, json.choice, utcnow())
     return jsonify({"receipt": ballot.receipt, "cast_at": iso(ballot.cast_at)})
 
 
 @bp.delete("/proposals/<int:proposal_id>/ballot")
+@endpoint(ok=204, answer=(None, "Withdrawn"), errors=(403, 404, 409))
 def withdraw(proposal_id: int):
+    """Withdraw your ballot while open"""
     proposals.withdraw_ballot(db.session, require_member(), proposal_id, utcnow())
     return "", 204
 
 
 @bp.post("/proposals/<int:proposal_id>/cancel")
+@endpoint(answer=ProposalAnswer, errors=(403, 404, 409))
 def cancel(proposal_id: int):
+    """The author cancels before the first ballot"""
     return jsonify(proposal_json(proposals.cancel_proposal(db.session, require_member(), proposal_id, utcnow())))
 
 
 @bp.post("/proposals/<int:proposal_id>/execute")
+@endpoint(answer=ExecutionAnswer, errors=(403, 404, 409))
 def execute(proposal_id: int):
+    """A board member confirms carrying out a passed proposal: 200 once carried out, 202 while it waits for more confirmations"""
     state = proposals.confirm_execution(db.session, require_member(), proposal_id, utcnow())
     body = {**proposal_json(state.proposal), "confirmations": state.confirmations, "required": state.required}
     return jsonify(body), 200 if state.proposal.status == "executed" else 202
 
 
 @bp.get("/proposals/<int:proposal_id>/ballots")
-def ballots(proposal_id: int):
-    require_member()
+@endpoint(answer=Page[PublishedBallot], errors=(400, 404, 409))
+def ballots(proposal_id: int, query: BallotQuery):
+    """The published ballots after close, by receipt"""
     proposal = proposals.get_proposal(db.session, proposal_id)
-    cursor, limit = page_params(receipt_cursor=True)
-    rows = proposals.published_ballots(db.session, proposal, before=cursor, limit=limit + 1)
+    rows = proposals.published_ballots(db.session, proposal, before=query.cursor, limit=query.limit + 1)
     rule = proposals.rule_of(proposal)
 
     def render(ballot: Ballot) -> dict:
@@ -118,20 +227,22 @@ def ballots(proposal_id: int):
             item["member_id"] = ballot.member_id
         return item
 
-    return jsonify(page(rows, limit, render, lambda b: b.receipt))
+    return jsonify(page(rows, query.limit, render, lambda b: b.receipt))
 
 
 @bp.post("/proposals/<int:proposal_id>/comments")
-def comment(proposal_id: int):
-    data = json_body()
-    made = proposals.add_comment(db.session, require_member(), proposal_id, data.get("body"), utcnow())
+@endpoint(ok=201, answer=CommentAnswer, errors=(400, 403, 404))
+def comment(proposal_id: int, json: CommentBody):
+    """Add to the discussion"""
+    made = proposals.add_comment(db.session, require_member(), proposal_id, json.body, utcnow())
     return jsonify({"id": made.id, "proposal_id": made.proposal_id, "member_id": made.member_id,
                     "body": made.body, "created_at": iso(made.created_at)}), 201
 
 
 @bp.get("/proposals/<int:proposal_id>/comments")
+@endpoint(answer=Page[CommentAnswer], errors=(404,))
 def comments(proposal_id: int):
-    require_member()
+    """The discussion"""
     proposals.get_proposal(db.session, proposal_id)
     items = [{"id": c.id, "member_id": c.member_id, "member_name": name, "body": c.body, "created_at": iso(c.created_at)}
              for c, name in proposals.comments_of(db.session, proposal_id)]

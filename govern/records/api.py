@@ -2,24 +2,56 @@
 caller's (with a token), else the oldest active one."""
 from __future__ import annotations
 
-from flask import Response, jsonify, stream_with_context
+from datetime import datetime
 
-from govern.apiutil import api_blueprint, iso, optional_member, page_params
+from flask import jsonify, stream_with_context
+from werkzeug.wrappers import Response as StreamedResponse
+
+from govern.apiutil import api_blueprint, endpoint, iso, optional_member
 from govern.clock import utcnow
 from govern.extensions import db, limiter
 from govern.ids import whole_number
 from govern.money import Money
-from govern.records import exports, params, service, tables
+from govern.records import exports, service, tables
+from govern.schemas import Answer, Cause, Money as MoneyShape, Month, OpaquePaging, Page, RegionChoice, RegionPaging
 
 bp = api_blueprint("records_api", __name__)
 # The whole ledger is read for each export: a visitor may take it a few times an hour, not in a loop.
 EXPORT_LIMIT = "12 per hour"
 
 
-def _region_id() -> int:
+class PoolMovement(Answer):
+    entry_id: int
+    created_at: datetime
+    amount: MoneyShape
+    cause: Cause
+    memo: str
+    balance_after: MoneyShape
+
+
+class WagesPaid(Answer):
+    month: Month
+    occupation: str
+    people: int
+    hours: str
+    total_paid: MoneyShape
+    average_hourly: MoneyShape
+
+
+class WagesQuery(OpaquePaging):
+    region_id: RegionChoice = None
+
+
+class ChainLink(Answer):
+    entry_id: int
+    hash: str
+    prev_hash: str | None = None
+    created_at: datetime | None = None
+
+
+def _region_id(chosen: int | None) -> int:
     member = optional_member()
-    return service.records_region(db.session, params.optional_id("region_id"),
-                                  member.region_id if member else None).id
+    return service.records_region(db.session, chosen, member.region_id if member else None).id
 
 
 def cause_json(cause_type: str, cause_id: str | None) -> dict:
@@ -44,30 +76,35 @@ def wage_json(row: service.WageRow) -> dict:
 
 
 @bp.get("/records/capital-pool")
-def capital_pool():
-    region_id = _region_id()
-    cursor, limit = page_params()
-    found = service.pool_movements(db.session, region_id, before=cursor, limit=limit)
+@endpoint(public=True, answer=Page[PoolMovement], errors=(400, 404))
+def capital_pool(query: RegionPaging):
+    """The capital pool's movements, newest first, each with its cause (a payroll's id is its run_id, a proposal's its id) and the balance after it; together they add up to the pool"""
+    found = service.pool_movements(db.session, _region_id(query.region_id), before=query.cursor_id(), limit=query.limit)
     return jsonify({"items": [movement_json(m) for m in found.movements],
                     "next": None if found.next_cursor is None else str(found.next_cursor)})
 
 
 @bp.get("/records/wages")
-def wages():
-    region_id = _region_id()
-    rows, next_cursor = service.wages_by_occupation(db.session, region_id, cursor=params.cursor(),
-                                                    limit=params.limit())
+@endpoint(public=True, answer=Page[WagesPaid], errors=(400, 404))
+def wages(query: WagesQuery):
+    """What region-owned companies paid, by month and occupation, newest month first; never a name"""
+    rows, next_cursor = service.wages_by_occupation(db.session, _region_id(query.region_id), cursor=query.cursor,
+                                                    limit=query.limit)
     return jsonify({"items": [wage_json(row) for row in rows], "next": next_cursor})
 
 
 @bp.get("/records/chain-head")
+@endpoint(public=True, answer=ChainLink)
 def chain_head():
+    """The newest ledger entry and its hash: save it to check later that the record was only appended to"""
     head = service.chain_head(db.session)
     return jsonify({"hash": head.hash, "entry_id": head.entry_id})
 
 
 @bp.get("/records/chain/<int:entry_id>")
+@endpoint(public=True, answer=ChainLink, errors=(404,))
 def chain_link(entry_id: int):
+    """An entry's place in the hash chain: a head saved earlier must still have the same hash"""
     link = service.chain_link(db.session, entry_id)
     return jsonify({"entry_id": link.entry_id, "hash": link.hash, "prev_hash": link.prev_hash,
                     "created_at": iso(link.created_at)})
@@ -75,8 +112,13 @@ def chain_link(entry_id: int):
 
 @bp.get("/records/ledger.beancount")
 @limiter.limit(EXPORT_LIMIT)
+@endpoint(public=True, answer=(None, "Beancount text (text/plain)"), errors=(429,))
 def ledger_beancount():
-    """Streamed in chunks of a few thousand entries; `flask govern export-beancount` writes the same."""
+    """The whole ledger in beancount's format, streamed: an open per account (metadata account_id), a transaction per entry (metadata cause_type, cause_id, entry_id, hash), a balance assertion per account
+
+    Streamed in chunks of a few thousand entries; `flask govern export-beancount` writes the same."""
     chunks = exports.beancount(db.session, now=utcnow())
-    return Response(stream_with_context(chunks), mimetype="text/plain",
+    # A werkzeug (not Flask) Response: spectree reads a Flask answer whole to check it, and this one
+    # must stream (Flask adopts it as is).
+    return StreamedResponse(stream_with_context(chunks), mimetype="text/plain",
                     headers={"Content-Disposition": "attachment; filename=conductor.beancount"})

@@ -1,14 +1,30 @@
 """JSON API: regions (public)."""
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import jsonify
 
-from govern.apiutil import api_blueprint, page, page_params
+from govern.apiutil import api_blueprint, endpoint, page
 from govern.extensions import db
 from govern.money import Money
 from govern.regions import service as regions
+from govern.schemas import Answer, Money as MoneyShape, Page, Paging
 
 bp = api_blueprint("regions_api", __name__)
+
+
+class RegionAnswer(Answer):
+    id: int
+    name: str
+    parent_id: int | None
+    status: Literal["active", "dissolved"]
+    parameters: dict[str, str]
+    capital_pool: MoneyShape
+    usd_reserve: MoneyShape
+    rsc_outstanding: MoneyShape
+    member_count: int
+    equal_share: MoneyShape
 
 
 def region_json(s: regions.RegionSummary) -> dict:
@@ -25,12 +41,15 @@ def region_json(s: regions.RegionSummary) -> dict:
 
 
 @bp.get("/regions")
-def list_regions():
-    cursor, limit = page_params()
-    rows = regions.list_regions(db.session, after=cursor, limit=limit + 1)
-    return jsonify(page(rows, limit, lambda r: region_json(regions.summary(db.session, r.id)), lambda r: r.id))
+@endpoint(public=True, answer=Page[RegionAnswer], errors=(400,))
+def list_regions(query: Paging):
+    """All regions"""
+    rows = regions.list_regions(db.session, after=query.cursor_id(), limit=query.limit + 1)
+    return jsonify(page(rows, query.limit, lambda r: region_json(regions.summary(db.session, r.id)), lambda r: r.id))
 
 
 @bp.get("/regions/<int:region_id>")
+@endpoint(public=True, answer=RegionAnswer, errors=(404,))
 def show_region(region_id: int):
+    """A region's public figures"""
     return jsonify(region_json(regions.summary(db.session, region_id)))

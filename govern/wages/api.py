@@ -10,15 +10,11 @@ from pydantic import Field
 
 from govern.apiutil import api_blueprint, endpoint, iso, optional_member, page
 from govern.extensions import db
-from govern.schemas import Answer, Cause, Money, Page, RegionPaging, RegionQuery, minor_money
+from govern.schemas import Answer, Cause, Money, Name, Page, RegionPaging, RegionQuery, minor_money
 from govern.wages import names, service as wages
 from govern.wages.calculator import Calculation
 
 bp = api_blueprint("wages_api", __name__)
-
-Name = Annotated[str, Field(min_length=1, max_length=names.NAME_MAX * 2, pattern=r"^[\w\- ]*\w[\w\- ]*$",
-                            description="Letters, digits, hyphens and spaces")]
-
 
 class CalculatorQuery(RegionQuery):
     occupation: Name
