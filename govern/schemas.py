@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import (AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator,
-                      StrictBool, WithJsonSchema)
+                      StrictBool, WithJsonSchema, model_serializer)
 from pydantic_core import PydanticCustomError
 
 from govern.ids import MAX_ID
@@ -171,9 +171,20 @@ class Request(BaseModel):
 
 class Answer(BaseModel):
     """An answer: declared once, it documents the answer and builds it, from a row's attributes
-    (`ListingAnswer.model_validate(listing)`) or from keywords."""
+    (`ListingAnswer.model_validate(listing)`) or from keywords. Fields named in `omitted_when_none`
+    are left out of the answer rather than sent as null (the contract shows them only when they
+    apply: a member's email, a bridge company's outside price)."""
 
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    omitted_when_none: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _leave_out_what_does_not_apply(self, write):
+        data = write(self)
+        for name in self.omitted_when_none:
+            if data.get(name, 0) is None:
+                del data[name]
+        return data
 
 
 MONEY_OUT = {"type": "object", "required": ["amount", "currency"], "additionalProperties": False,

@@ -1,25 +1,25 @@
 """JSON API: companies, workers, income, hours, payroll, pay settings, bankruptcy."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
-from flask import jsonify
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
-from govern.apiutil import api_blueprint, endpoint, idempotency_key, iso, page, require_member
+from govern.apiutil import api_blueprint, endpoint, idempotency_key, listed, require_member
 from govern.clock import utcnow
 from govern.companies import service as companies
-from govern.companies.models import Company, PayrollRun, Payslip
+from govern.companies.models import Company, PayrollRun
 from govern.errors import NotFound
 from govern.extensions import db
-from govern.ledger.api import EntryAnswer, entries_json
-from govern.money import Money
-from govern.schemas import (Answer, Day, DecimalString, Flag, Id, IdempotencyKey, Money as MoneyShape, Name, Page, Paging,
-                            Percent, Request, RscIn, UsdIn, text)
+from govern.ledger.api import EntryAnswer, entries_shown
+from govern.schemas import (Answer, Day, DecimalString, Flag, Id, IdempotencyKey, Name, Page, Paging, Percent, Request,
+                            Rsc, RscIn, Time, Usd, UsdIn, With, cents, text)
 from govern.templating import hours as hours_text
 
 bp = api_blueprint("companies_api", __name__)
+
+Hours = Annotated[str, BeforeValidator(lambda centihours: hours_text(centihours) if isinstance(centihours, int) else centihours)]
 
 class CompanyBody(Request):
     name: text(120, min_length=1)
@@ -30,7 +30,7 @@ class Worker(Answer):
     member_id: int
     name: str
     occupation: str
-    hourly_rate: MoneyShape | None
+    hourly_rate: Rsc | None = cents("hourly_rate")
     admin: bool
 
 
@@ -43,7 +43,7 @@ class CompanyAnswer(Answer):
     region_id: int
     account_id: int
     pay_schedule: str | None
-    created_at: datetime
+    created_at: Time
     workers: list[Worker]
 
 
@@ -71,7 +71,7 @@ class HoursAnswer(Answer):
     member_id: int
     period_start: date
     period_end: date
-    hours: str
+    hours: Hours = Field(validation_alias="centihours")
 
 
 class PeriodBody(Request):
@@ -82,45 +82,45 @@ class PeriodBody(Request):
 class PayslipAnswer(Answer):
     member_id: int
     occupation: str | None
-    hours: str
-    rate: MoneyShape
-    gross: MoneyShape
-    tax: MoneyShape
-    net: MoneyShape
-    converted: MoneyShape
-    contributed: MoneyShape
+    hours: Hours = Field(validation_alias="centihours")
+    rate: Rsc = cents("rate")
+    gross: Rsc = cents("gross")
+    tax: Rsc = cents("tax")
+    net: Rsc = cents("net")
+    converted: Usd = Field(validation_alias="converted_usd_minor")
+    contributed: Rsc = cents("contributed")
 
 
 class RunAnswer(Answer):
-    run_id: int
+    run_id: int = Field(validation_alias="id")
     company_id: int
     period_start: date
     period_end: date
-    gross: MoneyShape
-    tax: MoneyShape
-    net: MoneyShape
+    gross: Rsc = cents("gross")
+    tax: Rsc = cents("tax")
+    net: Rsc = cents("net")
     tax_rate: str
     entry_id: int | None
-    created_at: datetime
+    created_at: Time
     payslips: list[PayslipAnswer]
 
 
 class PreviewSlip(Answer):
     member_id: int
-    hours: str
-    rate: MoneyShape
-    gross: MoneyShape
-    tax: MoneyShape
-    net: MoneyShape
+    hours: Hours = Field(validation_alias="centihours")
+    rate: Rsc = cents("rate")
+    gross: Rsc
+    tax: Rsc
+    net: Rsc
 
 
 class PreviewAnswer(Answer):
     period_start: date
     period_end: date
-    gross: MoneyShape
-    tax: MoneyShape
-    net: MoneyShape
-    balance: MoneyShape
+    gross: Rsc
+    tax: Rsc
+    net: Rsc
+    balance: Rsc
     affordable: bool
     payslips: list[PreviewSlip]
 
@@ -142,37 +142,14 @@ class PercentAnswer(Answer):
     percent: Annotated[str, Field(pattern=r"^(?:100|[1-9]?[0-9])$")]
 
 
-def company_json(company: Company) -> dict:
-    return {
-        "id": company.id, "name": company.name, "industry": company.industry, "owner": company.owner,
-        "status": company.status, "region_id": company.region_id,
-        "account_id": companies.company_account(db.session, company.id).id,
-        "pay_schedule": company.pay_schedule, "created_at": iso(company.created_at),
-        "workers": [{"member_id": w.member_id, "name": name, "occupation": w.occupation,
-                     "hourly_rate": None if w.hourly_rate_minor is None else Money(w.hourly_rate_minor, "RSC").to_json(),
-                     "admin": w.admin} for w, name in companies.workers_of(db.session, company.id)],
-    }
+def company_answer(company: Company) -> CompanyAnswer:
+    workers = [With(worker, name=name) for worker, name in companies.workers_of(db.session, company.id)]
+    return CompanyAnswer.model_validate(With(company, account_id=companies.company_account(db.session, company.id).id,
+                                             workers=workers))
 
 
-def payslip_json(slip: Payslip) -> dict:
-    return {
-        "member_id": slip.member_id, "occupation": slip.occupation,
-        "hours": hours_text(slip.centihours),
-        "rate": Money(slip.rate_minor, "RSC").to_json(), "gross": Money(slip.gross_minor, "RSC").to_json(),
-        "tax": Money(slip.tax_minor, "RSC").to_json(), "net": Money(slip.net_minor, "RSC").to_json(),
-        "converted": Money(slip.converted_usd_minor, "USD").to_json(),
-        "contributed": Money(slip.contributed_minor, "RSC").to_json(),
-    }
-
-
-def run_json(run: PayrollRun) -> dict:
-    return {
-        "run_id": run.id, "company_id": run.company_id, "period_start": run.period_start.isoformat(),
-        "period_end": run.period_end.isoformat(), "gross": Money(run.gross_minor, "RSC").to_json(),
-        "tax": Money(run.tax_minor, "RSC").to_json(), "net": Money(run.net_minor, "RSC").to_json(),
-        "tax_rate": run.tax_rate, "entry_id": run.entry_id, "created_at": iso(run.created_at),
-        "payslips": [payslip_json(s) for s in companies.payslips_of_run(db.session, run.id)],
-    }
+def run_answer(run: PayrollRun) -> RunAnswer:
+    return RunAnswer.model_validate(With(run, payslips=companies.payslips_of_run(db.session, run.id)))
 
 
 def _company_visible(company_id: int) -> Company:
@@ -189,14 +166,14 @@ def _company_visible(company_id: int) -> Company:
 def create(json: CompanyBody):
     """Register a company; you become its first worker and admin"""
     company = companies.register_company(db.session, require_member(), json.name, json.industry, utcnow())
-    return jsonify(company_json(company)), 201
+    return company_answer(company), 201
 
 
 @bp.get("/companies/<int:company_id>")
 @endpoint(answer=CompanyAnswer, errors=(404,))
 def show(company_id: int):
     """A company"""
-    return jsonify(company_json(_company_visible(company_id)))
+    return company_answer(_company_visible(company_id))
 
 
 @bp.post("/companies/<int:company_id>/workers")
@@ -206,7 +183,7 @@ def add_worker(company_id: int, json: WorkerBody):
     companies.set_worker(db.session, require_member(), company_id, member_id=json.member_id,
                          occupation=json.occupation, now=utcnow(),
                          hourly_rate=json.hourly_rate.value() if json.hourly_rate else None, make_admin=json.admin)
-    return jsonify(company_json(companies.get_company(db.session, company_id))), 201
+    return company_answer(companies.get_company(db.session, company_id)), 201
 
 
 @bp.post("/companies/<int:company_id>/income")
@@ -215,7 +192,7 @@ def income(company_id: int, json: IncomeBody):
     """Record outside income in USD: USD into the reserve, RSC into the company"""
     entry = companies.record_income(db.session, require_member(), company_id, json.amount.value(), json.memo,
                                     utcnow(), idempotency_key())
-    return jsonify(entries_json([entry], require_member())[0]), 201
+    return entries_shown([entry], require_member())[0], 201
 
 
 @bp.post("/companies/<int:company_id>/hours")
@@ -225,18 +202,16 @@ def hours(company_id: int, json: HoursBody):
     entry = companies.enter_hours(db.session, require_member(), company_id, member_id=json.member_id,
                                   period_start=json.period_start, period_end=json.period_end, hours=json.hours,
                                   now=utcnow())
-    return jsonify({"id": entry.id, "member_id": entry.member_id, "period_start": entry.period_start.isoformat(),
-                    "period_end": entry.period_end.isoformat(),
-                    "hours": hours_text(entry.centihours)}), 201
+    return HoursAnswer.model_validate(entry), 201
 
 
 @bp.post("/companies/<int:company_id>/payroll")
-@endpoint(ok=201, answer=RunAnswer, errors=(400, 403, 404, 409))
+@endpoint(ok=201, answer=RunAnswer, also={200: RunAnswer}, errors=(400, 403, 404, 409))
 def payroll(company_id: int, json: PeriodBody):
     """Pay a period (company admins); the same period again pays nothing new and answers 200 with the earlier run"""
     result = companies.run_payroll(db.session, require_member(), company_id, json.period_start, json.period_end,
                                    utcnow())
-    return jsonify(run_json(result.run)), 201 if result.created else 200
+    return run_answer(result.run), 201 if result.created else 200
 
 
 @bp.post("/companies/<int:company_id>/payroll/preview")
@@ -245,16 +220,8 @@ def payroll_preview(company_id: int, json: PeriodBody):
     """What a run would pay, without paying"""
     plan = companies.plan_payroll(db.session, require_member(), company_id, json.period_start, json.period_end)
     t = plan.totals
-    return jsonify({
-        "period_start": plan.period_start.isoformat(), "period_end": plan.period_end.isoformat(),
-        "gross": Money(t.gross, "RSC").to_json(), "tax": Money(t.tax, "RSC").to_json(),
-        "net": Money(t.net, "RSC").to_json(), "balance": Money(plan.balance, "RSC").to_json(),
-        "affordable": plan.affordable,
-        "payslips": [{"member_id": s.member_id, "hours": hours_text(s.centihours),
-                      "rate": Money(s.rate_minor, "RSC").to_json(), "gross": Money(s.gross, "RSC").to_json(),
-                      "tax": Money(s.tax, "RSC").to_json(), "net": Money(s.net, "RSC").to_json()}
-                     for s in plan.slips],
-    })
+    return PreviewAnswer(period_start=plan.period_start, period_end=plan.period_end, gross=t.gross, tax=t.tax, net=t.net,
+                         balance=plan.balance, affordable=plan.affordable, payslips=plan.slips)
 
 
 @bp.get("/companies/<int:company_id>/payroll")
@@ -265,7 +232,7 @@ def runs(company_id: int, query: Paging):
     if not companies.can_see_pay(db.session, require_member(), company.id):
         raise NotFound("Payroll runs are visible to the company's workers.")
     rows = companies.runs_of(db.session, company.id, before=query.cursor_id(), limit=query.limit + 1)
-    return jsonify(page(rows, query.limit, run_json, lambda r: r.id))
+    return listed(RunAnswer, rows, query.limit, render=run_answer)
 
 
 @bp.get("/me/payslips")
@@ -277,11 +244,10 @@ def my_payslips(query: Paging):
 
     def render(row):
         slip, run, company = row
-        return {**payslip_json(slip), "id": slip.id, "run_id": run.id, "company_id": company.id,
-                "company": company.name, "period_start": run.period_start.isoformat(),
-                "period_end": run.period_end.isoformat()}
+        return MyPayslip.model_validate(With(slip, company=company.name, period_start=run.period_start,
+                                             period_end=run.period_end, company_id=company.id))
 
-    return jsonify(page(rows, query.limit, render, lambda row: row[0].id))
+    return listed(MyPayslip, rows, query.limit, cursor_of=lambda row: row[0].id, render=render)
 
 
 @bp.put("/me/auto-convert")
@@ -289,7 +255,7 @@ def my_payslips(query: Paging):
 def auto_convert(json: PercentBody):
     """The share of each net pay converted to USD automatically"""
     percent = companies.set_auto_convert(db.session, require_member(), json.percent)
-    return jsonify({"percent": str(percent)})
+    return PercentAnswer(percent=str(percent))
 
 
 @bp.put("/me/contribution-rate")
@@ -297,7 +263,7 @@ def auto_convert(json: PercentBody):
 def contribution_rate(json: PercentBody):
     """The share of each net pay given to the capital pool"""
     percent = companies.set_contribution_rate(db.session, require_member(), json.percent)
-    return jsonify({"percent": str(percent)})
+    return PercentAnswer(percent=str(percent))
 
 
 @bp.post("/companies/<int:company_id>/bankruptcy")
@@ -305,4 +271,4 @@ def contribution_rate(json: PercentBody):
 def bankruptcy(company_id: int):
     """Declare a company bankrupt (board)"""
     company = companies.declare_bankrupt(db.session, require_member(), company_id, utcnow())
-    return jsonify(company_json(company))
+    return company_answer(company)

@@ -1,13 +1,11 @@
 """JSON API: accounts, entries, conversions, verification."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from flask import jsonify
 from pydantic import Field
 
-from govern.apiutil import api_blueprint, endpoint, idempotency_key, iso, optional_member, page, require_member
+from govern.apiutil import api_blueprint, endpoint, idempotency_key, optional_member, page, require_member
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.ledger import contributions, exchange, service as ledger, transfers
@@ -15,7 +13,7 @@ from govern.ledger.models import Account, Conversion, LedgerEntry
 from govern.ledger.service import account_visible_to
 from govern.money import Money
 from govern.schemas import (Answer, Cause, Flag, Id, IdempotencyKey, Money as MoneyShape, MoneyIn, Page, Paging, Request,
-                            RscIn, UsdIn, text)
+                            RscIn, Time, UsdIn, With, text)
 
 bp = api_blueprint("ledger_api", __name__)
 
@@ -41,7 +39,7 @@ class Posting(Answer):
 
 class EntryAnswer(Answer):
     id: int
-    created_at: datetime
+    created_at: Time
     memo: str
     cause: Cause
     postings: list[Posting]
@@ -61,7 +59,7 @@ class ConversionAnswer(Answer):
     entry_id: int
     debited: MoneyShape
     credited: MoneyShape
-    created_at: datetime
+    created_at: Time
 
 
 class TransferBody(Request):
@@ -93,54 +91,46 @@ class ContributionAnswer(Answer):
     entry_id: int
     amount: MoneyShape
     public: bool
-    created_at: datetime
+    created_at: Time
 
 
 class VerifyAnswer(Answer):
+    omitted_when_none = ("first_bad_entry", "problems")
     ok: bool
     entries: int
     first_bad_entry: int | None = None
     problems: list[str] | None = None
 
 
-def account_json(account: Account) -> dict:
-    return {
-        "id": account.id, "owner": {"type": account.owner_type, "id": account.owner_id},
-        "kind": account.kind, "region_id": account.region_id, "currency": account.currency,
-        "balance": Money(account.balance, account.currency).to_json(),
-    }
+def money_of(minor: int, currency: str) -> dict:
+    return Money(minor, currency).to_json()
 
 
-def entry_json(entry: LedgerEntry, postings: list[ledger.ShownPosting]) -> dict:
-    """An entry as the viewer may see it: postings on accounts they may not see are one line per
+def account_answer(account: Account) -> AccountAnswer:
+    return AccountAnswer.model_validate(With(account, owner={"type": account.owner_type, "id": account.owner_id},
+                                             balance=money_of(account.balance, account.currency)))
+
+
+def entries_shown(entries: list[LedgerEntry], viewer) -> list[EntryAnswer]:
+    """Entries as the viewer may see them: postings on accounts they may not see are one line per
     currency with `account_id` null (see ledger.service.postings_shown_to)."""
-    return {
-        "id": entry.id, "created_at": iso(entry.created_at), "memo": entry.memo,
-        "cause": {"type": entry.cause_type, "id": entry.cause_id},
-        "postings": [{"account_id": p.account_id, "amount": Money(p.amount, p.currency).to_json()} for p in postings],
-        "hash": entry.hash, "prev_hash": entry.prev_hash,
-    }
-
-
-def entries_json(entries: list[LedgerEntry], viewer) -> list[dict]:
     shown = ledger.postings_shown_to(db.session, [e.id for e in entries], viewer)
-    return [entry_json(e, shown[e.id]) for e in entries]
+    return [EntryAnswer.model_validate(With(
+        entry, cause={"type": entry.cause_type, "id": entry.cause_id},
+        postings=[{"account_id": p.account_id, "amount": money_of(p.amount, p.currency)} for p in shown[entry.id]]))
+        for entry in entries]
 
 
-def conversion_json(c: Conversion) -> dict:
-    return {
-        "id": c.id, "direction": c.direction, "rate": c.rate, "entry_id": c.entry_id,
-        "debited": Money(c.debited_minor, c.debited_currency).to_json(),
-        "credited": Money(c.credited_minor, c.credited_currency).to_json(),
-        "created_at": iso(c.created_at),
-    }
+def conversion_answer(c: Conversion) -> ConversionAnswer:
+    return ConversionAnswer.model_validate(With(c, debited=money_of(c.debited_minor, c.debited_currency),
+                                                credited=money_of(c.credited_minor, c.credited_currency)))
 
 
 @bp.get("/accounts/<int:account_id>")
 @endpoint(public=True, answer=AccountAnswer, errors=(404,))
 def show_account(account_id: int):
     """An account you may see: your own, a region's, a region-owned company's"""
-    return jsonify(account_json(account_visible_to(db.session, account_id, optional_member())))
+    return account_answer(account_visible_to(db.session, account_id, optional_member()))
 
 
 @bp.get("/accounts/<int:account_id>/entries")
@@ -149,9 +139,8 @@ def account_entries(account_id: int, query: Paging):
     """An account's entries, newest first"""
     account = account_visible_to(db.session, account_id, optional_member())
     entries = ledger.entries_for_account(db.session, account.id, before=query.cursor_id(), limit=query.limit + 1)
-    listed = page(entries, query.limit, lambda e: e, lambda e: e.id)
-    listed["items"] = entries_json(listed["items"], optional_member())
-    return jsonify(listed)
+    found = page(entries, query.limit, lambda e: e, lambda e: e.id)
+    return Page[EntryAnswer](items=entries_shown(found["items"], optional_member()), next=found["next"])
 
 
 @bp.post("/conversions")
@@ -160,7 +149,7 @@ def create_conversion(json: ConversionBody):
     """Convert USD to RSC or RSC to USD at the region's exchange rate"""
     conversion = exchange.convert(db.session, require_member(), json.direction, json.amount.value(), utcnow(),
                                   idempotency_key())
-    return jsonify(conversion_json(conversion)), 201
+    return conversion_answer(conversion), 201
 
 
 @bp.post("/transfers")
@@ -170,14 +159,13 @@ def create_transfer(json: TransferBody):
     member = require_member()
     result = transfers.transfer(db.session, member, json.to_member_id, json.amount.value(), json.memo, utcnow(),
                                 idempotency_key())
-    return jsonify({"entry_id": result.entry.id, "to_member_id": result.to_member_id,
-                    "amount": result.amount.to_json(), "entry": entries_json([result.entry], member)[0]}), 201
+    return TransferAnswer(entry_id=result.entry.id, to_member_id=result.to_member_id, amount=result.amount.to_json(),
+                          entry=entries_shown([result.entry], member)[0]), 201
 
 
-def contribution_json(row) -> dict:
-    return {"id": row.id, "entry_id": row.entry_id, "amount": Money(row.amount_minor, "RSC" if row.source != "external"
-                                                                     else "USD").to_json(),
-            "public": row.public, "created_at": iso(row.created_at)}
+def contribution_answer(row) -> ContributionAnswer:
+    currency = "USD" if row.source == "external" else "RSC"
+    return ContributionAnswer.model_validate(With(row, amount=money_of(row.amount_minor, currency)))
 
 
 @bp.post("/contributions")
@@ -186,7 +174,7 @@ def create_contribution(json: ContributionBody):
     """Give RSC to the capital pool (it buys no ownership and no vote)"""
     row = contributions.contribute(db.session, require_member(), json.amount.value(), public=json.public,
                                    now=utcnow(), idempotency_key=idempotency_key())
-    return jsonify(contribution_json(row)), 201
+    return contribution_answer(row), 201
 
 
 @bp.post("/contributions/external")
@@ -195,7 +183,7 @@ def external_contribution(json: ExternalContributionBody):
     """Record an outside contributor's USD (board): USD into the reserve, RSC into the pool"""
     row = contributions.record_external(db.session, require_member(), json.amount.value(), json.from_,
                                         public=json.public, now=utcnow())
-    return jsonify(contribution_json(row)), 201
+    return contribution_answer(row), 201
 
 
 @bp.get("/ledger/verify")
@@ -203,8 +191,6 @@ def external_contribution(json: ExternalContributionBody):
 def verify():
     """Check the hash chain and every ledger invariant"""
     report = ledger.verify(db.session)
-    body = {"ok": report.ok, "entries": report.entries}
-    if not report.ok:
-        body["first_bad_entry"] = report.first_bad_entry
-        body["problems"] = report.problems
-    return jsonify(body)
+    if report.ok:
+        return VerifyAnswer(ok=True, entries=report.entries)
+    return VerifyAnswer(ok=False, entries=report.entries, first_bad_entry=report.first_bad_entry, problems=report.problems)

@@ -37,6 +37,7 @@ class ListingQuery(Paging):
 
 
 class ListingAnswer(Answer):
+    omitted_when_none = ("outside_price",)
     id: int
     company_id: int
     region_id: int

@@ -1,23 +1,22 @@
 """JSON API: members, tokens, me."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Literal
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from pydantic import Field
 
 from govern import audit
-from govern.apiutil import api_blueprint, endpoint, iso, require_member
+from govern.apiutil import api_blueprint, endpoint, require_member
 from govern.clock import utcnow
 from govern.errors import NotAuthenticated
 from govern.extensions import db, limiter
 from govern.ledger.exchange import member_wallet
 from govern.members import service as members
 from govern.members.models import Member
-from govern.money import Money
 from govern.regions import reorganise
-from govern.schemas import Answer, Id, Money as MoneyShape, Request, text
+from govern.schemas import Answer, Id, Request, Rsc, Time, With, text
 
 bp = api_blueprint("members_api", __name__)
 
@@ -31,20 +30,21 @@ class JoinBody(Request):
 
 
 class MemberAnswer(Answer):
+    omitted_when_none = ("email",)
     id: int
     name: str
     region_id: int
     locality: str
     roles: list[Literal["member", "board", "former_member"]]
     status: Literal["active", "left"]
-    joined_at: datetime
-    email: str | None = None
+    joined_at: Time
+    email: str | None = Field(None, description="Only for the member themself and the board")
 
 
 class AccountLine(Answer):
     id: int
     currency: str
-    balance: MoneyShape
+    balance: Rsc
 
 
 class MeAnswer(MemberAnswer):
@@ -58,7 +58,7 @@ class TokenBody(Request):
 
 class TokenAnswer(Answer):
     token: str
-    expires_at: datetime
+    expires_at: Time
     member_id: int
 
 
@@ -66,14 +66,9 @@ class MoveBody(Request):
     region_id: Id
 
 
-def member_json(member: Member, viewer: Member | None) -> dict:
-    data = {
-        "id": member.id, "name": member.name, "region_id": member.region_id, "locality": member.locality,
-        "roles": member.roles, "status": member.status, "joined_at": iso(member.joined_at),
-    }
-    if members.can_see_email(viewer, member):
-        data["email"] = member.email
-    return data
+def member_answer(member: Member, viewer: Member | None, answer=MemberAnswer, **more):
+    email = member.email if members.can_see_email(viewer, member) else None
+    return answer.model_validate(With(member, email=email, **more))
 
 
 def login_attempt_key() -> str:
@@ -104,7 +99,7 @@ def join(json: JoinBody):
     """Join the co-op (anybody may)"""
     member = members.join(db.session, email=json.email, name=json.name, password=json.password,
                           region_id=json.region_id, locality=json.locality, now=utcnow())
-    return jsonify(member_json(member, member)), 201
+    return member_answer(member, member), 201
 
 
 @bp.post("/tokens")
@@ -122,7 +117,7 @@ def create_token(json: TokenBody):
     ttl = timedelta(seconds=current_app.config["GOVERN_TOKEN_TTL_SECONDS"])
     now = utcnow()
     token = members.issue_token(db.session, member, now, ttl)
-    return jsonify({"token": token, "expires_at": iso(now + ttl), "member_id": member.id}), 201
+    return TokenAnswer(token=token, expires_at=now + ttl, member_id=member.id), 201
 
 
 @bp.get("/me")
@@ -130,11 +125,7 @@ def create_token(json: TokenBody):
 def me():
     """You, with your accounts"""
     member = require_member()
-    wallet = member_wallet(db.session, member.id)
-    data = member_json(member, member)
-    data["accounts"] = [{"id": wallet.id, "currency": wallet.currency,
-                         "balance": Money(wallet.balance, wallet.currency).to_json()}]
-    return jsonify(data)
+    return member_answer(member, member, MeAnswer, accounts=[member_wallet(db.session, member.id)])
 
 
 @bp.post("/me/leave")
@@ -142,7 +133,7 @@ def me():
 def leave():
     """Leave the co-op; your balance stays yours"""
     member = members.leave(db.session, require_member(), utcnow())
-    return jsonify(member_json(member, member))
+    return member_answer(member, member)
 
 
 @bp.post("/me/move")
@@ -150,7 +141,7 @@ def leave():
 def move(json: MoveBody):
     """Move to another region: your balance (and the reserve behind it) comes with you"""
     member = reorganise.move_member(db.session, require_member(), json.region_id, utcnow())
-    return jsonify(member_json(member, member))
+    return member_answer(member, member)
 
 
 @bp.get("/members/<int:member_id>")
@@ -158,4 +149,4 @@ def move(json: MoveBody):
 def show_member(member_id: int):
     """A member's public fields (the email only to the member and the board)"""
     viewer = require_member()
-    return jsonify(member_json(members.get_member(db.session, member_id), viewer))
+    return member_answer(members.get_member(db.session, member_id), viewer)

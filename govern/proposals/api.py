@@ -1,20 +1,19 @@
 """JSON API: proposals, ballots, carrying out."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from flask import current_app, jsonify
+from flask import current_app
 from pydantic import ConfigDict, Field
 
 from govern import voting
-from govern.apiutil import api_blueprint, endpoint, iso, page, require_member
+from govern.apiutil import api_blueprint, endpoint, every, listed, require_member
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.ids import whole_number
 from govern.proposals import kinds, service as proposals
 from govern.proposals.models import Ballot, Proposal
-from govern.schemas import Answer, Effect, Moment, Page, Paging, Query, Request, text
+from govern.schemas import Answer, Effect, Moment, Page, Paging, Query, Request, Time, With, text
 
 bp = api_blueprint("proposals_api", __name__)
 
@@ -84,15 +83,15 @@ class ProposalAnswer(Answer):
     author_id: int
     region_id: int
     status: Status
-    opens_at: datetime
-    closes_at: datetime
+    opens_at: Time
+    closes_at: Time
     voting: VotingRule
     electorate_size: int | None
     turnout: int | None
     tally: dict[str, Any] | None
     outcome: Outcome | None
-    execute_by: datetime | None
-    executed_at: datetime | None
+    execute_by: Time | None
+    executed_at: Time | None
     effects: list[Effect]
 
 
@@ -109,7 +108,7 @@ class BallotBody(Request):
 
 class Receipt(Answer):
     receipt: str
-    cast_at: datetime
+    cast_at: Time
 
 
 class BallotQuery(Query):
@@ -118,6 +117,7 @@ class BallotQuery(Query):
 
 
 class PublishedBallot(Answer):
+    omitted_when_none = ("member_id",)
     receipt: str
     choice: Any
     member_id: int | None = Field(None, description="Public votes only")
@@ -133,24 +133,13 @@ class CommentAnswer(Answer):
     member_id: int
     member_name: str | None = None
     body: str
-    created_at: datetime
+    created_at: Time
 
 
-def proposal_json(proposal: Proposal) -> dict:
-    return {
-        "id": proposal.id, "kind": proposal.kind, "title": proposal.title, "body": proposal.body,
-        "payload": proposal.payload, "author_id": proposal.author_id, "region_id": proposal.region_id,
-        "status": proposal.status, "opens_at": iso(proposal.opens_at), "closes_at": iso(proposal.closes_at),
-        "voting": proposal.voting, "electorate_size": proposal.electorate_size,
-        "turnout": proposals.turnout(db.session, proposal.id),
-        "tally": proposals.visible_tally(db.session, proposal), "outcome": proposal.outcome,
-        "execute_by": iso(proposal.execute_by), "executed_at": iso(proposal.executed_at),
-        "effects": [{"type": e.type, "id": _effect_id(e.ref_id)} for e in proposals.effects_of(db.session, proposal.id)],
-    }
-
-
-def _effect_id(ref_id: str):
-    return whole_number(ref_id) or ref_id
+def proposal_answer(proposal: Proposal, answer=ProposalAnswer, **more):
+    effects = [{"type": e.type, "id": whole_number(e.ref_id) or e.ref_id} for e in proposals.effects_of(db.session, proposal.id)]
+    return answer.model_validate(With(proposal, turnout=proposals.turnout(db.session, proposal.id), effects=effects,
+                                      tally=proposals.visible_tally(db.session, proposal), **more))
 
 
 @bp.post("/proposals")
@@ -162,7 +151,7 @@ def create(json: ProposalBody):
         closes_at=json.closes_at, voting_request=json.voting, now=utcnow(),
         min_voting_seconds=current_app.config["GOVERN_MIN_VOTING_SECONDS"],
     )
-    return jsonify(proposal_json(proposal)), 201
+    return proposal_answer(proposal), 201
 
 
 @bp.get("/proposals")
@@ -171,14 +160,14 @@ def index(query: ProposalQuery):
     """Proposals of your region, newest first"""
     rows = proposals.list_proposals(db.session, region_id=require_member().region_id, status=query.status,
                                     before=query.cursor_id(), limit=query.limit + 1)
-    return jsonify(page(rows, query.limit, proposal_json, lambda p: p.id))
+    return listed(ProposalAnswer, rows, query.limit, render=proposal_answer)
 
 
 @bp.get("/proposals/<int:proposal_id>")
 @endpoint(answer=ProposalAnswer, errors=(404,))
 def show(proposal_id: int):
     """A proposal"""
-    return jsonify(proposal_json(proposals.get_proposal(db.session, proposal_id)))
+    return proposal_answer(proposals.get_proposal(db.session, proposal_id))
 
 
 @bp.put("/proposals/<int:proposal_id>/ballot")
@@ -186,7 +175,7 @@ def show(proposal_id: int):
 def cast(proposal_id: int, json: BallotBody):
     """Cast or replace your ballot while the proposal is open"""
     ballot = proposals.cast_ballot(db.session, require_member(), proposal_id, json.choice, utcnow())
-    return jsonify({"receipt": ballot.receipt, "cast_at": iso(ballot.cast_at)})
+    return Receipt.model_validate(ballot)
 
 
 @bp.delete("/proposals/<int:proposal_id>/ballot")
@@ -201,16 +190,16 @@ def withdraw(proposal_id: int):
 @endpoint(answer=ProposalAnswer, errors=(403, 404, 409))
 def cancel(proposal_id: int):
     """The author cancels before the first ballot"""
-    return jsonify(proposal_json(proposals.cancel_proposal(db.session, require_member(), proposal_id, utcnow())))
+    return proposal_answer(proposals.cancel_proposal(db.session, require_member(), proposal_id, utcnow()))
 
 
 @bp.post("/proposals/<int:proposal_id>/execute")
-@endpoint(answer=ExecutionAnswer, errors=(403, 404, 409))
+@endpoint(answer=ExecutionAnswer, also={202: ExecutionAnswer}, errors=(403, 404, 409))
 def execute(proposal_id: int):
     """A board member confirms carrying out a passed proposal: 200 once carried out, 202 while it waits for more confirmations"""
     state = proposals.confirm_execution(db.session, require_member(), proposal_id, utcnow())
-    body = {**proposal_json(state.proposal), "confirmations": state.confirmations, "required": state.required}
-    return jsonify(body), 200 if state.proposal.status == "executed" else 202
+    answer = proposal_answer(state.proposal, ExecutionAnswer, confirmations=state.confirmations, required=state.required)
+    return answer, 200 if state.proposal.status == "executed" else 202
 
 
 @bp.get("/proposals/<int:proposal_id>/ballots")
@@ -221,13 +210,11 @@ def ballots(proposal_id: int, query: BallotQuery):
     rows = proposals.published_ballots(db.session, proposal, before=query.cursor, limit=query.limit + 1)
     rule = proposals.rule_of(proposal)
 
-    def render(ballot: Ballot) -> dict:
-        item = {"receipt": ballot.receipt, "choice": voting.decode_choice(rule, ballot.choice)}
-        if not rule.secret:
-            item["member_id"] = ballot.member_id
-        return item
+    def render(ballot: Ballot) -> PublishedBallot:
+        return PublishedBallot(receipt=ballot.receipt, choice=voting.decode_choice(rule, ballot.choice),
+                               member_id=None if rule.secret else ballot.member_id)
 
-    return jsonify(page(rows, query.limit, render, lambda b: b.receipt))
+    return listed(PublishedBallot, rows, query.limit, cursor_of=lambda b: b.receipt, render=render)
 
 
 @bp.post("/proposals/<int:proposal_id>/comments")
@@ -235,8 +222,7 @@ def ballots(proposal_id: int, query: BallotQuery):
 def comment(proposal_id: int, json: CommentBody):
     """Add to the discussion"""
     made = proposals.add_comment(db.session, require_member(), proposal_id, json.body, utcnow())
-    return jsonify({"id": made.id, "proposal_id": made.proposal_id, "member_id": made.member_id,
-                    "body": made.body, "created_at": iso(made.created_at)}), 201
+    return CommentAnswer.model_validate(made), 201
 
 
 @bp.get("/proposals/<int:proposal_id>/comments")
@@ -244,6 +230,5 @@ def comment(proposal_id: int, json: CommentBody):
 def comments(proposal_id: int):
     """The discussion"""
     proposals.get_proposal(db.session, proposal_id)
-    items = [{"id": c.id, "member_id": c.member_id, "member_name": name, "body": c.body, "created_at": iso(c.created_at)}
-             for c, name in proposals.comments_of(db.session, proposal_id)]
-    return jsonify({"items": items, "next": None})
+    return every(CommentAnswer, proposals.comments_of(db.session, proposal_id),
+                 render=lambda pair: CommentAnswer.model_validate(With(pair[0], member_name=pair[1])))

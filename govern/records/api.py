@@ -2,18 +2,16 @@
 caller's (with a token), else the oldest active one."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from flask import jsonify, stream_with_context
+from flask import stream_with_context
+from pydantic import Field
 from werkzeug.wrappers import Response as StreamedResponse
 
-from govern.apiutil import api_blueprint, endpoint, iso, optional_member
+from govern.apiutil import api_blueprint, endpoint, optional_member
 from govern.clock import utcnow
 from govern.extensions import db, limiter
 from govern.ids import whole_number
-from govern.money import Money
 from govern.records import exports, service, tables
-from govern.schemas import Answer, Cause, Money as MoneyShape, Month, OpaquePaging, Page, RegionChoice, RegionPaging
+from govern.schemas import Answer, Cause, Month, OpaquePaging, Page, RegionChoice, RegionPaging, Rsc, Time, With
 
 bp = api_blueprint("records_api", __name__)
 # The whole ledger is read for each export: a visitor may take it a few times an hour, not in a loop.
@@ -22,11 +20,11 @@ EXPORT_LIMIT = "12 per hour"
 
 class PoolMovement(Answer):
     entry_id: int
-    created_at: datetime
-    amount: MoneyShape
+    created_at: Time
+    amount: Rsc
     cause: Cause
     memo: str
-    balance_after: MoneyShape
+    balance_after: Rsc
 
 
 class WagesPaid(Answer):
@@ -34,8 +32,8 @@ class WagesPaid(Answer):
     occupation: str
     people: int
     hours: str
-    total_paid: MoneyShape
-    average_hourly: MoneyShape
+    total_paid: Rsc = Field(validation_alias="paid")
+    average_hourly: Rsc
 
 
 class WagesQuery(OpaquePaging):
@@ -43,10 +41,11 @@ class WagesQuery(OpaquePaging):
 
 
 class ChainLink(Answer):
+    omitted_when_none = ("prev_hash", "created_at")
     entry_id: int
     hash: str
     prev_hash: str | None = None
-    created_at: datetime | None = None
+    created_at: Time | None = None
 
 
 def _region_id(chosen: int | None) -> int:
@@ -60,28 +59,13 @@ def cause_json(cause_type: str, cause_id: str | None) -> dict:
     return {"type": cause_type, "id": number if number is not None else cause_id}
 
 
-def movement_json(movement: service.PoolMovement) -> dict:
-    return {
-        "entry_id": movement.entry_id, "created_at": iso(movement.created_at),
-        "amount": Money(movement.amount, "RSC").to_json(),
-        "cause": cause_json(movement.cause_type, movement.cause_id), "memo": movement.memo,
-        "balance_after": Money(movement.balance_after, "RSC").to_json(),
-    }
-
-
-def wage_json(row: service.WageRow) -> dict:
-    return {"month": row.month, "occupation": row.occupation, "people": row.people,
-            "hours": tables.hours_text(row.centihours), "total_paid": Money(row.paid, "RSC").to_json(),
-            "average_hourly": Money(row.average_hourly, "RSC").to_json()}
-
-
 @bp.get("/records/capital-pool")
 @endpoint(public=True, answer=Page[PoolMovement], errors=(400, 404))
 def capital_pool(query: RegionPaging):
     """The capital pool's movements, newest first, each with its cause (a payroll's id is its run_id, a proposal's its id) and the balance after it; together they add up to the pool"""
     found = service.pool_movements(db.session, _region_id(query.region_id), before=query.cursor_id(), limit=query.limit)
-    return jsonify({"items": [movement_json(m) for m in found.movements],
-                    "next": None if found.next_cursor is None else str(found.next_cursor)})
+    movements = [PoolMovement.model_validate(With(m, cause=cause_json(m.cause_type, m.cause_id))) for m in found.movements]
+    return Page[PoolMovement](items=movements, next=None if found.next_cursor is None else str(found.next_cursor))
 
 
 @bp.get("/records/wages")
@@ -90,7 +74,8 @@ def wages(query: WagesQuery):
     """What region-owned companies paid, by month and occupation, newest month first; never a name"""
     rows, next_cursor = service.wages_by_occupation(db.session, _region_id(query.region_id), cursor=query.cursor,
                                                     limit=query.limit)
-    return jsonify({"items": [wage_json(row) for row in rows], "next": next_cursor})
+    return Page[WagesPaid](items=[WagesPaid.model_validate(With(row, hours=tables.hours_text(row.centihours)))
+                                  for row in rows], next=next_cursor)
 
 
 @bp.get("/records/chain-head")
@@ -98,7 +83,7 @@ def wages(query: WagesQuery):
 def chain_head():
     """The newest ledger entry and its hash: save it to check later that the record was only appended to"""
     head = service.chain_head(db.session)
-    return jsonify({"hash": head.hash, "entry_id": head.entry_id})
+    return ChainLink(hash=head.hash, entry_id=head.entry_id)
 
 
 @bp.get("/records/chain/<int:entry_id>")
@@ -106,8 +91,7 @@ def chain_head():
 def chain_link(entry_id: int):
     """An entry's place in the hash chain: a head saved earlier must still have the same hash"""
     link = service.chain_link(db.session, entry_id)
-    return jsonify({"entry_id": link.entry_id, "hash": link.hash, "prev_hash": link.prev_hash,
-                    "created_at": iso(link.created_at)})
+    return ChainLink.model_validate(link)
 
 
 @bp.get("/records/ledger.beancount")

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import jsonify
-
-from govern.apiutil import api_blueprint, endpoint, page
+from govern.apiutil import api_blueprint, endpoint, listed
 from govern.extensions import db
-from govern.money import Money
 from govern.regions import service as regions
-from govern.schemas import Answer, Money as MoneyShape, Page, Paging
+from govern.schemas import Answer, Page, Paging, Rsc, Usd, With
 
 bp = api_blueprint("regions_api", __name__)
 
@@ -20,24 +17,17 @@ class RegionAnswer(Answer):
     parent_id: int | None
     status: Literal["active", "dissolved"]
     parameters: dict[str, str]
-    capital_pool: MoneyShape
-    usd_reserve: MoneyShape
-    rsc_outstanding: MoneyShape
+    capital_pool: Rsc
+    usd_reserve: Usd
+    rsc_outstanding: Rsc
     member_count: int
-    equal_share: MoneyShape
+    equal_share: Rsc
 
 
-def region_json(s: regions.RegionSummary) -> dict:
-    r = s.region
-    return {
-        "id": r.id, "name": r.name, "parent_id": r.parent_id, "status": r.status,
-        "parameters": s.parameters,
-        "capital_pool": Money(s.capital_pool, "RSC").to_json(),
-        "usd_reserve": Money(s.usd_reserve, "USD").to_json(),
-        "rsc_outstanding": Money(s.rsc_outstanding, "RSC").to_json(),
-        "member_count": s.member_count,
-        "equal_share": Money(s.equal_share, "RSC").to_json(),
-    }
+def region_answer(summary: regions.RegionSummary) -> RegionAnswer:
+    region = summary.region
+    return RegionAnswer.model_validate(With(summary, id=region.id, name=region.name, parent_id=region.parent_id,
+                                            status=region.status))
 
 
 @bp.get("/regions")
@@ -45,11 +35,11 @@ def region_json(s: regions.RegionSummary) -> dict:
 def list_regions(query: Paging):
     """All regions"""
     rows = regions.list_regions(db.session, after=query.cursor_id(), limit=query.limit + 1)
-    return jsonify(page(rows, query.limit, lambda r: region_json(regions.summary(db.session, r.id)), lambda r: r.id))
+    return listed(RegionAnswer, rows, query.limit, render=lambda r: region_answer(regions.summary(db.session, r.id)))
 
 
 @bp.get("/regions/<int:region_id>")
 @endpoint(public=True, answer=RegionAnswer, errors=(404,))
 def show_region(region_id: int):
     """A region's public figures"""
-    return jsonify(region_json(regions.summary(db.session, region_id)))
+    return region_answer(regions.summary(db.session, region_id))

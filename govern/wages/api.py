@@ -2,19 +2,17 @@
 picks a region; by default the caller's (with a token), else the oldest active one."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-from flask import jsonify
 from pydantic import Field
 
-from govern.apiutil import api_blueprint, endpoint, iso, optional_member, page
+from govern.apiutil import api_blueprint, endpoint, listed, optional_member
 from govern.extensions import db
-from govern.schemas import Answer, Cause, Money, Name, Page, RegionPaging, RegionQuery, minor_money
+from govern.schemas import Answer, Cause, Name, Page, RegionPaging, RegionQuery, Rsc, Text, Time, With, cents
 from govern.wages import names, service as wages
-from govern.wages.calculator import Calculation
 
 bp = api_blueprint("wages_api", __name__)
+FACTORS = ("need", "skill", "stress", "danger", "industry_weight", "productivity_range", "industry_need")
 
 class CalculatorQuery(RegionQuery):
     occupation: Name
@@ -29,8 +27,8 @@ class WageRate(Answer):
     industry: str | None
     occupation_label: str
     industry_label: str | None
-    hourly_wage: Money
-    effective_from: datetime
+    hourly_wage: Rsc = cents("hourly_wage")
+    effective_from: Time
     reduction_delay_days: int
     reduction_decay_days: int
     cause: Cause
@@ -39,14 +37,14 @@ class WageRate(Answer):
 class WageCalculation(Answer):
     occupation: str
     industry: str | None
-    productivity: str
-    factors: dict[str, str]
-    parameters: dict[str, str]
-    ratio: str
-    base: str
-    adjustment: str
+    productivity: Text
+    factors: dict[str, Text]
+    parameters: dict[str, Text]
+    ratio: Text
+    base: Text
+    adjustment: Text
     at_minimum: bool
-    hourly_wage: Money
+    hourly_wage: Rsc = cents("hourly")
 
 
 def _region_id(requested: int | None) -> int:
@@ -54,30 +52,10 @@ def _region_id(requested: int | None) -> int:
     return wages.table_region(db.session, requested, member.region_id if member else None).id
 
 
-def rate_json(row: wages.TableRow) -> dict:
+def rate_answer(row: wages.TableRow) -> WageRate:
     rate = row.rate
-    return {
-        "id": rate.id, "occupation": rate.occupation, "industry": rate.industry,
-        "occupation_label": row.occupation_label, "industry_label": row.industry_label,
-        "hourly_wage": minor_money(rate.hourly_wage_minor, "RSC"),
-        "effective_from": iso(rate.effective_from),
-        "reduction_delay_days": rate.reduction_delay_days, "reduction_decay_days": rate.reduction_decay_days,
-        "cause": {"type": rate.cause_type, "id": rate.cause_id},
-    }
-
-
-def calculation_json(occupation: str, industry: str | None, result: Calculation) -> dict:
-    factors = result.factors
-    return {
-        "occupation": occupation, "industry": industry, "productivity": str(result.productivity),
-        "factors": {name: str(getattr(factors, name)) for name in
-                    ("need", "skill", "stress", "danger", "industry_weight", "productivity_range", "industry_need")},
-        "parameters": {name: str(getattr(result.constants, name))
-                       for name in ("starting_wage", "wage_multiplier", "minimum_wage")},
-        "ratio": str(result.ratio), "base": str(result.base), "adjustment": str(result.adjustment),
-        "at_minimum": result.at_minimum,
-        "hourly_wage": minor_money(result.hourly_minor, "RSC"),
-    }
+    return WageRate.model_validate(With(rate, occupation_label=row.occupation_label, industry_label=row.industry_label,
+                                        cause={"type": rate.cause_type, "id": rate.cause_id}))
 
 
 @bp.get("/wages")
@@ -85,7 +63,7 @@ def calculation_json(occupation: str, industry: str | None, result: Calculation)
 def table(query: RegionPaging):
     """The public wage table: each occupation's (and industry's) current hourly wage, newest decision first"""
     rows = wages.current_table(db.session, _region_id(query.region_id), before=query.cursor_id(), limit=query.limit + 1)
-    return jsonify(page(rows, query.limit, rate_json, lambda row: row.rate.id))
+    return listed(WageRate, rows, query.limit, cursor_of=lambda row: row.rate.id, render=rate_answer)
 
 
 @bp.get("/wages/calculator")
@@ -95,5 +73,9 @@ def calculator(query: CalculatorQuery):
     productivity = wages.parse_productivity(query.productivity)
     result = wages.wage_calculation(db.session, _region_id(query.region_id), query.occupation, query.industry,
                                     productivity)
-    return jsonify(calculation_json(names.normalise(query.occupation, "occupation"),
-                                    names.optional(query.industry, "industry"), result))
+    factors, constants = result.factors, result.constants
+    return WageCalculation.model_validate(With(
+        result, occupation=names.normalise(query.occupation, "occupation"),
+        industry=names.optional(query.industry, "industry"), hourly=result.hourly_minor,
+        factors={name: getattr(factors, name) for name in FACTORS},
+        parameters={name: getattr(constants, name) for name in ("starting_wage", "wage_multiplier", "minimum_wage")}))

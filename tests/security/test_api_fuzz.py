@@ -49,6 +49,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /proposals": "closes_at must lie far enough ahead of now, and the payload follows the kind",
     "PUT /proposals/{id}/ballot": "the choice's shape follows the proposal's voting method",
     "GET /records/wages": "the cursor must be one this list gave",
+    "GET /records/facilities": "the cursor must be one this list gave",
 }
 FUZZ_SETTINGS = settings(
     max_examples=CASES_PER_OPERATION_AND_MODE, derandomize=True, database=None, deadline=None,
