@@ -17,6 +17,7 @@ from govern.extensions import db
 from govern.ledger import service as ledger
 from govern.members import service as members
 from govern.records import exports
+from govern.regions import service as regions
 
 govern_cli = AppGroup("govern", help="Conductor administration.")
 
@@ -38,18 +39,40 @@ def needs_migrated_database(command):
 @click.option("--board-email", required=True)
 @click.option("--board-password", required=True)
 @click.option("--board-name", default="Board", show_default=True)
+@click.option("--parameters", "parameters_file", default=None, metavar="FILE",
+              help="A JSON object of parameter name to value (decimal strings; a threshold's name), floors "
+                   "included, that the new region starts with.")
 @needs_migrated_database
-def init_command(region_name, board_email, board_password, board_name):
+def init_command(region_name, board_email, board_password, board_name, parameters_file):
     """Create a region and its first (appointed) board member. Running it again is harmless."""
     try:
+        founding = _founding_parameters(parameters_file) if parameters_file else None
         region, board, created = members.ensure_region_with_board(
             db.session, region_name=region_name, board_email=board_email, board_password=board_password,
-            board_name=board_name, now=utcnow(),
+            board_name=board_name, now=utcnow(), founding=founding,
         )
     except DomainError as error:
-        raise click.ClickException(f"{error.message} {json.dumps(error.fields) if error.fields else ''}")
+        raise click.ClickException(f"{error.message} {json.dumps(error.fields) if error.fields else ''}".strip())
     state = "created" if created else "already set up"
     click.echo(f"Region {region.name!r} (id {region.id}) {state}; board member {board.email} (id {board.id}).")
+
+
+def _founding_parameters(path: str) -> dict[str, str]:
+    """The --parameters file, checked: a problem is one line (ClickException: exit 1)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"Cannot read the parameters file {path}: {getattr(error, 'strerror', None) or error}."
+                                   " Nothing was created.")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"The parameters file {path} is not JSON ({error.msg}, line {error.lineno} "
+                                   f"column {error.colno}). Nothing was created.")
+    try:
+        return regions.check_founding_parameters(raw)
+    except DomainError as error:
+        raise click.ClickException(f"The parameters file {path}: {error.message} Nothing was created.")
 
 
 @govern_cli.command("verify")

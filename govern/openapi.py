@@ -173,7 +173,9 @@ SCHEMAS = {
             "tally": {"type": ["object", "null"]},
             "outcome": {"type": ["object", "null"], "properties": {
                 "passed": {"type": "boolean"}, "winners": {"type": "array", "items": {"type": "string"}},
-                "value": {"type": ["string", "null"]}, "reason": {"type": "string"}}},
+                "value": {"type": ["string", "null"]},
+                "reason": {"type": "string", "description": "a sentence, or \"quorum\" when turnout was below the quorum"},
+                "explanation": {"type": "string", "description": "always a sentence"}}},
             "execute_by": {"type": ["string", "null"], "format": "date-time"},
             "executed_at": {"type": ["string", "null"], "format": "date-time"},
             "effects": {"type": "array", "items": {"type": "object", "required": ["type", "id"], "properties": {
@@ -304,7 +306,7 @@ SCHEMAS = {
 PATHS = {
     "/members": {"post": operation(
         "Join the co-op (anybody may)",
-        {"201": answer("The new member", ref("Member")), **errors("400", "409", "413")},
+        {"201": answer("The new member", ref("Member")), **errors("400", "409", "413", "429")},
         auth=False,
         body={"type": "object", "required": ["email", "name", "password"], "properties": {
             "email": {"type": "string", "format": "email"}, "name": {"type": "string", "maxLength": 100},
@@ -384,8 +386,9 @@ PATHS = {
                 "kind": {"type": "string"}, "title": {"type": "string", "maxLength": 200},
                 "body": {"type": "string", "description": "Markdown; sanitized when shown"},
                 "payload": {"type": "object"}, "closes_at": TIME,
-                "voting": {"type": "object", "description": "Stricter threshold or quorum, secret ballot, "
-                                                           "results_visible; kinds that allow it: method, options, seats, electorate"}}},
+                "voting": {"type": "object", "description": "Stricter threshold or quorum (never looser than the "
+                                                           "region's floor for the kind), secret ballot, results_visible; "
+                                                           "kinds that allow it: method, options, seats, electorate"}}},
         ),
         "get": operation("Proposals of your region, newest first",
                          {"200": answer("Proposals", list_of(ref("Proposal"))), **errors("400", "401")},
@@ -421,6 +424,14 @@ PATHS = {
         {"200": answer("Ballots", list_of({"type": "object", "required": ["receipt", "choice"], "properties": {
             "receipt": {"type": "string"}, "choice": {}, "member_id": {"type": "integer"}}}) ),
          **errors("400", "401", "404", "409")}, params=[path_id("id"), *PAGING])},
+    "/proposals/{id}/candidacy": {
+        "put": operation("Stand as a candidate in a board election while its nominations are open",
+                         {"200": answer("The election, with you among its candidates", ref("Proposal")),
+                          **errors("401", "403", "404", "409")}, params=[path_id("id")]),
+        "delete": operation("Withdraw your candidacy while nominations are open and enough candidates remain",
+                            {"204": answer("Withdrawn"), **errors("401", "403", "404", "409")},
+                            params=[path_id("id")]),
+    },
     "/proposals/{id}/comments": {
         "get": operation("The discussion", {"200": answer("Comments", list_of(ref("Comment"))), **errors("401", "404")},
                          params=[path_id("id")]),

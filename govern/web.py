@@ -51,7 +51,8 @@ def handle_http_exception(error: HTTPException):
     code = _HTTP_CODES.get(status, "http_error" if status < 500 else "internal_error")
     message = error.description or error.name
     if isinstance(error, RateLimitExceeded):
-        code, message = "rate_limited", "Too many attempts. Wait a few minutes and try again."
+        code = "rate_limited"  # the limit's own message (joining), or the login throttle's
+        message = error.description if error.limit.error_message else "Too many attempts. Wait a few minutes and try again."
         log.warning("rate limited %s from %s", _where(), request.remote_addr)
     elif status in (401, 403):
         log.info("denied %s: %s", _where(), code)

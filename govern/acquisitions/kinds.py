@@ -16,7 +16,7 @@ from govern.inventory.models import RETURNED, InventoryItem
 from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import Leg, post, region_account
 from govern.money import Money, parse_money
-from govern.proposals import kinds
+from govern.proposals import constitution, kinds
 
 ASSET_KINDS = ("housing", "land", "building", "facility")
 MAX_EMPLOYEES = 500
@@ -86,7 +86,10 @@ def _clean_acquisition(ctx: kinds.Context, payload: dict) -> dict:
 
 
 def _board_rule(ctx: kinds.Context, payload: dict) -> voting.VotingRule:
-    return voting.VotingRule(method="yes_no", threshold="majority", quorum=Decimal("0.5"), electorate="region")
+    return voting.VotingRule(method="yes_no", electorate="region")
+
+
+PURCHASE_FLOOR = constitution.Floor(Decimal("0.5"), "majority", 7)
 
 
 def _price(proposal) -> Money:
@@ -131,7 +134,7 @@ ACQUISITION = kinds.register(kinds.ProposalKind(
     description="The capital pool buys a business; it becomes a region-owned company and its employees are "
                 "invited to join at their previous wages. The board carries it out.",
     clean_payload=_clean_acquisition, default_voting=_board_rule, apply=_apply_acquisition,
-    carried_out_by=kinds.BOARD, execution_days=30, preview=_preview_acquisition,
+    floor=PURCHASE_FLOOR, carried_out_by=kinds.BOARD, execution_days=30, preview=_preview_acquisition,
     form_fields=(
         kinds.PayloadField("business_name", "Business"), kinds.PayloadField("seller", "Seller"),
         kinds.PayloadField("price_amount", "Price"),
@@ -189,7 +192,7 @@ ASSET_PURCHASE = kinds.register(kinds.ProposalKind(
     key="asset_purchase", label="Buy housing, land, a building or a facility",
     description="The capital pool buys an asset; it enters the region's public inventory. The board carries it out.",
     clean_payload=_clean_asset, default_voting=_board_rule, apply=_apply_asset,
-    carried_out_by=kinds.BOARD, execution_days=30, preview=_preview_asset,
+    floor=PURCHASE_FLOOR, carried_out_by=kinds.BOARD, execution_days=30, preview=_preview_asset,
     form_fields=(
         kinds.PayloadField("asset", "Asset"),
         kinds.PayloadField("kind", "Kind", "select", choices=tuple((k, k.capitalize()) for k in ASSET_KINDS)),
@@ -234,7 +237,7 @@ def _clean_grant(ctx: kinds.Context, payload: dict) -> dict:
 
 
 def _grant_rule(ctx: kinds.Context, payload: dict) -> voting.VotingRule:
-    return voting.VotingRule(method="yes_no", threshold="majority", electorate="region")
+    return voting.VotingRule(method="yes_no", electorate="region")
 
 
 def _apply_grant(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.Effect]:
@@ -264,6 +267,7 @@ EQUIPMENT_GRANT = kinds.register(kinds.ProposalKind(
     description="A company asks the region for equipment. If members agree, the capital pool pays the company "
                 "and the item stays the region's, held by the company.",
     clean_payload=_clean_grant, default_voting=_grant_rule, apply=_apply_grant,
+    floor=constitution.Floor(Decimal("0.1"), "majority", 3),
     form_fields=(
         kinds.PayloadField("company_id", "Company number", "integer"),
         kinds.PayloadField("item", "Item"),

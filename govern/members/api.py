@@ -11,10 +11,11 @@ from govern.clock import utcnow
 from govern.errors import NotAuthenticated
 from govern.extensions import db, limiter
 from govern.ledger.exchange import member_wallet
-from govern.members import service as members
+from govern.members import elections, service as members
 from govern.members.models import Member
 from govern.regions import reorganise
 from govern.money import Money
+from govern.proposals.api import proposal_json
 
 bp = api_blueprint("members_api", __name__)
 
@@ -51,7 +52,22 @@ login_throttle = limiter.shared_limit(login_limit, scope="login", key_func=login
                                       deduct_when=login_failed, methods=["POST"])
 
 
+def join_attempt_key() -> str:
+    return f"join:{request.remote_addr}"
+
+
+def join_limit() -> str:
+    return current_app.config["GOVERN_JOIN_LIMIT"]
+
+
+# Every attempt to join counts, from the join page and the API together, per client address,
+# in the same storage as the login throttle (shared by workers through Redis).
+join_throttle = limiter.shared_limit(join_limit, scope="join", key_func=join_attempt_key, methods=["POST"],
+                                     error_message="Too many sign-ups from this address. Try again later.")
+
+
 @bp.post("/members")
+@join_throttle
 def join():
     data = json_body()
     member = members.join(
@@ -99,6 +115,18 @@ def move():
     data = json_body()
     member = reorganise.move_member(db.session, require_member(), data.get("region_id"), utcnow())
     return jsonify(member_json(member, member))
+
+
+@bp.put("/proposals/<int:proposal_id>/candidacy")
+def stand(proposal_id: int):
+    proposal = elections.stand(db.session, require_member(), proposal_id, utcnow())
+    return jsonify(proposal_json(proposal))
+
+
+@bp.delete("/proposals/<int:proposal_id>/candidacy")
+def withdraw_candidacy(proposal_id: int):
+    elections.withdraw(db.session, require_member(), proposal_id, utcnow())
+    return "", 204
 
 
 @bp.get("/members/<int:member_id>")

@@ -219,15 +219,23 @@ def can_see_email(viewer: Member | None, member: Member) -> bool:
 
 def ensure_region_with_board(
     session: Session, *, region_name: str, board_email: str, board_password: str, now: datetime,
-    board_name: str = "Board",
+    board_name: str = "Board", founding: dict[str, str] | None = None,
 ) -> tuple[regions.Region, Member, bool]:
-    """`govern init`: the region and its first (appointed) board member. Running it again changes
-    nothing and reports what exists. Returns (region, board member, created anything)."""
+    """`govern init`: the region, with its `founding` parameters if given, and its first
+    (appointed) board member. Running it again changes nothing and reports what exists; founding
+    parameters that differ from an existing region's are refused (they change only by proposals).
+    Every input is checked before anything is created. Returns (region, board member, created anything)."""
+    validate_join(board_email, board_name, board_password, "")
     created = False
     region = regions.find_region_by_name(session, region_name.strip())
     if region is None:
-        region = regions.create_region(session, region_name, now)
+        region = regions.create_region(session, region_name, now, founding=founding)
         created = True
+    elif founding:
+        current = regions.all_parameters(session, region.id)
+        if any(current.get(name) != value for name, value in founding.items()):
+            raise Conflict(f"Region {region.name!r} already exists: its parameters change only by proposals; "
+                           "nothing was changed.", code="region_exists")
     member = session.execute(select(Member).where(Member.email == board_email.strip().lower())).scalar_one_or_none()
     if member is None:
         member = join(session, email=board_email, name=board_name, password=board_password, now=now,

@@ -1,4 +1,4 @@
-"""Pages: home, join, login, logout, dashboard, conversions, leaving."""
+"""Pages: home, join, login, logout, dashboard, conversions, leaving, standing for election."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -10,12 +10,13 @@ from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated
 from govern.extensions import db
 from govern.ledger import exchange, service as ledger
-from govern.members import service as members
-from govern.members.api import login_throttle
+from govern.members import elections, service as members
+from govern.members.api import join_throttle, login_throttle
 from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm
 from govern.money import Money, parse_amount
 from govern.regions import service as regions
 from govern.proposals import presenters
+from govern.proposals.views import act_on_proposal
 from govern.viewutil import show_error_on_form, start_session
 
 bp = Blueprint("members", __name__)
@@ -37,6 +38,7 @@ def home():
 
 
 @bp.route("/join", methods=["GET", "POST"])
+@join_throttle
 def join():
     form = JoinForm()
     choices = [SelectChoice(r.id, r.name) for r in regions.list_regions(db.session, after=None, limit=200)]
@@ -145,6 +147,20 @@ def profile(member_id: int):
     viewer = current_user if current_user.is_authenticated else None
     return render_template("members/profile.html", member=member,
                            show_email=members.can_see_email(viewer, member))
+
+
+@bp.post("/proposals/<int:proposal_id>/candidacy")
+@login_required
+def stand(proposal_id: int):
+    return act_on_proposal(proposal_id, lambda: elections.stand(db.session, current_user, proposal_id, utcnow()),
+                           "You are a candidate in this election.", anchor="#nominations")
+
+
+@bp.post("/proposals/<int:proposal_id>/candidacy/withdraw")
+@login_required
+def withdraw_candidacy(proposal_id: int):
+    return act_on_proposal(proposal_id, lambda: elections.withdraw(db.session, current_user, proposal_id, utcnow()),
+                           "You are no longer a candidate.", anchor="#nominations")
 
 
 def _board_seats(session, ids, viewer):

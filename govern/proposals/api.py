@@ -1,13 +1,11 @@
 """JSON API: proposals, ballots, carrying out."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import current_app, jsonify, request
 
 from govern import voting
 from govern.apiutil import api_blueprint, iso, json_body, page, page_params, require_member
-from govern.clock import utcnow
+from govern.clock import parse_time, utcnow
 from govern.errors import ValidationError
 from govern.extensions import db
 from govern.ids import whole_number
@@ -32,20 +30,6 @@ def proposal_json(proposal: Proposal) -> dict:
 
 def _effect_id(ref_id: str):
     return whole_number(ref_id) or ref_id
-
-
-def parse_time(value: object, field: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError.for_field(field, "must be an ISO 8601 time with a UTC offset")
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError.for_field(field, "must be an ISO 8601 time with a UTC offset") from None
-    if moment.tzinfo is None:
-        raise ValidationError.for_field(field, "needs a UTC offset, e.g. 2026-12-01T18:00:00+00:00")
-    return moment
 
 
 @bp.post("/proposals")

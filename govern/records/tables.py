@@ -316,8 +316,8 @@ def outcome_text(outcome: dict | None, labels: dict[str, str]) -> str:
     """The outcome as the proposal page says it: its reason, else passed or not with the value."""
     if not outcome:
         return ""
-    if outcome.get("reason"):
-        return outcome["reason"]
+    if outcome.get("explanation") or outcome.get("reason"):
+        return outcome.get("explanation") or outcome["reason"]
     text = "Passed" if outcome.get("passed") else "Not passed"
     if outcome.get("value"):
         text += f": {outcome['value']}"

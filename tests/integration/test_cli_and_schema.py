@@ -1,11 +1,17 @@
 """Set-up from the command line, and migrations that match the models."""
+import json
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from govern.extensions import db
 from govern.members.models import Member
+from govern.regions import service as regions
 from govern.regions.models import Region
+
+INIT = ["govern", "init", "--region", "Lakeside", "--board-email", "chair@example.org", "--board-password", "boardpass1"]
 
 
 def test_init_creates_a_region_and_its_board_and_is_harmless_to_repeat(runner, session):
@@ -24,6 +30,52 @@ def test_init_refuses_a_bad_password_with_a_clear_message(runner):
     result = runner.invoke(args=["govern", "init", "--region", "X", "--board-email", "a@b.org", "--board-password", "short"])
     assert result.exit_code != 0
     assert "password" in result.output
+
+
+def test_init_refuses_a_bad_password_before_creating_the_region(runner, session):
+    result = runner.invoke(args=[*INIT[:-1], "short"])
+    assert result.exit_code == 1 and "password" in result.output
+    assert session.execute(select(Region)).scalars().all() == []
+
+
+def test_init_founds_a_region_with_the_parameters_of_a_file(runner, session, tmp_path):
+    founding = tmp_path / "founding.json"
+    founding.write_text(json.dumps({"quorum.dissolution": "0.2", "threshold.dissolution": "two_thirds",
+                                    "min_voting_days.referendum": "2", "income_tax_rate": "0.05"}))
+    result = runner.invoke(args=[*INIT, "--parameters", str(founding)])
+    assert result.exit_code == 0, result.output
+    [region] = session.execute(select(Region)).scalars().all()
+    values = regions.all_parameters(session, region.id)
+    assert (values["quorum.dissolution"], values["threshold.dissolution"], values["min_voting_days.referendum"],
+            values["income_tax_rate"], values["quorum.split"]) == ("0.2", "two_thirds", "2", "0.05", "0.4")
+    assert runner.invoke(args=[*INIT, "--parameters", str(founding)]).exit_code == 0  # the same again: harmless
+    founding.write_text(json.dumps({"quorum.dissolution": "0.1"}))
+    again = runner.invoke(args=[*INIT, "--parameters", str(founding)])
+    assert again.exit_code == 1 and "change only by proposals" in again.output
+    assert regions.all_parameters(session, region.id)["quorum.dissolution"] == "0.2"
+
+
+@pytest.mark.parametrize("content, words", [
+    ("{not json", "is not JSON"),
+    ('["quorum.split"]', "must be a JSON object"),
+    ('{"quorum.split": "1.5"}', "quorum.split must be between 0 and 1"),
+    ('{"quorum.split": 0.5}', "quorum.split must be a decimal string"),
+    ('{"threshold.split": "most"}', "threshold.split must be one of majority, two_thirds, three_quarters"),
+    ('{"min_voting_days.split": "0"}', "min_voting_days.split must be between 1 and 90"),
+    ('{"no_such_thing": "1"}', "is not a region parameter"),
+    (None, "Cannot read the parameters file"),
+])
+def test_init_with_a_bad_parameters_file_says_why_in_one_line_and_creates_nothing(runner, session, tmp_path, content,
+                                                                                   words):
+    path = tmp_path / "founding.json"
+    if content is not None:
+        path.write_text(content)
+    result = runner.invoke(args=[*INIT, "--parameters", str(path)])
+    assert result.exit_code == 1
+    assert words in result.output and "Nothing was created." in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert session.execute(select(Region)).scalars().all() == []
+    assert session.execute(select(Member)).scalars().all() == []
 
 
 def test_verify_and_tick_run_from_the_command_line(runner, region):

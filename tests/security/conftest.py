@@ -48,6 +48,7 @@ class Scenario:
     order_id: int
     application_id: int
     proposal_id: int
+    election_id: int  # a board election whose nominations are open (the board and the admin stand)
     member_wallet_id: int
     company_account_id: int
     pool_account_id: int
@@ -98,6 +99,11 @@ def build_scenario(session, now) -> Scenario:
         session, member, kind_key="referendum", title="Open a second bakery", body="Because bread.", payload={},
         closes_at=now + timedelta(days=3), now=now, min_voting_seconds=1, voting_request=None)
     proposals.cast_ballot(session, member, proposal.id, "yes", now)
+    election = proposals.create_proposal(
+        session, board, kind_key="board_election", title="Elect the board", body="", now=now, min_voting_seconds=1,
+        payload={"seats": 1, "candidates": [board.id, admin.id],
+                 "nominations_close_at": (now + timedelta(days=2)).isoformat()},
+        closes_at=now + timedelta(days=10), voting_request=None)
 
     # Facilities: an office where the member waits, and a flat let to the member since this month,
     # whose first month the scheduler has charged (and the member paid).
@@ -121,7 +127,7 @@ def build_scenario(session, now) -> Scenario:
         board_email=board.email, admin_email=admin.email, member_email=member.email, other_email=other.email,
         board_id=board.id, admin_id=admin.id, member_id=member.id, other_id=other.id,
         company_id=company.id, product_id=product.id, job_id=job.id, order_id=order.id,
-        application_id=application.id, proposal_id=proposal.id,
+        application_id=application.id, proposal_id=proposal.id, election_id=election.id,
         member_wallet_id=exchange.member_wallet(session, member.id).id,
         company_account_id=companies.company_account(session, company.id).id,
         pool_account_id=ledger.region_account(session, region.id, CAPITAL_POOL).id,

@@ -55,6 +55,8 @@ def build_path(rule: Rule, s: Scenario) -> str:
     values = path_values(s)
     if "/facility-applications/" in rule.rule:  # a place on a unit's waiting list, not a job application
         values["application_id"] = s.facility_application_id
+    if rule.rule.endswith(("/candidacy", "/candidacy/withdraw")):  # standing is for an election's nominations
+        values["proposal_id"] = s.election_id
     return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
 
 

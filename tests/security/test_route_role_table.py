@@ -30,7 +30,9 @@ REFUSED = "refused"  # an action button's page: a redirect back with an error me
 # The invitation token is a placeholder: 404 for everybody. Units, their operating costs and the
 # facilities record are public; a place on a waiting list, a tenancy and its charges are the
 # member's (and the board's): another member gets 404, and board-only actions 403 (404 for the
-# board's own pages). Who is enrolled in the health plan is for the board only.
+# board's own pages). Who is enrolled in the health plan is for the board only. Standing for
+# election and withdrawing is for any member of the region while nominations are open (each role
+# stands, then withdraws, in the order of the rows).
 ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("acquisitions.invitation", "GET"):                (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ("acquisitions.invitation", "POST"):               (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
@@ -141,12 +143,16 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("members.login", "POST"):                         (OK, OK, OK, OK, OK),
     ("members.logout", "POST"):                        (LOGIN, OK, OK, OK, OK),
     ("members.profile", "GET"):                        (OK, OK, OK, OK, OK),
+    ("members.stand", "POST"):                         (LOGIN, OK, OK, OK, OK),
+    ("members.withdraw_candidacy", "POST"):            (LOGIN, OK, OK, OK, OK),
     ("members_api.create_token", "POST"):              (OK, OK, OK, OK, OK),
     ("members_api.join", "POST"):                      (OK, OK, OK, OK, OK),
     ("members_api.leave", "POST"):                     (LOGIN, OK, OK, OK, OK),
     ("members_api.me", "GET"):                         (LOGIN, OK, OK, OK, OK),
     ("members_api.move", "POST"):                      (LOGIN, OK, OK, OK, OK),
     ("members_api.show_member", "GET"):                (LOGIN, OK, OK, OK, OK),
+    ("members_api.stand", "PUT"):                      (LOGIN, OK, OK, OK, OK),
+    ("members_api.withdraw_candidacy", "DELETE"):      (LOGIN, OK, OK, OK, OK),
     ("notifications.index", "GET"):                    (LOGIN, OK, OK, OK, OK),
     ("notifications.index", "POST"):                   (LOGIN, OK, OK, OK, OK),
     ("openapi.document", "GET"):                       (OK, OK, OK, OK, OK),
