@@ -6,6 +6,7 @@ from govern.companies import service as companies
 from govern.members import service as members
 from govern.money import Money
 from tests.browser.conftest import utcnow
+from tests.funding import record_income
 
 
 
@@ -87,7 +88,7 @@ def test_a_member_reads_the_payslip_of_a_run_and_sets_half_of_each_pay_to_conver
     with server.session() as session:
         founder, now = members.get_member(session, nia.id), utcnow()
         company_id = companies.register_company(session, founder, "Nia's Bikes", "bicycle repair", now).id
-        companies.record_income(session, founder, company_id, Money(100000, "USD"), "repairs", now)
+        record_income(session, founder, company_id, 100000, "repairs", now)
         companies.set_worker(session, founder, company_id, member_id=nia.id, occupation="mechanic",
                              hourly_rate=Money(2500, "RSC"), make_admin=True, now=now)
         companies.enter_hours(session, founder, company_id, member_id=nia.id, period_start="2026-10-05",

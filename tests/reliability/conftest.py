@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from govern.ledger import exchange
-from govern.ledger.models import CONVERSION_USD_TO_RSC
 from govern.money import Money
+from tests.funding import buy_rsc, record_income
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def app(app_factory):
 def fund(session, now):
     """fund(member, minor): the member buys this much RSC at the default rate of 1."""
     def give(member, rsc_minor: int) -> None:
-        exchange.convert(session, member, CONVERSION_USD_TO_RSC, Money(rsc_minor, "USD"), now)
+        buy_rsc(session, member, rsc_minor, now)
     return give
 
 
@@ -65,7 +64,7 @@ def staffed_company(session, region, make_member, now):
     def make(workers: int = 3, period: tuple[str, str] = ("2026-06-01", "2026-06-30"), name: str = "Bikes"):
         founder = make_member()
         company = companies.register_company(session, founder, name, "bicycle repair", now)
-        companies.record_income(session, founder, company.id, Money(workers * 1000_00, "USD"), "repairs", now)
+        record_income(session, founder, company.id, workers * 1000_00, "repairs", now)
         staff = [founder] + [make_member() for _ in range(workers - 1)]
         for number, worker in enumerate(staff):
             companies.set_worker(session, founder, company.id, member_id=worker.id, occupation="mechanic",

@@ -21,6 +21,7 @@ from govern.members import service as members
 from govern.money import Money
 from govern.proposals import service as proposals
 from govern.regions import service as regions
+from tests.funding import buy_rsc, record_income
 
 PASSWORD = "password123"
 PAY_PERIOD = ("2026-10-01", "2026-10-31")
@@ -78,14 +79,14 @@ def build_scenario(session, now) -> Scenario:
     other = join("Oscar Other", "other@example.org")
 
     company = companies.register_company(session, admin, "Bread & Co", "bakery", now)
-    companies.record_income(session, admin, company.id, Money(100_000, "USD"), "first sales", now)
+    record_income(session, admin, company.id, 100_000, "first sales", now)
     companies.set_worker(session, admin, company.id, member_id=member.id, occupation="baker",
                          hourly_rate=Money(2_000, "RSC"), now=now)
     companies.enter_hours(session, member, company.id, member_id=member.id, period_start=PAY_PERIOD[0],
                           period_end=PAY_PERIOD[1], hours="10", now=now)
     companies.run_payroll(session, admin, company.id, *PAY_PERIOD, now)
 
-    exchange.convert(session, member, "usd_to_rsc", Money(5_000, "USD"), now)
+    buy_rsc(session, member, 5_000, now)
     product = market.create_listing(session, admin, company_id=company.id, kind="product", title="Sourdough loaf",
                                     description="Baked daily", price=Money(400, "RSC"), now=now)
     hiring = companies.register_company(session, admin, "Night Ovens", "bakery", now)
