@@ -436,11 +436,13 @@ def import_statement(session: Session, board, fmt: object, content: object, now:
         matched, settled, unmatched = [], [], []
         for line in new:
             if line.amount_minor > 0:
-                done = _match_credit(session, line, deposits, board.id, statement, now)
-                (matched if done else unmatched).append(done or line)
+                deposit = _match_credit(session, line, deposits, board.id, statement, now)
+                matched += [deposit] if deposit else []
             else:
-                done = _match_debit(session, line, payouts, board.id, now)
-                (settled if done else unmatched).append(done or line)
+                payout = _match_debit(session, line, payouts, board.id, now)
+                settled += [payout] if payout else []
+            if line.status == LINE_UNMATCHED:
+                unmatched.append(line)
         balances = region_balances(session, region_id)
         statement.new_line_count, statement.matched_count = len(new), len(matched) + len(settled)
         statement.usd_reserve_minor = balances.get(USD_RESERVE, 0)

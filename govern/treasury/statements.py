@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from ofxtools.Parser import OFXTree
+from ofxtools.Parser import OFXTree, TreeBuilder
 
 from govern.errors import ValidationError
 from govern.money import MAX_AMOUNT_TEXT, MAX_MINOR, MINOR_PER_UNIT
@@ -127,9 +127,30 @@ def parse_csv(text: str) -> Statement:
     return Statement(lines, closing, max(line.posted_on for line in lines))
 
 
+MAX_OFX_DEPTH = 32  # a bank statement nests about ten aggregates deep
+
+
+def ofx_depth(text: str) -> int:
+    """How deep the aggregates of an OFX text nest, read the way ofxtools' TreeBuilder reads them
+    (a tag with text is a leaf; a tag without is an aggregate, until its end tag), without building
+    anything. ofxtools converts the tree recursively: a few hundred thousand nested tags crash the
+    process, so such a text never reaches it."""
+    depth = deepest = 0
+    for match in TreeBuilder.regex.finditer(text):
+        tag, has_text, closed = match.group("tag"), match.group("text") or match.group("cdata"), match.group("closetag")
+        if tag.startswith("/"):
+            depth -= 1
+        elif not (has_text and has_text.strip()) and not closed:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
 def parse_ofx(text: str) -> Statement:
     """An OFX bank statement in USD: its transactions (NAME and MEMO make the reference) and its
     ledger balance (LEDGERBAL) as the closing balance."""
+    if ofx_depth(text) > MAX_OFX_DEPTH:
+        raise ValidationError.for_field("content", "this is not an OFX statement: its elements nest too deep")
     try:
         tree = OFXTree()
         tree.parse(io.BytesIO(text.encode("utf-8")))

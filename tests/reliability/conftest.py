@@ -12,9 +12,11 @@ from tests.funding import buy_rsc, record_income
 def app(app_factory):
     """As in tests/conftest.py, with a connection pool big enough that each of the 50 threads a
     reliability test releases at once holds its own connection (the default pool holds 15, and
-    the rest would queue for one and time out on a loaded machine)."""
+    the rest would queue for one and time out on a loaded machine), and a money rate limit above
+    the fifty requests one member sends at once."""
     app = app_factory(SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 5, "max_overflow": 50,
-                                                 "pool_timeout": 120})
+                                                 "pool_timeout": 120},
+                      GOVERN_MONEY_LIMIT="1000 per minute")  # fifty requests at once test the ledger, not the limit
     with app.app_context():
         yield app
 
