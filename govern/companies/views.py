@@ -62,6 +62,8 @@ def _page(company_id: int, **forms_by_name):
         account=companies.company_account(db.session, company.id),
         runs=companies.runs_of(db.session, company.id) if companies.can_see_pay(db.session, viewer, company.id) else None,
         is_admin=companies.is_admin(db.session, viewer, company.id),
+        income_waiting=treasury.income_waiting(db.session, company.id)
+        if companies.is_admin(db.session, viewer, company.id) else [],
         is_worker=bool(viewer and companies.worker_of(db.session, company.id, viewer.id)),
         confirm_form=ConfirmForm(), **defaults,
     ), status

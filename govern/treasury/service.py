@@ -287,6 +287,12 @@ def deposits_for(session: Session, viewer, *, status: object = None, mine: bool 
     return list(session.execute(query.order_by(Deposit.id.desc()).limit(limit)).scalars())
 
 
+def income_waiting(session: Session, company_id: int, *, limit: int = 20) -> list[Deposit]:
+    """A company's outside income still waiting for the bank, newest first (for its admins' page)."""
+    return list(session.execute(select(Deposit).where(Deposit.company_id == company_id, Deposit.status == PENDING)
+                                .order_by(Deposit.id.desc()).limit(limit)).scalars())
+
+
 def pending_count(session: Session, region_id: int) -> int:
     return session.execute(select(func.count()).select_from(Deposit).where(
         Deposit.region_id == region_id, Deposit.status == PENDING)).scalar_one()

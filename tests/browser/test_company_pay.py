@@ -6,7 +6,7 @@ from govern.companies import service as companies
 from govern.members import service as members
 from govern.money import Money
 from tests.browser.conftest import utcnow
-from tests.funding import record_income
+from tests.funding import confirm, record_income
 
 
 
@@ -24,11 +24,17 @@ def test_a_member_registers_a_company_pays_themself_and_reads_the_payslip(journe
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nia's Bikes")
     assert "Set your own hourly rate" in member.flash()
 
+    company_path = page.url.removeprefix(server.url)
     income = page.locator("section", has=page.get_by_role("heading", name="Record outside income"))
     income.get_by_label("Amount received (USD)").fill("1000.00")
     income.get_by_label("What for").fill("Repairs for the school's bikes")
-    page = member.submit("Record income", "outside income recorded")
-    assert "Income recorded" in member.flash()
+    page = member.submit("Claim income", "outside income claimed: its deposit page")
+    assert "Income of 1000.00 USD claimed" in member.flash()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("pending")
+    deposit_id = int(page.url.rsplit("/", 1)[1])
+    with server.session() as session:  # the money reached the bank: the board confirms it
+        confirm(session, deposit_id, utcnow())
+    page = member.open(company_path, "the company with its income")
     assert member.figure("Balance") == "1000.00 RSC"
 
     rate = page.locator("section", has=page.get_by_role("heading", name="Add a worker or change a rate"))
