@@ -128,7 +128,11 @@ def board():
     return _board_page()
 
 
-def _back_to_board(anchor: str):
+def _back_to_board(anchor: str, deposit_id: int | None = None):
+    """After a board action: back to the treasury page's section; a member who tried one goes back
+    to the deposit they came from (the treasury page does not exist for them)."""
+    if deposit_id is not None and not _is_board():
+        return redirect(url_for("treasury.deposit", deposit_id=deposit_id))
     return redirect(url_for("treasury.board") + anchor)
 
 
@@ -152,7 +156,7 @@ def confirm(deposit_id: int):
         flash(error.message, "error")
     else:
         flash(f"Deposit {confirmed.reference} confirmed: {Money(confirmed.credited_minor, 'RSC')} issued.", "success")
-    return _back_to_board("#deposits")
+    return _back_to_board("#deposits", deposit_id)
 
 
 @bp.post("/deposits/<int:deposit_id>/reject")
@@ -169,7 +173,7 @@ def reject(deposit_id: int):
         flash(error.message, "error")
     else:
         flash(f"Deposit {rejected.reference} rejected; its claimer is told why.", "success")
-    return _back_to_board("#deposits")
+    return _back_to_board("#deposits", deposit_id)
 
 
 def _uploaded_text(storage) -> str:
