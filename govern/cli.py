@@ -16,8 +16,10 @@ from govern.errors import DomainError
 from govern.extensions import db
 from govern.ledger import service as ledger
 from govern.members import service as members
+from govern.money import format_minor, parse_amount
 from govern.records import exports
 from govern.regions import service as regions
+from govern.treasury import demo
 
 govern_cli = AppGroup("govern", help="Conductor administration.")
 
@@ -73,6 +75,26 @@ def _founding_parameters(path: str) -> dict[str, str]:
         return regions.check_founding_parameters(raw)
     except DomainError as error:
         raise click.ClickException(f"The parameters file {path}: {error.message} Nothing was created.")
+
+
+@govern_cli.command("demo")
+@click.option("--region", "region_name", required=True, help="The region `govern init` created.")
+@click.option("--member-email", default="newcomer@demo.coop", show_default=True)
+@click.option("--member-password", required=True)
+@click.option("--member-name", default="Nia Newcomer", show_default=True)
+@click.option("--usd", default="1000.00", show_default=True, help="What the demo member paid in.")
+@needs_migrated_database
+def demo_command(region_name, member_email, member_password, member_name, usd):
+    """Seed the demo: a member with RSC to try things with, from a deposit the region's board
+    confirms through the treasury (and demo bank details, if none are set). Harmless to repeat."""
+    try:
+        seeded = demo.seed(db.session, region_name=region_name, email=member_email, password=member_password,
+                           name=member_name, usd_minor=parse_amount(usd, "usd"), now=utcnow())
+    except DomainError as error:
+        raise click.ClickException(f"{error.message} {json.dumps(error.fields) if error.fields else ''}")
+    state = "created" if seeded.created else "already there"
+    click.echo(f"Demo member {seeded.member.email} (id {seeded.member.id}) {state}; "
+               f"balance {format_minor(seeded.balance_minor)} RSC.")
 
 
 @govern_cli.command("verify")

@@ -47,6 +47,7 @@ def from_environment(instance_path: Path) -> dict:
         "GOVERN_TOKEN_TTL_SECONDS": int(os.environ.get("GOVERN_TOKEN_TTL_SECONDS", 30 * 86400)),
         "GOVERN_LOGIN_LIMIT": os.environ.get("GOVERN_LOGIN_LIMIT", "5 per 5 minutes"),
         "GOVERN_JOIN_LIMIT": os.environ.get("GOVERN_JOIN_LIMIT", "20 per hour"),
+        "GOVERN_MONEY_LIMIT": os.environ.get("GOVERN_MONEY_LIMIT", "30 per minute; 500 per day"),
         "RATELIMIT_STORAGE_URI": os.environ.get("GOVERN_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": int(os.environ.get("GOVERN_MAX_CONTENT_LENGTH", 1024 * 1024)),

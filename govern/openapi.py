@@ -360,8 +360,11 @@ PATHS = {
         {"200": answer("Entries", list_of(ref("Entry"))), **errors("400", "404")},
         auth=False, params=[path_id("id"), *PAGING])},
     "/conversions": {"post": operation(
-        "Convert USD to RSC or RSC to USD at the region's exchange rate",
-        {"201": answer("The conversion", ref("Conversion")), **errors("400", "401", "403", "409")},
+        "Convert RSC to USD at once (201), or claim a USD to RSC deposit that issues RSC when the board confirms "
+        "the money reached the bank (202)",
+        {"201": answer("The conversion (rsc_to_usd)", ref("Conversion")),
+         "202": answer("The pending deposit (usd_to_rsc): pay `amount` quoting `reference`", ref("Deposit")),
+         **errors("400", "401", "403", "409", "429")},
         idempotent=True,
         body={"type": "object", "required": ["direction", "amount"], "properties": {
             "direction": {"type": "string", "enum": ["usd_to_rsc", "rsc_to_usd"]}, "amount": ref("Money")}},
@@ -372,7 +375,7 @@ PATHS = {
                                         "properties": {"entry_id": {"type": "integer"},
                                                        "to_member_id": {"type": "integer"},
                                                        "amount": ref("Money"), "entry": ref("Entry")}}),
-         **errors("400", "401", "403", "409")},
+         **errors("400", "401", "403", "409", "429")},
         idempotent=True,
         body={"type": "object", "required": ["to_member_id", "amount"], "properties": {
             "to_member_id": {"type": "integer"}, "amount": ref("Money"),
@@ -455,8 +458,9 @@ PATHS = {
             "member_id": {"type": "integer"}, "occupation": {"type": "string", "maxLength": 60},
             "hourly_rate": ref("Money"), "admin": {"type": "boolean"}}})},
     "/companies/{id}/income": {"post": operation(
-        "Record outside income in USD: USD into the reserve, RSC into the company",
-        {"201": answer("The ledger entry", ref("Entry")), **errors("400", "401", "403", "404", "409")},
+        "Claim outside income in USD (company admins): a pending deposit; when the board confirms it, the USD goes "
+        "into the reserve and the company receives RSC at the rate of the day it was claimed",
+        {"202": answer("The pending deposit", ref("Deposit")), **errors("400", "401", "403", "404", "409", "429")},
         params=[path_id("id")], idempotent=True,
         body={"type": "object", "required": ["amount"], "properties": {
             "amount": ref("Money"), "memo": {"type": "string", "maxLength": 200}}})},
@@ -470,7 +474,7 @@ PATHS = {
     "/companies/{id}/payroll": {
         "post": operation("Pay a period (company admins); the same period again pays nothing new",
                           {"201": answer("The run", ref("PayrollRun")), "200": answer("The earlier run", ref("PayrollRun")),
-                           **errors("400", "401", "403", "404", "409")},
+                           **errors("400", "401", "403", "404", "409", "429")},
                           params=[path_id("id")], body=PERIOD_BODY),
         "get": operation("A company's payroll runs", {"200": answer("Runs", list_of(ref("PayrollRun"))),
                                                       **errors("400", "401", "404")}, params=[path_id("id"), *PAGING]),
@@ -547,7 +551,7 @@ PATHS = {
                                                       **errors("401", "404")}, params=[path_id("id")])},
     "/listings/{id}/orders": {"post": operation(
         "Buy: price × quantity plus sales tax, from you or a company you run",
-        {"201": answer("The order", ref("Order")), **errors("400", "401", "403", "404", "409")},
+        {"201": answer("The order", ref("Order")), **errors("400", "401", "403", "404", "409", "429")},
         params=[path_id("id")], idempotent=True,
         body={"type": "object", "properties": {"quantity": {"type": "integer", "minimum": 1},
                                                "paid_by_company_id": {"type": "integer"}}})},
@@ -566,15 +570,15 @@ PATHS = {
         params=[path_id("id")], body={"type": "object", "required": ["is_bridge"], "properties": {"is_bridge": {"type": "boolean"}}})},
     "/companies/{id}/outside-purchases": {"post": operation(
         "A bridge company buys outside in USD: its RSC is redeemed and the USD leaves the reserve",
-        {"201": answer("The entry"), **errors("400", "401", "403", "404", "409")}, params=[path_id("id")],
+        {"201": answer("The entry"), **errors("400", "401", "403", "404", "409", "429")}, params=[path_id("id")],
         body={"type": "object", "required": ["amount"], "properties": {"amount": ref("Money"), "memo": {"type": "string"}}})},
     "/contributions": {"post": operation(
         "Give RSC to the capital pool (it buys no ownership and no vote)",
-        {"201": answer("The contribution"), **errors("400", "401", "403", "409")}, idempotent=True,
+        {"201": answer("The contribution"), **errors("400", "401", "403", "409", "429")}, idempotent=True,
         body={"type": "object", "required": ["amount"], "properties": {"amount": ref("Money"), "public": {"type": "boolean"}}})},
     "/contributions/external": {"post": operation(
         "Record an outside contributor's USD (board): USD into the reserve, RSC into the pool",
-        {"201": answer("The contribution"), **errors("400", "401", "403", "409")},
+        {"201": answer("The contribution"), **errors("400", "401", "403", "409", "429")},
         body={"type": "object", "required": ["amount", "from"], "properties": {
             "amount": ref("Money"), "from": {"type": "string", "maxLength": 200}, "public": {"type": "boolean"}}})},
     "/me/contribution-rate": {"put": operation(
@@ -748,6 +752,162 @@ PATHS.update({
     "/health/enrollments": {"get": operation(
         "Enrolled members (board only)", {"200": answer("Enrollments", list_of(ref("HealthEnrollment"))),
                                           **errors("400", "401", "403")}, params=PAGING)},
+})
+
+
+# --- the treasury: deposits, bank statements, payouts, the reconciliation -------------------------
+
+NULLABLE_MONEY = {"oneOf": [ref("Money"), {"type": "null"}]}
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+BANK_REFERENCE = {"type": "string", "minLength": 1, "maxLength": 100}
+SCHEMAS.update({
+    "Deposit": {
+        "type": "object", "required": ["id", "kind", "status", "reference", "amount", "member_id", "created_at",
+                                       "confirmed_at"],
+        "properties": {
+            "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["conversion", "income"]},
+            "status": {"type": "string", "enum": ["pending", "confirmed", "rejected"]},
+            "reference": {"type": "string", "description": "What the bank transfer must quote"},
+            "amount": ref("Money"), "rate": {"type": "string", "description": "The exchange rate of the day it was claimed"},
+            "member_id": {"type": "integer"}, "company_id": {"type": ["integer", "null"]}, "memo": {"type": "string"},
+            "created_at": TIME, "confirmed_at": NULLABLE_TIME, "rejected_at": NULLABLE_TIME,
+            "bank_reference": {"type": ["string", "null"]}, "reason": {"type": ["string", "null"]},
+            "entry_id": {"type": ["integer", "null"]}, "debited": ref("Money"), "credited": ref("Money"),
+            "pay_to": {"type": "string", "description": "The co-op's bank details (on a new claim)"},
+        },
+    },
+    "Payout": {
+        "type": "object", "required": ["id", "member_id", "amount", "status", "created_at", "paid_at", "bank_reference"],
+        "properties": {
+            "id": {"type": "integer"}, "member_id": {"type": "integer"}, "amount": ref("Money"),
+            "reference": {"type": "string", "description": "What the bank transfer quotes: PAY-<id>-<check digit>"},
+            "status": {"type": "string", "enum": ["owed", "paid"]}, "created_at": TIME, "paid_at": NULLABLE_TIME,
+            "bank_reference": {"type": ["string", "null"]}, "entry_id": {"type": ["integer", "null"]},
+        },
+    },
+    "StatementLine": {
+        "type": "object", "required": ["id", "date", "amount", "reference", "status"],
+        "properties": {
+            "id": {"type": "integer"}, "statement_id": {"type": "integer"}, "date": {"type": "string", "format": "date"},
+            "amount": ref("Money"), "reference": {"type": "string"}, "bank_id": {"type": "string"},
+            "status": {"type": "string", "enum": ["matched", "unmatched", "dismissed"]},
+            "deposit_id": {"type": ["integer", "null"]}, "payout_id": {"type": ["integer", "null"]},
+            "note": {"type": ["string", "null"]},
+        },
+    },
+    "StatementImport": {
+        "type": "object", "required": ["id", "matched", "unmatched"],
+        "properties": {
+            "id": {"type": "integer"}, "format": {"type": "string", "enum": ["csv", "ofx"]}, "imported_at": TIME,
+            "statement_date": {"type": ["string", "null"], "format": "date"}, "lines": {"type": "integer"},
+            "new_lines": {"type": "integer"}, "balance": NULLABLE_MONEY,
+            "matched": {"type": "array", "items": {"type": "integer"}, "description": "Deposits confirmed"},
+            "settled_payouts": {"type": "array", "items": {"type": "integer"}},
+            "already_imported": {"type": "integer", "description": "Lines seen in an earlier import, skipped"},
+            "unmatched": {"type": "array", "items": ref("StatementLine")},
+        },
+    },
+    "Reconciliation": {
+        "type": "object", "required": ["usd_reserve", "payouts_owed", "bank_balance", "statement_date", "difference"],
+        "properties": {
+            "region_id": {"type": "integer"}, "usd_reserve": ref("Money"), "payouts_owed": ref("Money"),
+            "expected_in_bank": ref("Money"), "bank_balance": NULLABLE_MONEY,
+            "statement_date": {"type": ["string", "null"], "format": "date"},
+            "statement_id": {"type": ["integer", "null"]}, "difference": NULLABLE_MONEY,
+        },
+    },
+    "TextSetting": {
+        "type": "object", "required": ["details"],
+        "properties": {"details": {"type": ["string", "null"]}, "set_at": NULLABLE_TIME, "updated_at": NULLABLE_TIME},
+    },
+})
+DEPOSIT_STATUS = {"name": "status", "in": "query", "required": False,
+                  "schema": {"type": "string", "enum": ["pending", "confirmed", "rejected"]}}
+PATHS.update({
+    "/deposits": {"get": operation(
+        "Deposits, newest first: the board sees its region's, a member their own",
+        {"200": answer("Deposits", list_of(ref("Deposit"))), **errors("400", "401")},
+        params=[DEPOSIT_STATUS, *PAGING])},
+    "/deposits/{id}": {"get": operation(
+        "A deposit (its claimer, or the board of its region)",
+        {"200": answer("The deposit", ref("Deposit")), **errors("401", "404")}, params=[path_id("id")])},
+    "/deposits/{id}/confirm": {"post": operation(
+        "The board saw the money arrive: RSC is issued at the deposit's rate (twice: 409, nothing posted)",
+        {"200": answer("The confirmed deposit", ref("Deposit")), **errors("400", "401", "403", "404", "409", "429")},
+        params=[path_id("id")],
+        body={"type": "object", "required": ["bank_reference"], "properties": {
+            "bank_reference": BANK_REFERENCE,
+            "statement_line_id": {"type": "integer", "description": "An unmatched statement line this transfer is"}}})},
+    "/deposits/{id}/reject": {"post": operation(
+        "The board rejects a pending deposit, saying why (nothing is issued)",
+        {"200": answer("The rejected deposit", ref("Deposit")), **errors("400", "401", "403", "404", "409", "429")},
+        params=[path_id("id")],
+        body={"type": "object", "required": ["reason"], "properties": {
+            "reason": {"type": "string", "minLength": 1, "maxLength": 500}}})},
+    "/bank-statements": {"post": operation(
+        "Import a statement of the co-op's bank account (board): matching credits confirm deposits, matching "
+        "debits settle payouts, lines seen before are skipped",
+        {"201": answer("What the import did", ref("StatementImport")),
+         **errors("400", "401", "403", "409", "413", "429")},
+        body={"type": "object", "required": ["format", "content"], "properties": {
+            "format": {"type": "string", "enum": ["csv", "ofx"]},
+            "content": {"type": "string", "description": "CSV with a header naming date, amount, reference "
+                                                         "(optionally balance), or an OFX statement"},
+            "balance": ref("Money")}})},
+    "/bank-statement-lines": {"get": operation(
+        "Statement lines of your region (board), newest first; unmatched ones by default",
+        {"200": answer("Lines", list_of(ref("StatementLine"))), **errors("400", "401", "403")},
+        params=[{"name": "status", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["matched", "unmatched", "dismissed"]}},
+                {"name": "statement_id", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1}}, *PAGING])},
+    "/bank-statement-lines/{id}/dismiss": {"post": operation(
+        "Set an unmatched line aside with a note (board)",
+        {"200": answer("The line", ref("StatementLine")), **errors("400", "401", "403", "404", "409", "429")},
+        params=[path_id("id")],
+        body={"type": "object", "required": ["note"], "properties": {
+            "note": {"type": "string", "minLength": 1, "maxLength": 500}}})},
+    "/payouts": {"get": operation(
+        "USD payouts, newest first: the board sees its region's, a member their own",
+        {"200": answer("Payouts", list_of(ref("Payout"))), **errors("400", "401")},
+        params=[{"name": "status", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["owed", "paid"]}}, *PAGING])},
+    "/payouts/{id}/paid": {"post": operation(
+        "The bank paid this payout (board): payouts owed → the outside world (twice: 409)",
+        {"200": answer("The payout", ref("Payout")), **errors("400", "401", "403", "404", "409", "429")},
+        params=[path_id("id")],
+        body={"type": "object", "required": ["bank_reference"], "properties": {"bank_reference": BANK_REFERENCE}})},
+    "/payouts/paid": {"post": operation(
+        "The bank paid these payouts in one batch (board): all or nothing",
+        {"200": answer("The payouts", list_of(ref("Payout"))), **errors("400", "401", "403", "404", "409", "429")},
+        body={"type": "object", "required": ["payout_ids", "bank_reference"], "properties": {
+            "payout_ids": {"type": "array", "minItems": 1, "maxItems": 200, "uniqueItems": True,
+                           "items": {"type": "integer", "minimum": 1}},
+            "bank_reference": BANK_REFERENCE}})},
+    "/treasury/reconciliation": {"get": operation(
+        "The reserve per the ledger and the payouts owed against the bank's newest statement balance (public)",
+        {"200": answer("The reconciliation", ref("Reconciliation")), **errors("400", "404")},
+        auth=False, params=[REGION_ID])},
+    "/treasury/reconciliation/history": {"get": operation(
+        "Each imported statement with a balance and the ledger's figures when it was imported, newest first (public)",
+        {"200": answer("Reconciliations", list_of(ref("Reconciliation"))), **errors("400", "404")},
+        auth=False, params=[REGION_ID, *PAGING])},
+    "/treasury/bank-details": {
+        "get": operation("Where members of your region pay their deposits",
+                         {"200": answer("The bank details", ref("TextSetting")), **errors("401")}),
+        "put": operation("Publish the co-op's bank details (board); every change is kept",
+                         {"200": answer("The bank details", ref("TextSetting")), **errors("400", "401", "403", "409")},
+                         body={"type": "object", "required": ["details"], "properties": {
+                             "details": {"type": "string", "minLength": 1, "maxLength": 1000}}}),
+    },
+    "/me/payout-account": {
+        "get": operation("Where your USD payouts are sent",
+                         {"200": answer("Your payout account", ref("TextSetting")), **errors("401")}),
+        "put": operation("Say where your USD payouts are sent (only you and your region's board see it)",
+                         {"200": answer("Your payout account", ref("TextSetting")), **errors("400", "401", "403")},
+                         body={"type": "object", "required": ["details"], "properties": {
+                             "details": {"type": "string", "minLength": 1, "maxLength": 500}}}),
+    },
 })
 
 

@@ -236,6 +236,32 @@ def api(client):
     return anonymous
 
 
+@pytest.fixture
+def confirmed(session):
+    """confirmed(response): a claim answered 202 (a deposit: a USD → RSC conversion or a company's
+    income) is confirmed by the board through the treasury service, as when the money reaches the
+    bank. Returns the confirmed deposit."""
+    from govern.clock import utcnow
+    from tests.funding import confirm
+
+    def board_confirms(response):
+        assert response.status_code == 202, response.get_json()
+        return confirm(session, response.get_json()["id"], utcnow())
+
+    return board_confirms
+
+
+@pytest.fixture
+def buy_through_api(confirmed):
+    """buy_through_api(client, "100.00"): the member claims a USD → RSC deposit through the API and
+    the board confirms it. Returns the confirmed deposit."""
+    def buy(client, amount: str):
+        return confirmed(client.post("/conversions", json={"direction": "usd_to_rsc",
+                                                           "amount": {"amount": amount, "currency": "USD"}}))
+
+    return buy
+
+
 def later(moment: datetime, **delta) -> datetime:
     return moment + timedelta(**delta)
 

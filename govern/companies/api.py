@@ -9,8 +9,10 @@ from govern.companies import service as companies
 from govern.companies.models import Company, PayrollRun, Payslip
 from govern.errors import NotFound, ValidationError
 from govern.extensions import db
-from govern.ledger.api import entries_json
 from govern.money import Money, parse_money
+from govern.throttle import money_moving
+from govern.treasury import service as treasury
+from govern.treasury.api import pending_deposit_answer
 from govern.templating import hours as hours_text
 
 bp = api_blueprint("companies_api", __name__)
@@ -82,11 +84,13 @@ def add_worker(company_id: int):
 
 
 @bp.post("/companies/<int:company_id>/income")
+@money_moving
 def income(company_id: int):
+    """202: a deposit the board confirms against the bank; then the company receives the RSC."""
     data = json_body()
-    entry = companies.record_income(db.session, require_member(), company_id, parse_money(data.get("amount")),
-                                    data.get("memo", ""), utcnow(), idempotency_key())
-    return jsonify(entries_json([entry], require_member())[0]), 201
+    return pending_deposit_answer(treasury.request_income(
+        db.session, require_member(), company_id, parse_money(data.get("amount")), data.get("memo", ""), utcnow(),
+        idempotency_key()))
 
 
 @bp.post("/companies/<int:company_id>/hours")
@@ -101,6 +105,7 @@ def hours(company_id: int):
 
 
 @bp.post("/companies/<int:company_id>/payroll")
+@money_moving
 def payroll(company_id: int):
     data = json_body()
     result = companies.run_payroll(db.session, require_member(), company_id, data.get("period_start"),

@@ -9,9 +9,12 @@ from govern.errors import ValidationError
 from govern.extensions import db
 from govern.ids import is_id
 from govern.ledger import contributions, exchange, service as ledger, transfers
-from govern.ledger.models import Account, Conversion, LedgerEntry
+from govern.ledger.models import CONVERSION_USD_TO_RSC, Account, Conversion, LedgerEntry
 from govern.ledger.service import account_visible_to
 from govern.money import Money, parse_money
+from govern.throttle import money_moving
+from govern.treasury import service as treasury
+from govern.treasury.api import pending_deposit_answer
 
 bp = api_blueprint("ledger_api", __name__)
 
@@ -65,19 +68,25 @@ def account_entries(account_id: int):
 
 
 @bp.post("/conversions")
+@money_moving
 def create_conversion():
+    """RSC → USD happens at once (201). USD → RSC is a deposit (202): nothing is issued until the
+    board confirms that the USD reached the co-op's bank account."""
     member = require_member()
     data = json_body()
     direction = data.get("direction")
     if not isinstance(direction, str):
         raise ValidationError.for_field("direction", "is required: usd_to_rsc or rsc_to_usd")
-    conversion = exchange.convert(
-        db.session, member, direction, parse_money(data.get("amount")), utcnow(), idempotency_key()
-    )
+    amount = parse_money(data.get("amount"))
+    if direction == CONVERSION_USD_TO_RSC:
+        return pending_deposit_answer(treasury.request_conversion(db.session, member, amount, utcnow(),
+                                                                  idempotency_key()))
+    conversion = exchange.convert(db.session, member, direction, amount, utcnow(), idempotency_key())
     return jsonify(conversion_json(conversion)), 201
 
 
 @bp.post("/transfers")
+@money_moving
 def create_transfer():
     member = require_member()
     data = json_body()
@@ -100,6 +109,7 @@ def contribution_json(row) -> dict:
 
 
 @bp.post("/contributions")
+@money_moving
 def create_contribution():
     data = json_body()
     row = contributions.contribute(db.session, require_member(), parse_money(data.get("amount")),
@@ -108,6 +118,7 @@ def create_contribution():
 
 
 @bp.post("/contributions/external")
+@money_moving
 def external_contribution():
     data = json_body()
     row = contributions.record_external(db.session, require_member(), parse_money(data.get("amount")),

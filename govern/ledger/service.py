@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from govern import audit
 from govern.database import read_snapshot, write_transaction
-from govern.errors import BackingViolation, Conflict, IdempotencyConflict, InsufficientFunds, NotFound
+from govern.errors import BackingViolation, Conflict, IdempotencyConflict, InsufficientFunds, LedgerLimit, NotFound
 from govern.ledger import checks
 from govern.ledger.checks import GENESIS_HASH, PostingLine
 from govern.money import format_minor
@@ -59,8 +59,9 @@ def post(
     Checks, in order: shape and zero-sum per currency (programming errors), idempotency (the
     same key and the same content return the first entry; other content is a conflict), open
     accounts, no overdraft on protected accounts (checked in the order of `legs`, so the first
-    leg's account is the one named when several are short), and the backing of every region
-    touched.
+    leg's account is the one named when several are short), no balance outside the signed 64-bit
+    range (LedgerLimit: the database never sees a value it would overflow), and the backing of
+    every region touched.
     Appends are serialised by a lock on the chain head, so concurrent posts cannot overdraw or
     fork the hash chain.
     """
@@ -86,6 +87,7 @@ def post(
         net = checks.net_by_account(lines)
         accounts = _lock_accounts(session, net)
         _check_accounts(accounts, net)
+        _check_limits(accounts, checks.swings_by_account(lines))
         _check_backing(session, accounts, net)
 
         entry_id = head.entry_id + 1
@@ -170,6 +172,14 @@ def _check_accounts(accounts, net: dict[int, int]) -> None:
             raise InsufficientFunds(f"Not enough {account.currency} in the account: this needs "
                                     f"{format_minor(-delta)}, the balance is {format_minor(account.balance)}.",
                                     account_id=account.id)
+
+
+def _check_limits(accounts, swings: dict[int, tuple[int, int]]) -> None:
+    for account_id, swing in swings.items():
+        if checks.leaves_range(accounts[account_id].balance, swing):
+            raise LedgerLimit("This movement would take an account's balance beyond what the ledger can hold "
+                              f"({format_minor(checks.BALANCE_MIN)} to {format_minor(checks.BALANCE_MAX)}). "
+                              "Nothing was posted.")
 
 
 def _check_backing(session: Session, accounts, net: dict[int, int]) -> None:

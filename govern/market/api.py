@@ -10,6 +10,7 @@ from govern.extensions import db
 from govern.market import service as market
 from govern.market.models import Application, Listing, Order
 from govern.money import Money, parse_money
+from govern.throttle import money_moving
 
 bp = api_blueprint("market_api", __name__)
 
@@ -67,6 +68,7 @@ def show(listing_id: int):
 
 
 @bp.post("/listings/<int:listing_id>/orders")
+@money_moving
 def order(listing_id: int):
     data = request.get_json(silent=True)
     data = data if isinstance(data, dict) else {}
@@ -103,6 +105,7 @@ def bridge(company_id: int):
 
 
 @bp.post("/companies/<int:company_id>/outside-purchases")
+@money_moving
 def outside_purchase(company_id: int):
     data = json_body()
     entry = market.record_outside_purchase(db.session, require_member(), company_id, parse_money(data.get("amount")),

@@ -10,11 +10,15 @@ from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated
 from govern.extensions import db
 from govern.ledger import exchange, service as ledger
+from govern.ledger.models import CONVERSION_USD_TO_RSC
 from govern.members import elections, service as members
 from govern.members.api import join_throttle, login_throttle
 from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm
 from govern.money import Money, parse_amount
 from govern.regions import service as regions
+from govern.treasury import service as treasury, views as treasury_views
+from govern.treasury.forms import PayoutAccountForm
+from govern.throttle import money_moving
 from govern.proposals import presenters
 from govern.proposals.views import act_on_proposal
 from govern.viewutil import show_error_on_form, start_session
@@ -99,31 +103,67 @@ def dashboard():
     wallet = exchange.member_wallet(db.session, current_user.id)
     summary = regions.summary(db.session, current_user.region_id)
     entries = ledger.entries_for_account(db.session, wallet.id, before=None, limit=10)
-    payouts = exchange.payouts_for_member(db.session, current_user.id, limit=10)
+    payouts = treasury.payouts_for(db.session, current_user, mine=True, limit=10)
+    deposits = treasury.deposits_for(db.session, current_user, mine=True, status="pending", limit=10)
     now = utcnow()
     panels = [found for found in (panel(db.session, current_user, now) for panel in _DASHBOARD_PANELS) if found]
     return render_template("members/dashboard.html", wallet=wallet, summary=summary, entries=entries, panels=panels,
                            amounts=ledger.amounts_on_account(db.session, wallet.id, [e.id for e in entries]),
-                           payouts=payouts, convert_form=ConvertForm(), confirm_form=ConfirmForm())
+                           payouts=payouts, deposits=deposits, convert_form=ConvertForm(), confirm_form=ConfirmForm())
 
 
 @bp.route("/convert", methods=["GET", "POST"])
 @login_required
+@money_moving
 def convert():
+    """Cash RSC out to USD (a payout the board pays from the bank). Buying RSC with USD is a
+    deposit: that choice leads to the add-money page's claim."""
     form = ConvertForm()
     if form.validate_on_submit():
-        currency = "USD" if form.direction.data == "usd_to_rsc" else "RSC"
+        buying = form.direction.data == CONVERSION_USD_TO_RSC
         try:
-            amount = Money(parse_amount(form.amount.data), currency)
-            conversion = exchange.convert(db.session, current_user, form.direction.data, amount, utcnow())
+            amount = Money(parse_amount(form.amount.data), "USD" if buying else "RSC")
+            if buying:
+                deposit = treasury.request_conversion(db.session, current_user, amount, utcnow())
+            else:
+                conversion = exchange.convert(db.session, current_user, form.direction.data, amount, utcnow())
         except DomainError as error:
             show_error_on_form(form, error)
         else:
+            if buying:
+                flash(treasury_views.claimed_message(deposit), "success")
+                return redirect(url_for("treasury.deposit", deposit_id=deposit.id))
             flash(f"Done: {Money(conversion.debited_minor, conversion.debited_currency)} became "
-                  f"{Money(conversion.credited_minor, conversion.credited_currency)}.", "success")
-            return redirect(url_for("members.dashboard"))
-    summary = regions.summary(db.session, current_user.region_id)
-    return render_template("members/convert.html", form=form, summary=summary), 400 if form.errors else 200
+                  f"{Money(conversion.credited_minor, conversion.credited_currency)}, owed to you until the board "
+                  "pays it to your bank account.", "success")
+            return redirect(url_for("members.convert"))
+    return _convert_page(form)
+
+
+def _convert_page(form: ConvertForm, account_form=None):
+    account = treasury.payout_account(db.session, current_user.id)
+    account_form = account_form or PayoutAccountForm(details=account.details if account else "")
+    return render_template(
+        "members/convert.html", form=form, summary=regions.summary(db.session, current_user.region_id),
+        payouts=treasury.payouts_for(db.session, current_user, mine=True, limit=20),
+        account=account, account_form=account_form,
+    ), 400 if form.errors or account_form.errors else 200
+
+
+@bp.post("/convert/payout-account")
+@login_required
+def payout_account():
+    """Where the member's USD payouts are sent (the convert page's second form)."""
+    form = PayoutAccountForm()
+    if form.validate_on_submit():
+        try:
+            treasury.set_payout_account(db.session, current_user, form.details.data, utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Saved: the board will pay your USD payouts to this account.", "success")
+            return redirect(url_for("members.convert"))
+    return _convert_page(ConvertForm(), form)
 
 
 @bp.route("/leave", methods=["GET", "POST"])

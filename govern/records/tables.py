@@ -172,6 +172,8 @@ def filename(page: RecordPage, table: Table) -> str:
 _CAUSES = {
     "payroll": "Income tax and auto-conversions, payroll run {id}",
     "conversion": "Conversion at the exchange rate (spread)",
+    "deposit": "Exchange rate spread on deposit {id}",
+    "payout": "USD payout {id}",
     "income": "Exchange incentive on outside income, company {id}",
     "contribution": "Contribution",
     "order": "Sales tax",

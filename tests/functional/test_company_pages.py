@@ -4,6 +4,7 @@ from govern.extensions import db
 from govern.ledger.exchange import member_wallet
 from govern.money import Money
 from tests.functional.test_pages import login
+from tests.funding import record_income
 
 
 def test_a_member_registers_a_company_and_lands_on_its_page(client, member):
@@ -23,7 +24,7 @@ def test_the_company_form_shows_errors_next_to_fields(client, member):
 
 def test_hours_then_a_payroll_preview_then_confirm(client, member, session, now):
     company = companies.register_company(session, member, "Bikes", "bicycle repair", now)
-    companies.record_income(session, member, company.id, Money(100000, "USD"), "", now)
+    record_income(session, member, company.id, 100000, "", now)
     companies.set_worker(session, member, company.id, member_id=member.id, occupation="mechanic",
                          hourly_rate=Money(2500, "RSC"), now=now)
     login(client)

@@ -112,6 +112,7 @@ def test_a_job_another_scheduler_holds_is_skipped_on_postgresql(app):
 GOVERN_COMMANDS = [
     ["init", "--region", "Hilltop", "--board-email", "chair@example.org", "--board-password", "boardpass1"],
     ["verify"], ["tick"], ["scheduler"], ["export-beancount"], ["backup", "copy.sqlite3"],
+    ["demo", "--region", "Hilltop", "--member-password", "newcomer-pass"],
 ]
 
 
@@ -174,3 +175,29 @@ def test_pages_and_the_api_on_a_database_without_tables_say_what_to_run_instead_
     assert answer.get_json()["error"]["code"] == "database_not_ready"
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_demo_seed_gives_a_newcomer_rsc_from_a_deposit_the_board_confirmed(runner, session):
+    from govern.ledger import service as ledger
+    from govern.treasury import service as treasury
+    from govern.treasury.models import Deposit
+
+    runner.invoke(args=["govern", "init", "--region", "Demo Co-op", "--board-email", "board@demo.coop",
+                        "--board-password", "boardpass1"])
+    args = ["govern", "demo", "--region", "Demo Co-op", "--member-password", "newcomer-pass"]
+    first = runner.invoke(args=args)
+    assert first.exit_code == 0, first.output
+    assert "newcomer@demo.coop" in first.output and "created; balance 1000.00 RSC" in first.output
+    again = runner.invoke(args=args)
+    assert again.exit_code == 0 and "already there; balance 1000.00 RSC" in again.output
+
+    [deposit] = session.execute(select(Deposit)).scalars().all()
+    board = session.execute(select(Member).where(Member.email == "board@demo.coop")).scalar_one()
+    assert (deposit.status, deposit.decided_by, deposit.bank_reference) == ("confirmed", board.id, "demo seed")
+    assert "send no money" in treasury.bank_details(session, deposit.region_id).details
+    assert ledger.verify(session).ok
+
+
+def test_the_demo_seed_needs_the_region_init_creates(runner):
+    result = runner.invoke(args=["govern", "demo", "--region", "Nowhere", "--member-password", "newcomer-pass"])
+    assert result.exit_code != 0 and "govern init" in result.output

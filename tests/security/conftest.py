@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from govern.companies import service as companies
 from govern.delegation import service as delegation
@@ -15,12 +15,14 @@ from govern.extensions import db
 from govern.facilities import service as facilities
 from govern.health import service as health
 from govern.ledger import exchange, service as ledger
-from govern.ledger.models import CAPITAL_POOL
+from govern.ledger.models import CAPITAL_POOL, UsdPayout
 from govern.market import service as market
 from govern.members import service as members
 from govern.money import Money
 from govern.proposals import service as proposals
 from govern.regions import service as regions
+from govern.treasury import service as treasury
+from tests.funding import buy_rsc, record_income
 
 PASSWORD = "password123"
 PAY_PERIOD = ("2026-10-01", "2026-10-31")
@@ -30,7 +32,8 @@ PAY_PERIOD = ("2026-10-01", "2026-10-31")
 class Scenario:
     """Ids and emails of one small region. `member` owns the private objects (wallet, order,
     application, delegation, payslip, ballot, a place on a unit's waiting list, a tenancy and its
-    rent charge, a health plan enrollment); `admin` runs the company; `other` owns nothing."""
+    rent charge, a health plan enrollment, a pending deposit and a payout owed); `admin` runs the
+    company; `other` owns nothing; the board imported a statement with an unmatched line."""
 
     region_id: int
     other_region_id: int
@@ -58,6 +61,10 @@ class Scenario:
     tenancy_id: int
     rent_charge_id: int
     health_enrollment_id: int
+    deposit_id: int  # the member's deposit, waiting for the bank
+    payout_id: int  # USD owed to the member after cashing out
+    statement_id: int  # a bank statement the board imported
+    statement_line_id: int  # its line that matched nothing
     inventory_item_id: int | None = None
 
     def email_of(self, role: str) -> str | None:
@@ -79,14 +86,14 @@ def build_scenario(session, now) -> Scenario:
     other = join("Oscar Other", "other@example.org")
 
     company = companies.register_company(session, admin, "Bread & Co", "bakery", now)
-    companies.record_income(session, admin, company.id, Money(100_000, "USD"), "first sales", now)
+    record_income(session, admin, company.id, 100_000, "first sales", now)
     companies.set_worker(session, admin, company.id, member_id=member.id, occupation="baker",
                          hourly_rate=Money(2_000, "RSC"), now=now)
     companies.enter_hours(session, member, company.id, member_id=member.id, period_start=PAY_PERIOD[0],
                           period_end=PAY_PERIOD[1], hours="10", now=now)
     companies.run_payroll(session, admin, company.id, *PAY_PERIOD, now)
 
-    exchange.convert(session, member, "usd_to_rsc", Money(5_000, "USD"), now)
+    buy_rsc(session, member, 5_000, now)
     product = market.create_listing(session, admin, company_id=company.id, kind="product", title="Sourdough loaf",
                                     description="Baked daily", price=Money(400, "RSC"), now=now)
     hiring = companies.register_company(session, admin, "Night Ovens", "bakery", now)
@@ -121,6 +128,13 @@ def build_scenario(session, now) -> Scenario:
     # Health: the plan is offered, and the member (whose commerce is all inside) is enrolled.
     regions.set_parameter(session, region.id, "health_plan_premium", "40", cause_type="test", cause_id=None, now=now)
     enrollment = health.enroll(session, member, now)
+    # The treasury: the board publishes the bank details; the member claims a deposit (still
+    # waiting) and cashes out 1.00 (a payout owed); a statement leaves one line nobody claimed.
+    treasury.set_bank_details(session, board, "Riverside Co-op, Mill Bank, account 12-3456-7", now)
+    deposit = treasury.request_conversion(session, member, Money(2_000, "USD"), now)
+    cashed = exchange.convert(session, member, "rsc_to_usd", Money(100, "RSC"), now)
+    imported = treasury.import_statement(session, board, "csv", "date,amount,reference\n2026-11-20,-2.50,Bank fee\n",
+                                         now, balance=Money(1_050_00, "USD"))
 
     return Scenario(
         region_id=region.id, other_region_id=other_region.id,
@@ -132,7 +146,9 @@ def build_scenario(session, now) -> Scenario:
         company_account_id=companies.company_account(session, company.id).id,
         pool_account_id=ledger.region_account(session, region.id, CAPITAL_POOL).id,
         facility_id=office.id, facility_application_id=waiting.id, let_facility_id=flat.id, tenancy_id=tenancy.id,
-        rent_charge_id=charge.id, health_enrollment_id=enrollment.id,
+        rent_charge_id=charge.id, health_enrollment_id=enrollment.id, deposit_id=deposit.id,
+        payout_id=session.execute(select(UsdPayout.id).where(UsdPayout.conversion_id == cashed.id)).scalar_one(),
+        statement_id=imported.statement.id, statement_line_id=imported.unmatched[0].id,
     )
 
 

@@ -13,7 +13,7 @@ def test_the_yearly_statement_lists_every_movement_and_adds_up_to_the_balance(se
     alice = service.statement(session, scenario.alice.id, 2026)
     assert alice.opening == 0
     assert alice.closing == member_wallet(session, scenario.alice.id).balance
-    assert [line.cause_type for line in alice.lines] == ["conversion", "conversion", "conversion", "transfer"]
+    assert [line.cause_type for line in alice.lines] == ["deposit", "deposit", "deposit", "transfer"]
     assert alice.money_out == -1234 and alice.money_in == 200000 + 100000 + 10500
     assert alice.lines[-1].memo == PRIVATE_MEMO
     next_year = service.statement(session, scenario.alice.id, 2027)
