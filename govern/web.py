@@ -1,9 +1,12 @@
 """One place that turns errors into answers: the API's JSON error shape, or an HTML page."""
 from __future__ import annotations
 
+import json
 import logging
+import re
 
 from flask import Flask, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -86,6 +89,41 @@ def security_headers(response):
     return response
 
 
+# A lone UTF-16 surrogate ("\\ud800") parses from JSON but cannot be stored or encoded as UTF-8; a NUL
+# cannot be stored in PostgreSQL text. Neither is in any text a person types.
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
+
+
+class RequestJSON(DefaultJSONProvider):
+    """Request bodies that would break something further in are invalid JSON (400), like any other:
+    nesting deep enough to exhaust Python's recursion (100,000 `[`), and strings that no column can
+    hold (a lone surrogate, a NUL)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            data = json.loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        if _holds_unstorable_text(data):
+            raise ValueError("JSON text with a lone surrogate or a NUL character")
+        return data
+
+
+def _holds_unstorable_text(data) -> bool:
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 class SessionCookies(SecureCookieSessionInterface):
     """The session cookie is Secure whenever the request came over HTTPS, even if
     GOVERN_SECURE_COOKIES was not set (it forces Secure on every response)."""
@@ -95,6 +133,7 @@ class SessionCookies(SecureCookieSessionInterface):
 
 
 def register(app: Flask) -> None:
+    app.json = RequestJSON(app)
     app.session_interface = SessionCookies()
     proxies = app.config.get("GOVERN_TRUSTED_PROXIES", 0)
     if proxies:  # only then are X-Forwarded-For/-Proto/-Host believed (client address, https, host)

@@ -71,6 +71,8 @@ class ProposalKind:
     form_to_payload: Callable[[dict], dict] | None = None
     # For board kinds: what carrying it out will move, in sentences, shown before they confirm.
     preview: Callable[[Context, "Proposal"], list[str]] | None = None
+    # The payload without what only the board of the region may read (people's emails); None: all public.
+    public_payload: Callable[[dict], dict] | None = None
 
     def __post_init__(self):
         if self.carried_out_by not in (AUTOMATIC, BOARD):

@@ -51,7 +51,7 @@ from govern.money import Money
 from govern.proposals import service as proposals
 from govern.regions import service as regions
 from govern.regions.models import Region
-from tests.conftest import NOW
+from tests.conftest import NOW, TEST_PASSWORD
 
 TAX = Fraction(2, 100)
 REGION_KINDS = (CAPITAL_POOL, USD_RESERVE, ISSUANCE, EXTERNAL, USD_PAYOUTS, RSC_OUTSIDE)
@@ -166,7 +166,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _join(self, region: int, locality: str, board: bool = False) -> ModelMember:
         n = next(numbers)
-        member = members.join(self.session, email=f"sm{n}@example.org", name=f"Member {n}", password="password123",
+        member = members.join(self.session, email=f"sm{n}@example.org", name=f"Member {n}", password=TEST_PASSWORD,
                               region_id=region, locality=locality, board=board, now=self.now)
         joined = ModelMember(member.id, region, locality)
         self.members.append(joined)

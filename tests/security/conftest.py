@@ -21,8 +21,9 @@ from govern.members import service as members
 from govern.money import Money
 from govern.proposals import service as proposals
 from govern.regions import service as regions
+from tests.conftest import TEST_PASSWORD
 
-PASSWORD = "password123"
+PASSWORD = TEST_PASSWORD
 PAY_PERIOD = ("2026-10-01", "2026-10-31")
 
 
