@@ -74,6 +74,14 @@ def json_body() -> dict:
     return data
 
 
+def optional_json_body() -> dict:
+    """The body of an endpoint whose fields are all optional: no body at all is `{}`; a body that is
+    sent must be a JSON object (invalid JSON is refused, never taken for an empty body)."""
+    if not request.get_data(cache=True):
+        return {}
+    return json_body()
+
+
 _RECEIPT = re.compile(r"^[0-9a-f]{1,32}$")
 
 

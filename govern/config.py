@@ -42,6 +42,8 @@ def from_environment(instance_path: Path) -> dict:
         "GOVERN_TOKEN_TTL_SECONDS": int(os.environ.get("GOVERN_TOKEN_TTL_SECONDS", 30 * 86400)),
         "GOVERN_LOGIN_LIMIT": os.environ.get("GOVERN_LOGIN_LIMIT", "5 per 5 minutes"),
         "RATELIMIT_STORAGE_URI": os.environ.get("GOVERN_RATELIMIT_STORAGE_URL", "memory://"),
+        # Several sites sharing one Redis keep their counts apart with a prefix each.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("GOVERN_RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": int(os.environ.get("GOVERN_MAX_CONTENT_LENGTH", 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,

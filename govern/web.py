@@ -98,10 +98,11 @@ def security_headers(response):
 
 
 def _is_private(response) -> bool:
-    """An answer for someone in particular (a member logged in, or calling with a token), or one that
-    sets a cookie: no shared cache, and no browser's cache after logout, may keep it."""
+    """An answer for someone in particular (a member logged in, or calling with a token), the answer
+    to anything but a read (a new token, say), or one that sets a cookie: no shared cache, and no
+    browser's cache after logout, may keep it."""
     return ("Authorization" in request.headers or "_user_id" in session or session.modified
-            or "Set-Cookie" in response.headers)
+            or request.method not in ("GET", "HEAD") or "Set-Cookie" in response.headers)
 
 
 # A lone UTF-16 surrogate ("\\ud800") parses from JSON but cannot be stored or encoded as UTF-8; a NUL
