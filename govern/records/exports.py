@@ -16,8 +16,9 @@ see (region accounts, region-owned companies', and with a token the reader's own
 companies'); every other account is summed into one account, `Assets:Private`, per currency — one
 posting per currency in each transaction, one balance per currency — so no wallet can be found
 by its id, its balance or a payment of 0.01 to it. An entry that touches such an account gets a
-neutral narration from its cause type and no cause id (a company's income names the company) and
-keeps its id and hashes, so the chain can still be followed. The board reads every account of its
+neutral narration from its cause type and no cause id (a company's income names the company; a
+proposal's number stays, its page is public) and keeps its id and hashes, so the chain can still be
+followed. The board reads every account of its
 own region one by one, with their memos; `full` (the command line's `--full`, for the co-op's
 accountant) reads everything.
 """
@@ -246,7 +247,7 @@ def _transaction_text(entry, postings: list[str], private: list[str] | None) -> 
     """`private` is None for an entry between accounts the reader sees, else its summed lines."""
     touches_private = private is not None
     narration = neutral_narration(entry.cause_type) if touches_private else entry.memo
-    cause_id = "" if touches_private else entry.cause_id or ""
+    cause_id = ledger.shown_cause_id(entry.cause_type, entry.cause_id, touches_private) or ""
     meta = [f"  entry_id: {entry.id}", f"  created_at: {quote(entry.created_at.isoformat())}",
             f"  cause_type: {quote(entry.cause_type)}", f"  cause_id: {quote(cause_id)}",
             f"  hash: {quote(entry.hash)}", f"  prev_hash: {quote(entry.prev_hash)}"]

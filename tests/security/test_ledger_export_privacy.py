@@ -13,7 +13,8 @@ from beancount.core import data
 
 from govern.companies import service as companies
 from govern.extensions import db
-from govern.ledger import exchange
+from govern.ledger import exchange, service as ledger
+from govern.ledger.models import USD_RESERVE
 from govern.members import service as members
 from govern.money import Money
 from govern.records.exports import PRIVATE_ACCOUNT
@@ -98,6 +99,24 @@ def test_an_entry_that_touches_a_private_account_carries_no_cause_id(app, scenar
     assert public.narration == "Income" and public.meta["hash"] == income.hash
     board = _transactions(_load(_export(client, bearer_token(client, scenario.board_email))))[income.id]
     assert board.meta["cause_id"] == str(scenario.company_id) and board.narration == "a sale"
+
+
+def test_a_public_accounts_entry_list_withholds_a_cause_id_that_leads_to_a_private_account(app, scenario, now):
+    admin = members.get_member(db.session, scenario.admin_id)
+    income = companies.record_income(db.session, admin, scenario.company_id, Money(2_500, "USD"), "a sale", now)
+    reserve = ledger.region_account(db.session, scenario.region_id, USD_RESERVE).id
+    client = app.test_client()
+
+    def listed(token=None):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        items = client.get(f"/api/v1/accounts/{reserve}/entries", headers=headers).get_json()["items"]
+        return next(item for item in items if item["id"] == income.id)
+
+    public = listed()
+    assert public["cause"] == {"type": "income", "id": None}
+    assert scenario.company_account_id not in {p["account_id"] for p in public["postings"]}
+    assert listed(bearer_token(client, scenario.admin_email))["cause"] == {"type": "income",
+                                                                           "id": str(scenario.company_id)}
 
 
 def test_the_board_reads_its_own_region_one_by_one_and_no_other(app, scenario, now):

@@ -78,6 +78,7 @@ def test_an_invited_employee_cannot_choose_a_weak_password(app, scenario, now):
     company = companies.create_region_company(db.session, scenario.region_id, "Corner Bakery", "bakery", now)
     [invitation] = acquisitions.invite(db.session, company=company, proposal_id=scenario.proposal_id, now=now,
                                        employees=[acquisitions.Employee("Pat Dough", "pat@example.org", "baker", 2200)])
+    db.session.commit()  # invite() writes inside its caller's transaction (an acquisition being carried out)
     client = app.test_client()
     refused = client.post(f"/invitations/{invitation.token}", data={"password": "password1"})
     assert refused.status_code == 400 and "is too easy to guess" in refused.get_data(as_text=True)
