@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -151,17 +152,22 @@ def member_for_token(session: Session, token: str, now: datetime) -> tuple[Membe
     return member, token_id
 
 
-def tokens_of(session: Session, member: Member, *, before: int | None, limit: int) -> list[ApiToken]:
-    """The member's live tokens, newest first (`limit + 1` tells the caller another page exists)."""
+@dataclass(frozen=True)
+class TokenPage:
+    tokens: list[ApiToken]  # newest first
+    total: int              # all the member's tokens, on every page
+    next_cursor: int | None
+
+
+def tokens_of(session: Session, member: Member, *, before: int | None, limit: int) -> TokenPage:
+    """A page of the member's live tokens (counted in SQL: a script may have made thousands)."""
     query = select(ApiToken).where(ApiToken.member_id == member.id)
     if before is not None:
         query = query.where(ApiToken.id < before)
-    return list(session.execute(query.order_by(ApiToken.id.desc()).limit(limit)).scalars())
-
-
-def count_tokens(session: Session, member: Member) -> int:
-    return session.execute(select(func.count()).select_from(ApiToken)
-                           .where(ApiToken.member_id == member.id)).scalar_one()
+    found = list(session.execute(query.order_by(ApiToken.id.desc()).limit(limit + 1)).scalars())
+    total = session.execute(select(func.count()).select_from(ApiToken)
+                            .where(ApiToken.member_id == member.id)).scalar_one()
+    return TokenPage(found[:limit], total, found[limit - 1].id if len(found) > limit else None)
 
 
 def revoke_token(session: Session, member: Member, token_id: int) -> None:

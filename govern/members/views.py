@@ -92,9 +92,9 @@ def tokens():
     """Sessions and API tokens: each token by label, creation, last use and expiry, with a button to
     revoke it; and a button to log out everywhere."""
     cursor, limit = page_params()
-    found = members.tokens_of(db.session, current_user, before=cursor, limit=limit + 1)
-    return render_template("members/tokens.html", tokens=found[:limit], total=members.count_tokens(db.session, current_user),
-                           next_cursor=found[limit - 1].id if len(found) > limit else None, form=ConfirmForm())
+    found = members.tokens_of(db.session, current_user, before=cursor, limit=limit)
+    return render_template("members/tokens.html", tokens=found.tokens, total=found.total,
+                           next_cursor=found.next_cursor, form=ConfirmForm())
 
 
 @bp.post("/me/tokens/<int:token_id>/revoke")

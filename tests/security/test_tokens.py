@@ -135,3 +135,18 @@ def test_a_tokens_last_use_is_written_at_most_every_five_minutes(app, scenario, 
     clock.shift(timedelta(minutes=4))
     _me(client, token)
     assert last_used() > first + timedelta(minutes=5)
+
+
+def test_the_tokens_page_pages_a_members_many_tokens(app, scenario, now):
+    """A script that logs in on every run leaves many tokens: the page shows 50 at a time and the count."""
+    from govern.members import service as members
+
+    member = members.get_member(db.session, scenario.member_id)
+    for _ in range(55):
+        members.issue_token(db.session, member, now, timedelta(days=1), "nightly script")
+    browser = app.test_client()
+    log_in(browser, scenario.member_email)
+    first = browser.get("/me/tokens").get_data(as_text=True)
+    assert "Your API tokens (55)" in first and first.count("nightly script") == 50 and "Older tokens" in first
+    older = browser.get(f"/me/tokens?cursor={db.session.execute(select(ApiToken.id).order_by(ApiToken.id)).scalars().all()[5]}")
+    assert older.get_data(as_text=True).count("nightly script") == 5
