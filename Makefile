@@ -49,8 +49,10 @@ demo: migrate $(DEMO_PASSWORD_FILE) $(DEMO_MEMBER_PASSWORD_FILE)
 	@echo "  Open:          http://127.0.0.1:5000/"
 	@echo ""
 
+# gunicorn with gunicorn.conf.py: one worker of threads (slow clients hold a thread for at most
+# GOVERN_CLIENT_TIMEOUT seconds), the scheduler in it, one login throttle budget in its memory.
 run: demo
-	GOVERN_RUN_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port 5000 --no-reload
+	GOVERN_RUN_SCHEDULER=1 GOVERN_WORKERS=1 $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -63,6 +63,10 @@ def _init_extensions(app: Flask) -> None:
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         g.pop("csrf_valid", None)
 
+    from govern.web import cap_unsized_body
+
+    app.before_request(cap_unsized_body)  # before CSRFProtect and the throttle read the body
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

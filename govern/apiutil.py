@@ -54,10 +54,17 @@ def _member_from_header() -> Member | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticated("The Authorization header must be `Bearer <token>`.")
-    member = members.member_for_token(db.session, token.strip(), utcnow())
-    if member is None:
-        raise NotAuthenticated("This token is unknown or expired.", code="invalid_token")
+    found = members.member_for_token(db.session, token.strip(), utcnow())
+    if found is None:
+        raise NotAuthenticated("This token is unknown, revoked or expired.", code="invalid_token")
+    member, request.govern_token_id = found
     return member
+
+
+def current_token_id() -> int:
+    """The id of the bearer token this request was made with (after `require_member`)."""
+    require_member()
+    return request.govern_token_id
 
 
 def json_body() -> dict:
@@ -65,6 +72,14 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise ValidationError("The body must be a JSON object.", code="invalid_json")
     return data
+
+
+def optional_json_body() -> dict:
+    """The body of an endpoint whose fields are all optional: no body at all is `{}`; a body that is
+    sent must be a JSON object (invalid JSON is refused, never taken for an empty body)."""
+    if not request.get_data(cache=True):
+        return {}
+    return json_body()
 
 
 _RECEIPT = re.compile(r"^[0-9a-f]{1,32}$")

@@ -140,12 +140,13 @@ def restore_command(path, yes):
 @govern_cli.command("export-beancount")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
-@click.option("--all-memos", is_flag=True,
-              help="Keep the memo of every entry, also of those touching members' accounts (for the board's accountant).")
+@click.option("--full", "--all-memos", "full", is_flag=True,
+              help="Every account one by one, with every memo and cause (for the co-op's accountant); "
+                   "without it, the public export, where members' and worker-owned companies' accounts are summed.")
 @needs_migrated_database
-def export_beancount_command(output, all_memos):
+def export_beancount_command(output, full):
     """Write the whole ledger in beancount's format; check it with `bean-check`."""
-    chunks = exports.beancount(db.session, now=utcnow(), all_memos=all_memos)
+    chunks = exports.beancount(db.session, now=utcnow(), reader=exports.FULL if full else exports.reader_for(None))
     if output is None:
         for chunk in chunks:
             click.echo(chunk, nl=False)

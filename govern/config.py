@@ -49,6 +49,8 @@ def from_environment(instance_path: Path) -> dict:
         "GOVERN_JOIN_LIMIT": os.environ.get("GOVERN_JOIN_LIMIT", "20 per hour"),
         "GOVERN_MONEY_LIMIT": os.environ.get("GOVERN_MONEY_LIMIT", "30 per minute; 500 per day"),
         "RATELIMIT_STORAGE_URI": os.environ.get("GOVERN_RATELIMIT_STORAGE_URL", "memory://"),
+        # Several sites sharing one Redis keep their counts apart with a prefix each.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("GOVERN_RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": int(os.environ.get("GOVERN_MAX_CONTENT_LENGTH", 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,

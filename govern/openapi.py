@@ -313,15 +313,26 @@ PATHS = {
             "password": {"type": "string", "minLength": 8, "maxLength": 200},
             "region_id": {"type": "integer"}, "locality": {"type": "string", "maxLength": 100}}},
     )},
-    "/tokens": {"post": operation(
-        "Log in: a bearer token",
-        {"201": answer("A token", {"type": "object", "required": ["token"], "properties": {
-            "token": {"type": "string"}, "expires_at": TIME, "member_id": {"type": "integer"}}}),
-         **errors("400", "401", "429")},
-        auth=False,
-        body={"type": "object", "required": ["email", "password"],
-              "properties": {"email": {"type": "string"}, "password": {"type": "string"}}},
-    )},
+    "/tokens": {
+        "post": operation(
+            "Log in: a bearer token",
+            {"201": answer("A token", {"type": "object", "required": ["token"], "properties": {
+                "token": {"type": "string"}, "expires_at": TIME, "member_id": {"type": "integer"}}}),
+             **errors("400", "401", "429")},
+            auth=False,
+            body={"type": "object", "required": ["email", "password"],
+                  "properties": {"email": {"type": "string"}, "password": {"type": "string"},
+                                 "label": {"type": "string", "maxLength": 100,
+                                           "description": "How the token is listed on your tokens page "
+                                                          "(default: the client's User-Agent)"}}},
+        ),
+        "delete": operation(
+            "Log out everywhere: every token of yours, and every browser session, stops working",
+            {"204": answer("Done"), **errors("401")}),
+    },
+    "/tokens/current": {"delete": operation(
+        "Revoke the token this call is made with (401 with it afterwards)",
+        {"204": answer("Done"), **errors("401")})},
     "/me": {"get": operation("You, with your accounts", {"200": answer("You", ref("Me")), **errors("401")})},
     "/me/leave": {"post": operation("Leave the co-op; your balance stays yours",
                                     {"200": answer("You, now left", ref("Member")), **errors("401", "403")})},

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from govern import access
-from govern.apiutil import api_blueprint, iso, json_body, optional_member, page, page_params, require_member
+from govern.apiutil import (api_blueprint, iso, json_body, optional_json_body, optional_member, page, page_params,
+                            require_member)
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.facilities import service as facilities
@@ -126,8 +127,7 @@ def record_cost(facility_id: int):
 
 @bp.post("/facilities/<int:facility_id>/applications")
 def apply(facility_id: int):
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
+    data = optional_json_body()
     row = facilities.apply(db.session, require_member(), facility_id, now=utcnow(), company_id=data.get("company_id"),
                            message=data.get("message"))
     return jsonify(application_json(row, facilities.position(db.session, row))), 201
@@ -158,8 +158,7 @@ def withdraw(application_id: int):
 
 @bp.post("/facility-applications/<int:application_id>/assign")
 def assign(application_id: int):
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
+    data = optional_json_body()
     tenancy = facilities.assign(db.session, require_member(), application_id, now=utcnow(),
                                 start_month=data.get("start_month"), reason=data.get("reason"))
     return jsonify(tenancy_json(tenancy)), 201
@@ -174,8 +173,7 @@ def my_tenancies():
 
 @bp.post("/tenancies/<int:tenancy_id>/end")
 def end(tenancy_id: int):
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
+    data = optional_json_body()
     tenancy = facilities.end_tenancy(db.session, require_member(), tenancy_id, now=utcnow(),
                                      end_month=data.get("end_month"))
     return jsonify(tenancy_json(tenancy))

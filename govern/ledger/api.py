@@ -27,20 +27,24 @@ def account_json(account: Account) -> dict:
     }
 
 
-def entry_json(entry: LedgerEntry, postings: list[ledger.ShownPosting]) -> dict:
+def entry_json(entry: LedgerEntry, postings: list[ledger.ShownPosting], touches_hidden: bool) -> dict:
     """An entry as the viewer may see it: postings on accounts they may not see are one line per
-    currency with `account_id` null (see ledger.service.postings_shown_to)."""
+    currency with `account_id` null (see ledger.service.postings_shown_to), and the cause's id that
+    would lead to them is null (ledger.service.shown_cause_id)."""
     return {
         "id": entry.id, "created_at": iso(entry.created_at), "memo": entry.memo,
-        "cause": {"type": entry.cause_type, "id": entry.cause_id},
+        "cause": {"type": entry.cause_type,
+                  "id": ledger.shown_cause_id(entry.cause_type, entry.cause_id, touches_hidden)},
         "postings": [{"account_id": p.account_id, "amount": Money(p.amount, p.currency).to_json()} for p in postings],
         "hash": entry.hash, "prev_hash": entry.prev_hash,
     }
 
 
 def entries_json(entries: list[LedgerEntry], viewer) -> list[dict]:
-    shown = ledger.postings_shown_to(db.session, [e.id for e in entries], viewer)
-    return [entry_json(e, shown[e.id]) for e in entries]
+    ids = [e.id for e in entries]
+    shown = ledger.postings_shown_to(db.session, ids, viewer)
+    hidden = ledger.entries_touching_hidden(db.session, ids, viewer)
+    return [entry_json(e, shown[e.id], e.id in hidden) for e in entries]
 
 
 def conversion_json(c: Conversion) -> dict:

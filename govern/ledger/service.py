@@ -286,6 +286,26 @@ def postings_shown_to(session: Session, entry_ids: list[int], viewer) -> dict[in
     return shown
 
 
+# A proposal's number leads to its public page, which already says what it moved.
+PUBLIC_CAUSES = frozenset({"proposal"})
+
+
+def entries_touching_hidden(session: Session, entry_ids: list[int], viewer) -> set[int]:
+    """Which of these entries move money on an account the viewer may not see (one query)."""
+    if not entry_ids:
+        return set()
+    return set(session.execute(
+        select(Posting.entry_id).join(Account, Account.id == Posting.account_id)
+        .where(Posting.entry_id.in_(entry_ids), not_(visible_to(viewer))).distinct()).scalars())
+
+
+def shown_cause_id(cause_type: str, cause_id: str | None, touches_hidden: bool) -> str | None:
+    """An entry's cause id as a viewer may read it: withheld when the entry moves money on accounts
+    they may not see, since it would lead there (a company's income names the company, a move the
+    member, a rent charge the tenancy); a proposal's stays."""
+    return None if touches_hidden and cause_type not in PUBLIC_CAUSES else cause_id
+
+
 def amounts_on_account(session: Session, account_id: int, entry_ids: list[int]) -> dict[int, int]:
     """What each of these entries moved on one account."""
     if not entry_ids:

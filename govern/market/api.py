@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from govern.apiutil import api_blueprint, idempotency_key, iso, json_body, page, page_params, require_member
+from govern.apiutil import (api_blueprint, idempotency_key, iso, json_body, optional_json_body, page, page_params,
+                            require_member)
 from govern.clock import utcnow
 from govern.errors import ValidationError
 from govern.extensions import db
@@ -70,8 +71,7 @@ def show(listing_id: int):
 @bp.post("/listings/<int:listing_id>/orders")
 @money_moving
 def order(listing_id: int):
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
+    data = optional_json_body()
     made = market.buy(db.session, require_member(), listing_id, utcnow(), quantity=data.get("quantity", 1),
                       paid_by_company_id=data.get("paid_by_company_id"), idempotency_key=idempotency_key())
     return jsonify(order_json(made)), 201
@@ -84,8 +84,7 @@ def delivered(order_id: int):
 
 @bp.post("/listings/<int:listing_id>/applications")
 def apply(listing_id: int):
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
+    data = optional_json_body()
     made = market.apply(db.session, require_member(), listing_id, data.get("message"), utcnow())
     return jsonify(application_json(made)), 201
 

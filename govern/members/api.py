@@ -4,14 +4,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, jsonify, request
+from flask_login import current_user
 
 from govern import audit
-from govern.apiutil import api_blueprint, iso, json_body, optional_member, require_member
+from govern.apiutil import api_blueprint, current_token_id, iso, json_body, optional_member, require_member
 from govern.clock import utcnow
 from govern.errors import NotAuthenticated
 from govern.extensions import db, limiter
 from govern.ledger.exchange import member_wallet
-from govern.members import elections, service as members
+from govern.members import elections, emails, service as members
 from govern.members.models import Member
 from govern.regions import reorganise
 from govern.money import Money
@@ -34,8 +35,7 @@ def login_attempt_key() -> str:
     """Throttle failed logins per address and email alike, whether or not the email exists."""
     data = request.get_json(silent=True) if request.is_json else request.form
     email = data.get("email", "") if hasattr(data, "get") else ""
-    email = email.strip().lower() if isinstance(email, str) else ""
-    return f"login:{request.remote_addr}:{email}"
+    return f"login:{request.remote_addr}:{emails.normalize(email)}"
 
 
 def login_failed(_response) -> bool:
@@ -66,6 +66,16 @@ join_throttle = limiter.shared_limit(join_limit, scope="join", key_func=join_att
                                      error_message="Too many sign-ups from this address. Try again later.")
 
 
+def _password_change_key() -> str:
+    email = current_user.email if current_user.is_authenticated else ""
+    return f"login:{request.remote_addr}:{emails.normalize(email)}"
+
+
+# Guessing the current password on the password-change page draws on the same budget as logging in.
+password_throttle = limiter.shared_limit(login_limit, scope="login", key_func=_password_change_key,
+                                         deduct_when=login_failed, methods=["POST"])
+
+
 @bp.post("/members")
 @join_throttle
 def join():
@@ -90,8 +100,23 @@ def create_token():
     audit.login_succeeded(member.id, "api", request.remote_addr)
     ttl = timedelta(seconds=current_app.config["GOVERN_TOKEN_TTL_SECONDS"])
     now = utcnow()
-    token = members.issue_token(db.session, member, now, ttl)
+    label = members.token_label(data.get("label"), request.headers.get("User-Agent", ""))
+    token = members.issue_token(db.session, member, now, ttl, label)
     return jsonify({"token": token, "expires_at": iso(now + ttl), "member_id": member.id}), 201
+
+
+@bp.delete("/tokens/current")
+def revoke_current_token():
+    """The token this call was made with stops working."""
+    members.revoke_token(db.session, require_member(), current_token_id())
+    return "", 204
+
+
+@bp.delete("/tokens")
+def revoke_all_tokens():
+    """Log out everywhere: every token of the caller, and every browser session, stops working."""
+    members.log_out_everywhere(db.session, require_member())
+    return "", 204
 
 
 @bp.get("/me")

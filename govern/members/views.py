@@ -8,12 +8,13 @@ from flask_login import current_user, login_required, logout_user
 from govern import audit
 from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated
+from govern.apiutil import page_params
 from govern.extensions import db
 from govern.ledger import exchange, service as ledger
 from govern.ledger.models import CONVERSION_USD_TO_RSC
 from govern.members import elections, service as members
-from govern.members.api import join_throttle, login_throttle
-from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm
+from govern.members.api import join_throttle, login_throttle, password_throttle
+from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm, PasswordForm
 from govern.money import Money, parse_amount
 from govern.regions import service as regions
 from govern.treasury import service as treasury, views as treasury_views
@@ -21,7 +22,7 @@ from govern.treasury.forms import PayoutAccountForm
 from govern.throttle import money_moving
 from govern.proposals import presenters
 from govern.proposals.views import act_on_proposal
-from govern.viewutil import show_error_on_form, start_session
+from govern.viewutil import next_path, show_error_on_form, start_session
 
 bp = Blueprint("members", __name__)
 
@@ -65,6 +66,7 @@ def join():
 @bp.route("/login", methods=["GET", "POST"])
 @login_throttle
 def login():
+    target = next_path(request.args.get("next"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -76,15 +78,8 @@ def login():
         else:
             audit.login_succeeded(member.id, "page", request.remote_addr)
             start_session(member)
-            return redirect(_safe_next(request.args.get("next")) or url_for("members.dashboard"))
+            return redirect(target or url_for("members.dashboard"))
     return render_template("members/login.html", form=form), 401 if form.errors else 200
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never redirect a login to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.post("/logout")
@@ -95,6 +90,63 @@ def logout():
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("members.home"))
+
+
+@bp.get("/me/tokens")
+@login_required
+def tokens():
+    """Sessions and API tokens: each token by label, creation, last use and expiry, with a button to
+    revoke it; and a button to log out everywhere."""
+    cursor, limit = page_params()
+    found = members.tokens_of(db.session, current_user, before=cursor, limit=limit)
+    return render_template("members/tokens.html", tokens=found.tokens, total=found.total,
+                           next_cursor=found.next_cursor, form=ConfirmForm())
+
+
+@bp.post("/me/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            members.revoke_token(db.session, current_user, token_id)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("The token was revoked: it no longer works.", "success")
+    return redirect(url_for("members.tokens"))
+
+
+@bp.post("/me/logout-everywhere")
+@login_required
+def logout_everywhere():
+    if ConfirmForm().validate_on_submit():
+        revoked = members.log_out_everywhere(db.session, current_user)
+        logout_user()
+        flash(f"You are logged out everywhere: every session ended and {revoked} API "
+              f"token{'' if revoked == 1 else 's'} revoked.", "info")
+    return redirect(url_for("members.home"))
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required
+@password_throttle
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            member = members.change_password(db.session, current_user, form.current_password.data,
+                                             form.new_password.data)
+        except NotAuthenticated as error:
+            request.govern_login_failed = True
+            audit.login_failed(current_user.email, "password change", request.remote_addr)
+            show_error_on_form(form, error)
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            start_session(member)
+            flash("Your password is changed. Your other sessions and your API tokens no longer work.", "success")
+            return redirect(url_for("members.dashboard"))
+    return render_template("members/password.html", form=form), 400 if form.errors else 200
 
 
 @bp.get("/dashboard")

@@ -15,10 +15,10 @@ from govern.proposals.models import Ballot, Proposal
 bp = api_blueprint("proposals_api", __name__)
 
 
-def proposal_json(proposal: Proposal) -> dict:
+def proposal_json(proposal: Proposal, viewer) -> dict:
     return {
         "id": proposal.id, "kind": proposal.kind, "title": proposal.title, "body": proposal.body,
-        "payload": proposal.payload, "author_id": proposal.author_id, "region_id": proposal.region_id,
+        "payload": proposals.payload_shown_to(proposal, viewer), "author_id": proposal.author_id, "region_id": proposal.region_id,
         "status": proposal.status, "opens_at": iso(proposal.opens_at), "closes_at": iso(proposal.closes_at),
         "voting": proposal.voting, "electorate_size": proposal.electorate_size,
         "turnout": proposals.turnout(db.session, proposal.id),
@@ -42,7 +42,7 @@ def create():
         voting_request=data.get("voting"), now=utcnow(),
         min_voting_seconds=current_app.config["GOVERN_MIN_VOTING_SECONDS"],
     )
-    return jsonify(proposal_json(proposal)), 201
+    return jsonify(proposal_json(proposal, member)), 201
 
 
 @bp.get("/proposals")
@@ -51,13 +51,13 @@ def index():
     cursor, limit = page_params()
     rows = proposals.list_proposals(db.session, region_id=member.region_id, status=request.args.get("status") or None,
                                     before=cursor, limit=limit + 1)
-    return jsonify(page(rows, limit, proposal_json, lambda p: p.id))
+    return jsonify(page(rows, limit, lambda p: proposal_json(p, member), lambda p: p.id))
 
 
 @bp.get("/proposals/<int:proposal_id>")
 def show(proposal_id: int):
-    require_member()
-    return jsonify(proposal_json(proposals.get_proposal(db.session, proposal_id)))
+    member = require_member()
+    return jsonify(proposal_json(proposals.get_proposal(db.session, proposal_id), member))
 
 
 @bp.put("/proposals/<int:proposal_id>/ballot")
@@ -78,13 +78,15 @@ def withdraw(proposal_id: int):
 
 @bp.post("/proposals/<int:proposal_id>/cancel")
 def cancel(proposal_id: int):
-    return jsonify(proposal_json(proposals.cancel_proposal(db.session, require_member(), proposal_id, utcnow())))
+    member = require_member()
+    return jsonify(proposal_json(proposals.cancel_proposal(db.session, member, proposal_id, utcnow()), member))
 
 
 @bp.post("/proposals/<int:proposal_id>/execute")
 def execute(proposal_id: int):
-    state = proposals.confirm_execution(db.session, require_member(), proposal_id, utcnow())
-    body = {**proposal_json(state.proposal), "confirmations": state.confirmations, "required": state.required}
+    member = require_member()
+    state = proposals.confirm_execution(db.session, member, proposal_id, utcnow())
+    body = {**proposal_json(state.proposal, member), "confirmations": state.confirmations, "required": state.required}
     return jsonify(body), 200 if state.proposal.status == "executed" else 202
 
 

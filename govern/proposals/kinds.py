@@ -93,6 +93,8 @@ class ProposalKind:
     ballots_open_at: Callable[[dict], datetime | None] | None = None
     # A section the kind adds to its proposals' page: panel(ctx, proposal) -> (template, context) or None.
     panel: Callable[[Context, "Proposal"], tuple[str, dict] | None] | None = None
+    # The payload without what only the board of the region may read (people's emails); None: all public.
+    public_payload: Callable[[dict], dict] | None = None
 
     def __post_init__(self):
         if self.carried_out_by not in (AUTOMATIC, BOARD):

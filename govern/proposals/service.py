@@ -209,6 +209,15 @@ def get_proposal(session: Session, proposal_id: int) -> Proposal:
     return proposal
 
 
+def payload_shown_to(proposal: Proposal, viewer) -> dict:
+    """The payload as this viewer may read it: what a kind marks private (the emails of people who
+    are not members yet) only for the board of the proposal's region."""
+    kind = kinds.get(proposal.kind)
+    if kind.public_payload is None or members.sees_emails_of_region(viewer, proposal.region_id):
+        return proposal.payload
+    return kind.public_payload(proposal.payload)
+
+
 def rule_of(proposal: Proposal) -> voting.VotingRule:
     return voting.VotingRule.from_json(proposal.voting)
 

@@ -111,7 +111,7 @@ def show(proposal_id: int):
     return render_template(
         "proposals/show.html", proposal=proposal, rule=rule, now=now, kind=kind, option_labels=labels,
         author_name=names.get(proposal.author_id, ""),
-        facts=presenters.payload_facts(kind, proposal.payload, member_names),
+        facts=presenters.payload_facts(kind, proposals.payload_shown_to(proposal, viewer), member_names),
         electorate=electorates.describe(db.session, rule.electorate),
         turnout=proposals.turnout(db.session, proposal.id), tally=tally,
         participation=proposals.participation(db.session, proposal), voting_opens_at=proposals.voting_opens_at(proposal),

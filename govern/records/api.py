@@ -76,7 +76,9 @@ def chain_link(entry_id: int):
 @bp.get("/records/ledger.beancount")
 @limiter.limit(EXPORT_LIMIT)
 def ledger_beancount():
-    """Streamed in chunks of a few thousand entries; `flask govern export-beancount` writes the same."""
-    chunks = exports.beancount(db.session, now=utcnow())
+    """Streamed in chunks of a few thousand entries; `flask govern export-beancount` writes the
+    public one. Without a token, private accounts are summed; with the board's, its region's are
+    shown one by one."""
+    chunks = exports.beancount(db.session, now=utcnow(), reader=exports.reader_for(optional_member()))
     return Response(stream_with_context(chunks), mimetype="text/plain",
                     headers={"Content-Disposition": "attachment; filename=conductor.beancount"})

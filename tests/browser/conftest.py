@@ -34,7 +34,7 @@ from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import region_account
 from govern.members import service as members
 from govern.regions import service as regions
-from tests.conftest import base_config, new_database_url
+from tests.conftest import TEST_PASSWORD, base_config, new_database_url
 from tests.funding import buy_rsc
 
 CHROMIUM = Path(os.environ.get("GOVERN_CHROMIUM", "/usr/bin/chromium"))
@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-PASSWORD = "password123"
+PASSWORD = TEST_PASSWORD
 
 
 # Pages are fully loaded when the tests look at them: a short wait is plenty, and a failing

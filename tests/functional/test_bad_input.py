@@ -1,5 +1,6 @@
 """Odd input answers 400 or 404 in the error shape, never 500."""
 import pytest
+from tests.conftest import TEST_PASSWORD
 
 
 @pytest.mark.parametrize("path", ["/proposals/99999999999999999999", "/accounts/99999999999999999999",
@@ -25,7 +26,7 @@ def test_exotic_numbers_in_bodies_are_refused(api, member):
     assert client.put("/me/auto-convert", json={"percent": "²"}).status_code == 400
     assert client.post("/conversions", json={"direction": "usd_to_rsc",
                                              "amount": {"amount": "１２", "currency": "USD"}}).status_code == 400
-    joined = api.post("/members", json={"email": "x@example.org", "name": "X", "password": "password123",
+    joined = api.post("/members", json={"email": "x@example.org", "name": "X", "password": TEST_PASSWORD,
                                         "region_id": "99999999999999999999"})
     assert joined.status_code == 400
 

@@ -4,6 +4,7 @@ from govern.extensions import db
 from govern.ledger.exchange import member_wallet
 from govern.money import Money
 from tests.functional.test_pages import login
+from tests.conftest import TEST_PASSWORD
 from tests.funding import record_income
 
 
@@ -79,7 +80,7 @@ def test_the_payroll_preview_works_with_csrf_protection_on(app_factory, region, 
     import re
 
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-    client.post("/login", data={"email": "owner@example.org", "password": "password123", "csrf_token": token})
+    client.post("/login", data={"email": "owner@example.org", "password": TEST_PASSWORD, "csrf_token": token})
     preview = client.get(f"/companies/{company_id}/payroll?period_start=2026-06-01&period_end=2026-06-30")
     assert preview.status_code == 200
     assert "Nothing is paid until you confirm" in preview.get_data(as_text=True)

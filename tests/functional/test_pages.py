@@ -6,10 +6,11 @@ from sqlalchemy import select
 from govern.ledger import exchange
 from govern.money import Money
 from govern.treasury.models import Deposit
+from tests.conftest import TEST_PASSWORD
 from tests.funding import buy_rsc, confirm
 
 
-def login(client, email="alice@example.org", password="password123"):
+def login(client, email="alice@example.org", password=TEST_PASSWORD):
     return client.post("/login", data={"email": email, "password": password})
 
 
@@ -21,7 +22,7 @@ def test_the_home_page_explains_the_co_op_and_shows_its_figures(client, region, 
 
 
 def test_a_newcomer_joins_and_lands_on_the_dashboard_with_a_zero_balance_and_their_share(client, region):
-    response = client.post("/join", data={"name": "Dana", "email": "dana@example.org", "password": "password123",
+    response = client.post("/join", data={"name": "Dana", "email": "dana@example.org", "password": TEST_PASSWORD,
                                           "locality": "North", "region_id": region.id}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -31,7 +32,7 @@ def test_a_newcomer_joins_and_lands_on_the_dashboard_with_a_zero_balance_and_the
 
 
 def test_the_join_form_shows_errors_next_to_fields_and_keeps_what_was_typed(client, region, member):
-    response = client.post("/join", data={"name": "Eve", "email": "alice@example.org", "password": "password123",
+    response = client.post("/join", data={"name": "Eve", "email": "alice@example.org", "password": TEST_PASSWORD,
                                           "region_id": region.id})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -65,7 +66,7 @@ def test_a_session_cookie_captured_before_logout_is_refused_after_it(app, member
 
 
 def test_login_only_redirects_to_paths_on_this_site(client, member):
-    response = client.post("/login?next=//evil.example/x", data={"email": member.email, "password": "password123"})
+    response = client.post("/login?next=//evil.example/x", data={"email": member.email, "password": TEST_PASSWORD})
     assert response.headers["Location"] == "/dashboard"
 
 
@@ -143,7 +144,7 @@ def test_the_verify_page_reports_an_intact_record(client, member, session, now):
 def test_forms_without_a_csrf_token_are_refused_and_change_nothing(app_factory, region, make_member):
     app = app_factory(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    response = client.post("/join", data={"name": "Mallory", "email": "m@example.org", "password": "password123",
+    response = client.post("/join", data={"name": "Mallory", "email": "m@example.org", "password": TEST_PASSWORD,
                                           "region_id": region.id})
     assert response.status_code == 400
     assert "expired" in response.get_data(as_text=True)

@@ -15,7 +15,7 @@ INIT = ["govern", "init", "--region", "Lakeside", "--board-email", "chair@exampl
 
 
 def test_init_creates_a_region_and_its_board_and_is_harmless_to_repeat(runner, session):
-    args = ["govern", "init", "--region", "Hilltop", "--board-email", "Chair@Example.org", "--board-password", "boardpass1"]
+    args = ["govern", "init", "--region", "Hilltop", "--board-email", "Chair@Example.org", "--board-password", "maple-board-river-7"]
     first = runner.invoke(args=args)
     assert first.exit_code == 0, first.output
     assert "created" in first.output

@@ -47,9 +47,9 @@ from govern.members import service as members
 from govern.members.models import Member
 from govern.money import Money
 from govern.regions import service as regions
-from tests.conftest import base_config, new_database_url
 from govern.treasury import service as treasury
 from tests import funding
+from tests.conftest import TEST_PASSWORD, base_config, new_database_url
 from tests.funding import buy_rsc
 
 # Region accounts that may never go below zero (issuance and external may).
@@ -270,7 +270,7 @@ def test_random_conversions_transfers_retries_and_rate_changes_keep_every_balanc
 def run_sequence(session, now, member_count: int, ops: list) -> None:
     region_id = regions.create_region(session, "Property region", now).id
     member_ids = [
-        members.join(session, email=f"member{i}@example.org", name=f"Member {i}", password="password123",
+        members.join(session, email=f"member{i}@example.org", name=f"Member {i}", password=TEST_PASSWORD,
                      region_id=region_id, now=now).id
         for i in range(member_count)
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from govern.money import Money
+from tests.conftest import TEST_PASSWORD
 from tests.funding import buy_rsc, record_income
 
 
@@ -32,7 +33,7 @@ def fund(session, now):
 @pytest.fixture
 def token_for(client):
     """token_for(member): a bearer token, for API calls made from threads."""
-    def issue(member, password: str = "password123") -> str:
+    def issue(member, password: str = TEST_PASSWORD) -> str:
         response = client.post("/api/v1/tokens", json={"email": member.email, "password": password})
         assert response.status_code == 201, response.get_json()
         return response.get_json()["token"]

@@ -56,8 +56,8 @@ from govern.regions import service as regions
 from govern.regions.models import Region
 from govern.treasury import service as treasury
 from govern.treasury.models import Deposit
-from tests.conftest import NOW
 from tests import funding
+from tests.conftest import NOW, TEST_PASSWORD
 from tests.funding import record_income
 
 TAX = Fraction(2, 100)
@@ -175,7 +175,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _join(self, region: int, locality: str, board: bool = False) -> ModelMember:
         n = next(numbers)
-        member = members.join(self.session, email=f"sm{n}@example.org", name=f"Member {n}", password="password123",
+        member = members.join(self.session, email=f"sm{n}@example.org", name=f"Member {n}", password=TEST_PASSWORD,
                               region_id=region, locality=locality, board=board, now=self.now)
         joined = ModelMember(member.id, region, locality)
         self.members.append(joined)

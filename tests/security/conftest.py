@@ -22,9 +22,10 @@ from govern.money import Money
 from govern.proposals import service as proposals
 from govern.regions import service as regions
 from govern.treasury import service as treasury
+from tests.conftest import TEST_PASSWORD
 from tests.funding import buy_rsc, record_income
 
-PASSWORD = "password123"
+PASSWORD = TEST_PASSWORD
 PAY_PERIOD = ("2026-10-01", "2026-10-31")
 
 

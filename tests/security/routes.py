@@ -16,8 +16,10 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 STATEMENT = b"date,amount,reference\n2026-11-21,-1.50,Bank fee\n"
 # Requests that end the caller's session, membership or place, the company, or a deposit: each is
 # sent in a world of its own, so that it neither changes nor depends on the others.
+# Revoking tokens and changing the password end the caller's bearer token (the one the walk uses).
 TERMINAL = {"members.logout", "members.leave", "members_api.leave", "members_api.move", "regions.move",
-            "companies.bankruptcy", "companies_api.bankruptcy",
+            "companies.bankruptcy", "companies_api.bankruptcy", "members.logout_everywhere", "members.revoke_token",
+            "members.change_password", "members_api.revoke_current_token", "members_api.revoke_all_tokens",
             "treasury.reject"}  # the deposit the board's confirmation (an earlier call) already confirmed
 # Requests that log the client in as somebody else: the caller logs in again after them.
 SWITCHES_IDENTITY = {"members.login", "members.join", "acquisitions.invitation"}
@@ -53,6 +55,7 @@ def path_values(s: Scenario) -> dict[str, object]:
         "token": "no-such-invitation", "occupation": "baker", "fmt": "csv", "filename": "style.css",
         "facility_id": s.facility_id, "tenancy_id": s.tenancy_id, "deposit_id": s.deposit_id,
         "payout_id": s.payout_id, "line_id": s.statement_line_id, "statement_id": s.statement_id,
+        "token_id": 1,  # in a world of its own (TERMINAL), the caller's own token: the first one issued
     }
 
 
@@ -81,6 +84,7 @@ def form_body(endpoint: str, s: Scenario) -> dict:
                          "region_id": s.region_id},
         "members.login": {"email": s.member_email, "password": PASSWORD},
         "members.convert": {"direction": "usd_to_rsc", "amount": "1.00"},
+        "members.change_password": {"current_password": PASSWORD, "new_password": "a-brand-new-secret-for-77"},
         "companies.new": {"name": "Bikes", "industry": "bicycle repair"},
         "companies.add_worker": {"member_id": s.other_id, "occupation": "baker", "hourly_rate": "15.00"},
         "companies.income": {"amount": "10.00", "memo": "a sale"},

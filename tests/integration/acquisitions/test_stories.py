@@ -16,6 +16,7 @@ from govern.ledger.service import region_account
 from govern.members.models import Member
 from govern.proposals import service as proposals
 from govern.regions import service as regions
+from tests.conftest import TEST_PASSWORD
 from tests.funding import buy_rsc
 
 BAKERY = {"business_name": "Corner Bakery", "seller": "Mrs. Baker", "price": {"amount": "30.00", "currency": "USD"},
@@ -72,12 +73,12 @@ def test_the_acquisition_story(session, region, member, passed_acquisition, now)
         proposals.confirm_execution(session, board[0], proposal.id, later)
 
     [invitation] = acquisitions.invitations_of(session, proposal.id)
-    _, pat = acquisitions.accept(session, invitation.token, member=None, password="breadbread", now=later)
+    _, pat = acquisitions.accept(session, invitation.token, member=None, password=TEST_PASSWORD, now=later)
     worker = session.execute(select(Worker).where(Worker.member_id == pat.id)).scalar_one()
     assert (worker.company_id, worker.occupation, worker.hourly_rate_minor) == (company.id, "baker", 2200)
     assert pat.email == "pat@example.org" and pat.region_id == region.id
     with pytest.raises(Conflict):
-        acquisitions.accept(session, invitation.token, member=None, password="breadbread", now=later)
+        acquisitions.accept(session, invitation.token, member=None, password=TEST_PASSWORD, now=later)
 
 
 def test_a_pool_too_small_answers_409_and_posts_nothing(session, passed_acquisition, now):

@@ -14,6 +14,7 @@ from govern.ledger.models import CAPITAL_POOL, LedgerEntry, UsdPayout
 from govern.ledger.service import region_account
 from govern.money import Money
 from govern.regions import service as regions
+from tests.conftest import TEST_PASSWORD
 from tests.funding import record_income
 
 JUNE = ("2026-06-01", "2026-06-30")
@@ -200,7 +201,7 @@ def test_a_payroll_of_many_workers_posts_one_entry_and_writes_payslips_in_bulk(s
 
     company = companies.register_company(session, member, "Big Co-op", "logistics", now)
     record_income(session, member, company.id, 10_000_000, "", now)
-    people = [members.join(session, email=f"w{i}@example.org", name=f"W{i}", password="password123", now=now)
+    people = [members.join(session, email=f"w{i}@example.org", name=f"W{i}", password=TEST_PASSWORD, now=now)
               for i in range(300)]
     for person in people:
         companies.set_worker(session, member, company.id, member_id=person.id, occupation="driver",

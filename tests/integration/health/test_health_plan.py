@@ -12,7 +12,7 @@ from govern.ledger.models import CAPITAL_POOL, LedgerEntry
 from govern.market import service as market
 from govern.money import Money
 from govern.regions import service as regions
-from tests.conftest import later
+from tests.conftest import TEST_PASSWORD, later
 from tests.funding import buy_rsc, record_income
 
 
@@ -132,7 +132,7 @@ def test_a_premium_the_pool_cannot_cover_is_flagged_and_retried(session, member,
 def _board(session, member, region, now):
     from govern.members import service as members
 
-    return members.join(session, email="board@example.org", name="Board", password="password123",
+    return members.join(session, email="board@example.org", name="Board", password=TEST_PASSWORD,
                         region_id=region.id, locality="", board=True, now=now)
 
 

@@ -23,6 +23,7 @@ from govern.proposals import service as proposals
 from govern.proposals.models import Proposal
 from govern.regions.models import Region
 from tests.integration.acquisitions.test_stories import BAKERY, fill_pool
+from tests.conftest import TEST_PASSWORD
 from tests.funding import buy_rsc, record_income
 
 PRIVATE_MEMO = "Rent for the flat on Mill Street"
@@ -75,7 +76,7 @@ def build(session, region, make_member, propose, now) -> Scenario:
     bakery = session.get(Company, int(next(e.ref_id for e in proposals.effects_of(session, acquisition.id)
                                             if e.type == "company")))
     [invitation] = acquisitions.invitations_of(session, acquisition.id)
-    _, pat = acquisitions.accept(session, invitation.token, member=None, password="breadbread",
+    _, pat = acquisitions.accept(session, invitation.token, member=None, password=TEST_PASSWORD,
                                  now=start + timedelta(days=4), locality="South")
     session.execute(update(Worker).where(Worker.company_id == bakery.id, Worker.member_id == pat.id).values(admin=True))
     session.commit()
