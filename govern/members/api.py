@@ -144,8 +144,9 @@ def move():
 
 @bp.put("/proposals/<int:proposal_id>/candidacy")
 def stand(proposal_id: int):
-    proposal = elections.stand(db.session, require_member(), proposal_id, utcnow())
-    return jsonify(proposal_json(proposal))
+    member = require_member()
+    proposal = elections.stand(db.session, member, proposal_id, utcnow())
+    return jsonify(proposal_json(proposal, member))
 
 
 @bp.delete("/proposals/<int:proposal_id>/candidacy")

@@ -3,13 +3,11 @@ treasury (pending deposits, statements and their unmatched lines, payouts to mak
 details), an imported statement, the payouts export for the bank, and the public reconciliation."""
 from __future__ import annotations
 
-import csv
-import io
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from govern import access
+from govern import access, downloads
 from govern.apiutil import page_params
 from govern.clock import utcnow
 from govern.errors import DomainError, NotFound
@@ -18,7 +16,6 @@ from govern.ids import whole_number
 from govern.members import service as members
 from govern.money import Money, format_minor, parse_amount
 from govern.records import service as records
-from govern.records.tables import spreadsheet_safe
 from govern.regions import service as regions
 from govern.throttle import money_moving
 from govern.treasury import service as treasury, statements
@@ -267,22 +264,11 @@ def payouts_csv():
     (names, account details) cannot start a spreadsheet formula."""
     _require_board_page()
     rows = treasury.all_payouts_to_make(db.session, current_user)
-
-    def lines():
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["payout_id", "reference", "member_id", "name", "pay_to", "amount", "currency", "owed_since"])
-        for row in rows:
-            writer.writerow([row.payout.id, row.payout.reference, row.payout.member_id, spreadsheet_safe(row.name),
-                             spreadsheet_safe(row.pay_to), format_minor(row.payout.amount_minor), "USD",
-                             row.payout.created_at.isoformat()])
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-        yield out.getvalue()
-
-    return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=payouts-owed.csv"})
+    return downloads.csv_response(
+        "payouts-owed.csv", ["payout_id", "reference", "member_id", "name", "pay_to", "amount", "currency", "owed_since"],
+        ([row.payout.id, row.payout.reference, row.payout.member_id, row.name, row.pay_to,
+          downloads.Figure(format_minor(row.payout.amount_minor)), "USD", row.payout.created_at.isoformat()]
+         for row in rows))
 
 
 @bp.post("/treasury/bank-details")

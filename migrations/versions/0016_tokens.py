@@ -1,7 +1,7 @@
 """API tokens: when each was last used and a label, so a member can tell their tokens apart and revoke them
 
 Revision ID: 0016_tokens
-Revises: 0013_members_board_index
+Revises: 0015_treasury
 Create Date: 2026-11-26 12:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0016_tokens'
-down_revision = '0013_members_board_index'
+down_revision = '0015_treasury'
 branch_labels = None
 depends_on = None
 

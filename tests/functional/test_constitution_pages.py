@@ -11,6 +11,7 @@ from govern.members import service as members
 from govern.proposals import service as proposals
 from govern.regions import service as regions
 from tests.functional.test_pages import login
+from tests.conftest import TEST_PASSWORD
 
 
 def closes(days: int) -> str:
@@ -23,7 +24,7 @@ def production_app(app_factory):
     app = app_factory(GOVERN_MIN_VOTING_SECONDS=None)
     with app.app_context():
         region = regions.create_region(db.session, "Riverside", utcnow())
-        members.join(db.session, email="alice@example.org", name="Alice", password="password123",
+        members.join(db.session, email="alice@example.org", name="Alice", password=TEST_PASSWORD,
                      region_id=region.id, now=utcnow())
         client = app.test_client()
         login(client)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from govern.ledger.checks import BALANCE_MAX
 from govern.ledger.models import CAPITAL_POOL, EXTERNAL, ISSUANCE, USD_RESERVE, LedgerEntry
 from govern.ledger.service import Leg, post, region_account
+from tests.conftest import TEST_PASSWORD
 
 
 def usd(amount):
@@ -173,13 +174,13 @@ def test_money_moving_requests_are_rate_limited_per_member_and_a_refused_one_mov
     with app.app_context():
         region = regions.create_region(db.session, "Riverside", now)
         for name in ("alice", "bob"):
-            members.join(db.session, email=f"{name}@example.org", name=name, password="password123",
+            members.join(db.session, email=f"{name}@example.org", name=name, password=TEST_PASSWORD,
                          region_id=region.id, now=now)
         client = app.test_client()
 
         def token(name):
             return client.post("/api/v1/tokens", json={"email": f"{name}@example.org",
-                                                       "password": "password123"}).get_json()["token"]
+                                                       "password": TEST_PASSWORD}).get_json()["token"]
 
         alice, bob = ApiClient(client, token("alice")), ApiClient(client, token("bob"))
         answers = [alice.post("/conversions", json={"direction": "usd_to_rsc", "amount": usd("1.00")}).status_code

@@ -14,10 +14,11 @@ from govern.money import Money
 from govern.treasury import service as treasury
 from govern.treasury.models import Deposit
 from tests.funding import buy_rsc
+from tests.conftest import TEST_PASSWORD
 
 
 def log_in(client, member):
-    assert client.post("/login", data={"email": member.email, "password": "password123"}).status_code == 302
+    assert client.post("/login", data={"email": member.email, "password": TEST_PASSWORD}).status_code == 302
     return client
 
 

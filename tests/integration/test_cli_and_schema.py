@@ -11,7 +11,7 @@ from govern.members.models import Member
 from govern.regions import service as regions
 from govern.regions.models import Region
 
-INIT = ["govern", "init", "--region", "Lakeside", "--board-email", "chair@example.org", "--board-password", "boardpass1"]
+INIT = ["govern", "init", "--region", "Lakeside", "--board-email", "chair@example.org", "--board-password", "plum-heron-lantern-7"]
 
 
 def test_init_creates_a_region_and_its_board_and_is_harmless_to_repeat(runner, session):
@@ -110,9 +110,9 @@ def test_a_job_another_scheduler_holds_is_skipped_on_postgresql(app):
 
 
 GOVERN_COMMANDS = [
-    ["init", "--region", "Hilltop", "--board-email", "chair@example.org", "--board-password", "boardpass1"],
+    ["init", "--region", "Hilltop", "--board-email", "chair@example.org", "--board-password", "plum-heron-lantern-7"],
     ["verify"], ["tick"], ["scheduler"], ["export-beancount"], ["backup", "copy.sqlite3"],
-    ["demo", "--region", "Hilltop", "--member-password", "newcomer-pass"],
+    ["demo", "--region", "Hilltop", "--member-password", "teal-fox-meadow-19"],
 ]
 
 
@@ -183,8 +183,8 @@ def test_the_demo_seed_gives_a_newcomer_rsc_from_a_deposit_the_board_confirmed(r
     from govern.treasury.models import Deposit
 
     runner.invoke(args=["govern", "init", "--region", "Demo Co-op", "--board-email", "board@demo.coop",
-                        "--board-password", "boardpass1"])
-    args = ["govern", "demo", "--region", "Demo Co-op", "--member-password", "newcomer-pass"]
+                        "--board-password", "plum-heron-lantern-7"])
+    args = ["govern", "demo", "--region", "Demo Co-op", "--member-password", "teal-fox-meadow-19"]
     first = runner.invoke(args=args)
     assert first.exit_code == 0, first.output
     assert "newcomer@demo.coop" in first.output and "created; balance 1000.00 RSC" in first.output
@@ -199,5 +199,5 @@ def test_the_demo_seed_gives_a_newcomer_rsc_from_a_deposit_the_board_confirmed(r
 
 
 def test_the_demo_seed_needs_the_region_init_creates(runner):
-    result = runner.invoke(args=["govern", "demo", "--region", "Nowhere", "--member-password", "newcomer-pass"])
+    result = runner.invoke(args=["govern", "demo", "--region", "Nowhere", "--member-password", "teal-fox-meadow-19"])
     assert result.exit_code != 0 and "govern init" in result.output

@@ -18,6 +18,7 @@ from govern.money import Money
 from govern.proposals import service as proposals
 from govern.regions import service as regions
 from govern.regions.models import ParameterChange, Region
+from tests.conftest import TEST_PASSWORD
 
 MEMBERS = 21
 
@@ -170,17 +171,17 @@ def test_a_floor_cannot_be_lowered_without_the_constitutions_majority(co_op):
 
 def test_forty_five_sign_ups_in_a_minute_from_one_address_stop_at_the_limit(app, client, region):
     answers = [client.post("/api/v1/members", json={"email": f"sock{n}@example.org", "name": f"Sock {n}",
-                                                    "password": "password123"}) for n in range(45)]
+                                                    "password": TEST_PASSWORD}) for n in range(45)]
     assert [a.status_code for a in answers] == [201] * 20 + [429] * 25
     assert answers[-1].get_json() == {"error": {"code": "rate_limited",
                                                 "message": "Too many sign-ups from this address. Try again later."}}
     assert answers[-1].headers["Retry-After"]
     assert regions.active_member_count(db.session, region.id) == 20
-    page = client.post("/join", data={"email": "page@example.org", "name": "Page", "password": "password123",
+    page = client.post("/join", data={"email": "page@example.org", "name": "Page", "password": TEST_PASSWORD,
                                       "region_id": region.id})
     assert page.status_code == 429 and "Too many sign-ups" in page.get_data(as_text=True)
     elsewhere = client.post("/api/v1/members", json={"email": "neighbour@example.org", "name": "Neighbour",
-                                                     "password": "password123"},
+                                                     "password": TEST_PASSWORD},
                             environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert elsewhere.status_code == 201
 
@@ -190,12 +191,12 @@ def test_the_join_page_and_the_api_share_one_budget(app_factory):
     with app.app_context():
         regions.create_region(db.session, "Riverside", utcnow())
         client = app.test_client()
-        statuses = [client.post("/join", data={"email": f"p{n}@example.org", "name": "P", "password": "password123"})
+        statuses = [client.post("/join", data={"email": f"p{n}@example.org", "name": "P", "password": TEST_PASSWORD})
                     .status_code for n in range(2)]
         statuses.append(client.post("/api/v1/members", json={"email": "a@example.org", "name": "A",
-                                                             "password": "password123"}).status_code)
+                                                             "password": TEST_PASSWORD}).status_code)
         statuses.append(client.post("/api/v1/members", json={"email": "b@example.org", "name": "B",
-                                                             "password": "password123"}).status_code)
+                                                             "password": TEST_PASSWORD}).status_code)
         assert statuses == [302, 302, 201, 429]
         assert client.get("/join").status_code == 200  # reading the page costs nothing
 

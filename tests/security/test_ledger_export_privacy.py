@@ -11,14 +11,13 @@ import pytest
 from beancount import loader
 from beancount.core import data
 
-from govern.companies import service as companies
 from govern.extensions import db
 from govern.ledger import exchange, service as ledger
-from govern.ledger.models import USD_RESERVE
+from govern.ledger.models import USD_RESERVE, LedgerEntry
 from govern.members import service as members
-from govern.money import Money
 from govern.records.exports import PRIVATE_ACCOUNT
 from tests.conftest import TEST_PASSWORD
+from tests.funding import buy_rsc, record_income
 from tests.security.conftest import bearer_token, build_scenario
 
 EXPORT = "/api/v1/records/ledger.beancount"
@@ -68,7 +67,7 @@ def test_the_public_export_names_no_private_account_and_still_adds_up(app, scena
 def test_a_payment_of_one_cent_does_not_tell_whose_wallet_it_reached(app, scenario, now):
     client = app.test_client()
     admin = members.get_member(db.session, scenario.admin_id)
-    exchange.convert(db.session, admin, "usd_to_rsc", Money(100, "USD"), now)
+    buy_rsc(db.session, admin, 100, now)
     attacker = bearer_token(client, scenario.admin_email)
     paid = client.post("/api/v1/transfers", headers={"Authorization": f"Bearer {attacker}"},
                        json={"to_member_id": scenario.member_id, "amount": {"amount": "0.01", "currency": "RSC"},
@@ -89,21 +88,23 @@ def test_a_payment_of_one_cent_does_not_tell_whose_wallet_it_reached(app, scenar
 
 
 def test_an_entry_that_touches_a_private_account_carries_no_cause_id(app, scenario, now):
-    """A company's outside income is caused by `income` with the company's id: that id would tie
-    the summed line to the company."""
+    """A company's outside income is caused by its confirmed deposit: that id would tie the summed
+    line to the company's own record of the deposit."""
     admin = members.get_member(db.session, scenario.admin_id)
-    income = companies.record_income(db.session, admin, scenario.company_id, Money(2_500, "USD"), "a sale", now)
+    deposit = record_income(db.session, admin, scenario.company_id, 2_500, "a sale", now)
+    income = db.session.get(LedgerEntry, deposit.entry_id)
     client = app.test_client()
     public = _transactions(_load(_export(client)))[income.id]
-    assert (public.meta["cause_type"], public.meta["cause_id"]) == ("income", "")
-    assert public.narration == "Income" and public.meta["hash"] == income.hash
+    assert (public.meta["cause_type"], public.meta["cause_id"]) == ("deposit", "")
+    assert public.narration == "Deposit" and public.meta["hash"] == income.hash
     board = _transactions(_load(_export(client, bearer_token(client, scenario.board_email))))[income.id]
-    assert board.meta["cause_id"] == str(scenario.company_id) and board.narration == "a sale"
+    assert board.meta["cause_id"] == str(deposit.id) and board.narration == income.memo
 
 
 def test_a_public_accounts_entry_list_withholds_a_cause_id_that_leads_to_a_private_account(app, scenario, now):
     admin = members.get_member(db.session, scenario.admin_id)
-    income = companies.record_income(db.session, admin, scenario.company_id, Money(2_500, "USD"), "a sale", now)
+    deposit = record_income(db.session, admin, scenario.company_id, 2_500, "a sale", now)
+    income = db.session.get(LedgerEntry, deposit.entry_id)
     reserve = ledger.region_account(db.session, scenario.region_id, USD_RESERVE).id
     client = app.test_client()
 
@@ -113,10 +114,9 @@ def test_a_public_accounts_entry_list_withholds_a_cause_id_that_leads_to_a_priva
         return next(item for item in items if item["id"] == income.id)
 
     public = listed()
-    assert public["cause"] == {"type": "income", "id": None}
+    assert public["cause"] == {"type": "deposit", "id": None}
     assert scenario.company_account_id not in {p["account_id"] for p in public["postings"]}
-    assert listed(bearer_token(client, scenario.admin_email))["cause"] == {"type": "income",
-                                                                           "id": str(scenario.company_id)}
+    assert listed(bearer_token(client, scenario.admin_email))["cause"] == {"type": "deposit", "id": str(deposit.id)}
 
 
 def test_the_board_reads_its_own_region_one_by_one_and_no_other(app, scenario, now):

@@ -12,6 +12,7 @@ from govern.members import elections, service as members
 from govern.members.models import Member
 from govern.proposals import service as proposals
 from tests.reliability.support import run_together, unexpected
+from tests.conftest import TEST_PASSWORD
 
 RON = "ron"
 
@@ -136,7 +137,7 @@ def test_only_members_of_the_region_stand_and_only_in_an_election_with_a_window(
     from govern.regions import service as regions
 
     ann = make_member()
-    elsewhere = members.join(session, email="far@example.org", name="Far", password="password123", now=now,
+    elsewhere = members.join(session, email="far@example.org", name="Far", password=TEST_PASSWORD, now=now,
                              region_id=regions.create_region(session, "Hillside", now).id)
     leaver = make_member()
     members.leave(session, leaver, now)

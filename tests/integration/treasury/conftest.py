@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from govern.members import service as members
+from tests.conftest import TEST_PASSWORD
 
 
 @pytest.fixture
@@ -22,5 +23,5 @@ def other_region_board(session, now):
     from govern.regions import service as regions
 
     hillside = regions.create_region(session, "Hillside", now)
-    return members.join(session, email="hill@example.org", name="Hill Board", password="password123",
+    return members.join(session, email="hill@example.org", name="Hill Board", password=TEST_PASSWORD,
                         region_id=hillside.id, board=True, now=now)

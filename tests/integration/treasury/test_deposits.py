@@ -16,6 +16,7 @@ from govern.notifications.models import Notification
 from govern.regions import service as regions
 from govern.treasury import service as treasury
 from tests.funding import buy_rsc
+from tests.conftest import TEST_PASSWORD
 
 
 def entries(session) -> int:
@@ -169,7 +170,7 @@ def test_a_members_pending_deposit_moves_with_them_to_another_region(session, me
     deposit = treasury.request_conversion(session, member, usd(30_00), now)
     reorganise.move_member(session, member, hillside.id, now)
     assert session.get(type(deposit), deposit.id).region_id == hillside.id
-    hill_board = members.join(session, email="hb@example.org", name="HB", password="password123",
+    hill_board = members.join(session, email="hb@example.org", name="HB", password=TEST_PASSWORD,
                               region_id=hillside.id, board=True, now=now)
     treasury.confirm_deposit(session, hill_board, deposit.id, "HB-1", now)
     assert ledger.region_balances(session, hillside.id)[USD_RESERVE] == 30_00
