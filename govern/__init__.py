@@ -63,6 +63,10 @@ def _init_extensions(app: Flask) -> None:
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         g.pop("csrf_valid", None)
 
+    from govern.web import cap_unsized_body
+
+    app.before_request(cap_unsized_body)  # before CSRFProtect and the throttle read the body
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -107,14 +111,15 @@ def _register_blueprints(app: Flask) -> None:
     from govern.proposals import api as proposals_api, views as proposals_views
     from govern.records import api as records_api, views as records_views
     from govern.regions import api as regions_api, views as regions_views
+    from govern.treasury import api as treasury_api, views as treasury_views
     from govern.wages import api as wages_api, views as wages_views
 
     for blueprint in (
         members_views.bp, regions_views.bp, ledger_views.bp, proposals_views.bp, notifications_views.bp,
         companies_views.bp, wages_views.bp, inventory_views.bp, acquisitions_views.bp, delegation_views.bp,
-        market_views.bp, records_views.bp, facilities_views.bp, health_views.bp,
+        market_views.bp, records_views.bp, facilities_views.bp, health_views.bp, treasury_views.bp,
         members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, wages_api.bp,
         inventory_api.bp, acquisitions_api.bp, delegation_api.bp, market_api.bp, records_api.bp,
-        facilities_api.bp, health_api.bp, apidocs.bp, apidocs.page_bp,
+        facilities_api.bp, health_api.bp, treasury_api.bp, apidocs.bp, apidocs.page_bp,
     ):
         app.register_blueprint(blueprint)

@@ -85,11 +85,12 @@ def _field_of(location: tuple) -> str:
 
 
 def raise_validation_error(_request, _response, error, _instance, _adapter) -> None:
-    """spectree's hook before the endpoint runs: a request its models refuse is our 400."""
-    if error is None:
-        return
+    """spectree's hook before the endpoint runs: a body that is not a JSON object (unparseable, too
+    deep, a lone surrogate or a NUL: see web.RequestJSON) or a request its models refuse is our 400."""
     if request.get_data(cache=True) and not isinstance(request.get_json(silent=True), dict):
         raise ValidationError("The body must be a JSON object.", code="invalid_json")
+    if error is None:
+        return
     fields: dict[str, list[str]] = {}
     for problem in error.errors():
         fields.setdefault(_field_of(tuple(problem["loc"])), []).append(_plain_words(problem))
@@ -131,7 +132,7 @@ AREAS = {
     "members": "Members", "regions": "Regions", "ledger": "Money and the ledger", "proposals": "Proposals and ballots",
     "companies": "Companies and payroll", "wages": "Wages", "inventory": "Inventory", "acquisitions": "Acquisitions",
     "market": "Marketplace", "delegation": "Delegation", "records": "Public records", "facilities": "Facilities",
-    "health": "Health plan", "apidocs": "This document",
+    "health": "Health plan", "treasury": "Treasury", "apidocs": "This document",
 }
 
 
@@ -189,10 +190,17 @@ def _member_from_header() -> Member | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticated("The Authorization header must be `Bearer <token>`.")
-    member = members.member_for_token(db.session, token.strip(), utcnow())
-    if member is None:
-        raise NotAuthenticated("This token is unknown or expired.", code="invalid_token")
+    found = members.member_for_token(db.session, token.strip(), utcnow())
+    if found is None:
+        raise NotAuthenticated("This token is unknown, revoked or expired.", code="invalid_token")
+    member, request.govern_token_id = found
     return member
+
+
+def current_token_id() -> int:
+    """The id of the bearer token this request was made with (after `require_member`)."""
+    require_member()
+    return request.govern_token_id
 
 
 _RECEIPT = re.compile(r"^[0-9a-f]{1,32}$")

@@ -16,7 +16,10 @@ from govern.errors import DomainError
 from govern.extensions import db
 from govern.ledger import service as ledger
 from govern.members import service as members
+from govern.money import format_minor, parse_amount
 from govern.records import exports
+from govern.regions import service as regions
+from govern.treasury import demo
 
 govern_cli = AppGroup("govern", help="Conductor administration.")
 
@@ -38,18 +41,60 @@ def needs_migrated_database(command):
 @click.option("--board-email", required=True)
 @click.option("--board-password", required=True)
 @click.option("--board-name", default="Board", show_default=True)
+@click.option("--parameters", "parameters_file", default=None, metavar="FILE",
+              help="A JSON object of parameter name to value (decimal strings; a threshold's name), floors "
+                   "included, that the new region starts with.")
 @needs_migrated_database
-def init_command(region_name, board_email, board_password, board_name):
+def init_command(region_name, board_email, board_password, board_name, parameters_file):
     """Create a region and its first (appointed) board member. Running it again is harmless."""
     try:
+        founding = _founding_parameters(parameters_file) if parameters_file else None
         region, board, created = members.ensure_region_with_board(
             db.session, region_name=region_name, board_email=board_email, board_password=board_password,
-            board_name=board_name, now=utcnow(),
+            board_name=board_name, now=utcnow(), founding=founding,
         )
     except DomainError as error:
-        raise click.ClickException(f"{error.message} {json.dumps(error.fields) if error.fields else ''}")
+        raise click.ClickException(f"{error.message} {json.dumps(error.fields) if error.fields else ''}".strip())
     state = "created" if created else "already set up"
     click.echo(f"Region {region.name!r} (id {region.id}) {state}; board member {board.email} (id {board.id}).")
+
+
+def _founding_parameters(path: str) -> dict[str, str]:
+    """The --parameters file, checked: a problem is one line (ClickException: exit 1)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"Cannot read the parameters file {path}: {getattr(error, 'strerror', None) or error}."
+                                   " Nothing was created.")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"The parameters file {path} is not JSON ({error.msg}, line {error.lineno} "
+                                   f"column {error.colno}). Nothing was created.")
+    try:
+        return regions.check_founding_parameters(raw)
+    except DomainError as error:
+        raise click.ClickException(f"The parameters file {path}: {error.message} Nothing was created.")
+
+
+@govern_cli.command("demo")
+@click.option("--region", "region_name", required=True, help="The region `govern init` created.")
+@click.option("--member-email", default="newcomer@demo.coop", show_default=True)
+@click.option("--member-password", required=True)
+@click.option("--member-name", default="Nia Newcomer", show_default=True)
+@click.option("--usd", default="1000.00", show_default=True, help="What the demo member paid in.")
+@needs_migrated_database
+def demo_command(region_name, member_email, member_password, member_name, usd):
+    """Seed the demo: a member with RSC to try things with, from a deposit the region's board
+    confirms through the treasury (and demo bank details, if none are set). Harmless to repeat."""
+    try:
+        seeded = demo.seed(db.session, region_name=region_name, email=member_email, password=member_password,
+                           name=member_name, usd_minor=parse_amount(usd, "usd"), now=utcnow())
+    except DomainError as error:
+        raise click.ClickException(f"{error.message} {json.dumps(error.fields) if error.fields else ''}")
+    state = "created" if seeded.created else "already there"
+    click.echo(f"Demo member {seeded.member.email} (id {seeded.member.id}) {state}; "
+               f"balance {format_minor(seeded.balance_minor)} RSC.")
 
 
 @govern_cli.command("verify")
@@ -95,12 +140,13 @@ def restore_command(path, yes):
 @govern_cli.command("export-beancount")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
-@click.option("--all-memos", is_flag=True,
-              help="Keep the memo of every entry, also of those touching members' accounts (for the board's accountant).")
+@click.option("--full", "--all-memos", "full", is_flag=True,
+              help="Every account one by one, with every memo and cause (for the co-op's accountant); "
+                   "without it, the public export, where members' and worker-owned companies' accounts are summed.")
 @needs_migrated_database
-def export_beancount_command(output, all_memos):
+def export_beancount_command(output, full):
     """Write the whole ledger in beancount's format; check it with `bean-check`."""
-    chunks = exports.beancount(db.session, now=utcnow(), all_memos=all_memos)
+    chunks = exports.beancount(db.session, now=utcnow(), reader=exports.FULL if full else exports.reader_for(None))
     if output is None:
         for chunk in chunks:
             click.echo(chunk, nl=False)

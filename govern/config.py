@@ -31,17 +31,26 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def _optional_int(text: str | None) -> int | None:
+    return int(text) if text not in (None, "") else None
+
+
 def from_environment(instance_path: Path) -> dict:
     instance_path.mkdir(parents=True, exist_ok=True)
     return {
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SECRET_KEY": _secret_key(instance_path),
-        "GOVERN_MIN_VOTING_SECONDS": int(os.environ.get("GOVERN_MIN_VOTING_SECONDS", 86400)),
+        # Unset: each kind's min_voting_days.* applies; set (tests, demos): it replaces them all.
+        "GOVERN_MIN_VOTING_SECONDS": _optional_int(os.environ.get("GOVERN_MIN_VOTING_SECONDS")),
         "GOVERN_RUN_SCHEDULER": os.environ.get("GOVERN_RUN_SCHEDULER", "0") == "1",
         "GOVERN_WARM_UP": os.environ.get("GOVERN_WARM_UP", "1") == "1",
         "GOVERN_TOKEN_TTL_SECONDS": int(os.environ.get("GOVERN_TOKEN_TTL_SECONDS", 30 * 86400)),
         "GOVERN_LOGIN_LIMIT": os.environ.get("GOVERN_LOGIN_LIMIT", "5 per 5 minutes"),
+        "GOVERN_JOIN_LIMIT": os.environ.get("GOVERN_JOIN_LIMIT", "20 per hour"),
+        "GOVERN_MONEY_LIMIT": os.environ.get("GOVERN_MONEY_LIMIT", "30 per minute; 500 per day"),
         "RATELIMIT_STORAGE_URI": os.environ.get("GOVERN_RATELIMIT_STORAGE_URL", "memory://"),
+        # Several sites sharing one Redis keep their counts apart with a prefix each.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("GOVERN_RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": int(os.environ.get("GOVERN_MAX_CONTENT_LENGTH", 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,

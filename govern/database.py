@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
@@ -137,3 +137,17 @@ def write_transaction(session: Session | None = None) -> Iterator[Session]:
         raise
     finally:
         session.info["in_write_transaction"] = False
+
+
+def next_id(session: Session, model) -> int:
+    """The id the next row of `model` gets, taken before the row is written: an entry that a row
+    causes names the row's id, and the row names the entry, so one of the two must know the other's
+    id first. Call it inside `write_transaction`. PostgreSQL hands the value out of the table's
+    sequence (no other transaction ever gets it); SQLite gives a new row max(id) + 1, and the write
+    lock that `write_transaction` holds from its first statement keeps any other writer out until
+    this one commits."""
+    table = model.__table__
+    if is_sqlite(session):
+        session.flush()
+        return session.execute(select(func.coalesce(func.max(table.c.id), 0) + 1)).scalar_one()
+    return session.execute(select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))).scalar_one()

@@ -57,6 +57,12 @@ class BackingViolation(Conflict):
     code = "backing_violation"
 
 
+class LedgerLimit(Conflict):
+    """An entry would take a balance outside what the ledger can hold (a signed 64-bit integer)."""
+
+    code = "ledger_limit"
+
+
 class IdempotencyConflict(Conflict):
     code = "idempotency_key_reused"
 

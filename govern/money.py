@@ -13,8 +13,11 @@ from govern.errors import ValidationError
 
 CURRENCIES = ("RSC", "USD")
 MINOR_PER_UNIT = 100
-# Ten trillion units: far above any real amount, far below a 64-bit overflow.
-MAX_MINOR = 10**13 * MINOR_PER_UNIT
+# The most any request may name: 1,000,000,000.00. Far above what a co-op moves at once, and so far
+# below a 64-bit balance (about 92,233,720,368,547,758.07) that only ~92 million maximal requests
+# could add up to it; `ledger.service.post` refuses any entry that would get there all the same.
+MAX_MINOR = 1_000_000_000 * MINOR_PER_UNIT
+MAX_AMOUNT_TEXT = "1000000000.00"
 
 _AMOUNT = re.compile(r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$")
 _DECIMAL = re.compile(r"^-?[0-9]{1,15}(\.[0-9]{1,12})?$")
@@ -52,7 +55,7 @@ def parse_amount(text: object, field: str = "amount", *, allow_zero: bool = Fals
     if minor == 0 and not allow_zero:
         raise ValidationError.for_field(field, "must be more than zero")
     if minor > MAX_MINOR:
-        raise ValidationError.for_field(field, "is too large")
+        raise ValidationError.for_field(field, f"must be at most {MAX_AMOUNT_TEXT}")
     return minor
 
 
@@ -76,7 +79,7 @@ def require_positive(money: Money, field: str = "amount") -> Money:
     if not isinstance(money.minor, int) or isinstance(money.minor, bool) or money.minor <= 0:
         raise ValidationError.for_field(field, "must be more than zero")
     if money.minor > MAX_MINOR:
-        raise ValidationError.for_field(field, "is too large")
+        raise ValidationError.for_field(field, f"must be at most {MAX_AMOUNT_TEXT}")
     if money.currency not in CURRENCIES:
         raise ValidationError.for_field(field, f"currency must be one of {', '.join(CURRENCIES)}")
     return money

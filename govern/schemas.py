@@ -22,6 +22,8 @@ from pydantic import (AliasChoices, BaseModel, BeforeValidator, ConfigDict, Fiel
                       StrictBool, WithJsonSchema, model_serializer)
 from pydantic_core import PydanticCustomError
 
+from govern.clock import parse_time
+from govern.errors import ValidationError
 from govern.ids import MAX_ID
 from govern.money import CURRENCIES, MINOR_PER_UNIT, Money as MoneyValue, format_minor
 
@@ -61,7 +63,7 @@ def _positive_amount(value: Any) -> str:
     if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
         raise _problem('must have at most two decimals, such as "12.50"')
     if re.fullmatch(r"[0-9]+(?:\.[0-9]{1,2})?", text):
-        raise _problem("must be at most 1,000,000,000.00")
+        raise _problem("must be at most 1000000000.00")
     raise _problem('must be a decimal string such as "12.50"')
 
 
@@ -118,17 +120,14 @@ def _strict_date(value: Any) -> date:
 
 
 def _moment(value: Any) -> datetime:
-    """An ISO 8601 time with its UTC offset ("Z" or "+00:00"); never a bare number."""
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            moment = None
-        if moment is not None and moment.tzinfo is None:
-            raise _problem('needs a UTC offset, such as "2026-12-01T18:00:00+00:00"')
-        if moment is not None:
-            return moment
-    raise _problem('must be an ISO 8601 time with a UTC offset, such as "2026-12-01T18:00:00+00:00"')
+    """An ISO 8601 time with its UTC offset ("Z" or "+00:00"); never a bare number (govern.clock)."""
+    try:
+        moment = parse_time(value, "time")
+    except ValidationError as error:
+        raise _problem(error.fields["time"][0]) from None
+    if moment is None:
+        raise _problem("must be an ISO 8601 time with a UTC offset")
+    return moment
 
 
 Moment = Annotated[datetime, PlainValidator(_moment), WithJsonSchema({"type": "string", "format": "date-time"})]
@@ -155,7 +154,8 @@ Flag = StrictBool
 
 # An occupation or industry: letters of any script, digits, hyphens and spaces (see govern.wages.names).
 Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[\w\- ]*[^\W_][\w\- ]*$",
-                            description="Letters, digits, hyphens and spaces")]
+                            description="Letters, digits, hyphens and spaces; not `calculator` (a page's name)",
+                            json_schema_extra={"not": {"pattern": r"^[\s_]*[Cc][Aa][Ll][Cc][Uu][Ll][Aa][Tt][Oo][Rr][\s_]*$"}})]
 
 
 def text(max_length: int, *, min_length: int = 0, description: str | None = None):
@@ -265,6 +265,13 @@ class RscOrZeroIn(MoneyOrZeroIn):
     currency: Literal["RSC"]
 
 
+class UsdOrZeroIn(MoneyOrZeroIn):
+    """An amount in USD, zero allowed."""
+
+    model_config = ConfigDict(extra="forbid", title="UsdOrZeroIn")
+    currency: Literal["USD"]
+
+
 class Money(BaseModel):
     """`{"amount": "-12.50", "currency": "RSC"}` in an answer: signed, two decimals."""
 
@@ -365,5 +372,5 @@ def minor_money(minor: int, currency: str) -> dict:
 
 
 __all__ = ["Answer", "Cause", "CURRENCIES", "Currency", "Day", "DecimalString", "Decimal", "Effect", "ErrorBody",
-           "Flag", "Id", "Name", "Percent", "Rsc", "Text", "Time", "Usd", "With", "cents", "IdempotencyKey", "Moment", "QueryId", "RscIn", "RscOrZeroIn", "UsdIn", "Money", "MoneyIn", "MoneyOrZeroIn", "AmountOrZero", "Month", "OpaquePaging", "Page", "Paging",
+           "Flag", "Id", "Name", "Percent", "Rsc", "Text", "Time", "Usd", "With", "cents", "IdempotencyKey", "Moment", "QueryId", "RscIn", "RscOrZeroIn", "UsdIn", "UsdOrZeroIn", "Money", "MoneyIn", "MoneyOrZeroIn", "AmountOrZero", "Month", "OpaquePaging", "Page", "Paging",
            "PositiveAmount", "Query", "RegionChoice", "RegionPaging", "RegionQuery", "Request", "datetime", "minor_money", "money", "text"]

@@ -1,4 +1,4 @@
-"""Jinja filters for money, times and Markdown."""
+"""Jinja filters for money, shares, times and Markdown."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from govern.money import format_minor
+from govern.proposals.constitution import percent
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -79,5 +80,6 @@ def _header_counts() -> dict:
 
 def register_filters(app: Flask) -> None:
     app.context_processor(_header_counts)
-    app.jinja_env.filters.update(money=money, hours=hours, when=when, markdown=render_markdown, time_left=time_left)
+    app.jinja_env.filters.update(money=money, hours=hours, when=when, markdown=render_markdown, time_left=time_left,
+                               percent=percent)
     app.jinja_env.globals.update(field_attributes=field_attributes)

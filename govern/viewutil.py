@@ -1,11 +1,13 @@
 """Helpers for HTML views."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import session
 from flask_login import login_user
 from flask_wtf import FlaskForm
 
-from govern.errors import DomainError, Forbidden
+from govern.errors import DomainError, Forbidden, ValidationError
 
 
 def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
@@ -23,6 +25,24 @@ def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+def next_path(target: str | None) -> str | None:
+    """Where to go after logging in: a path on this site, or None (the dashboard).
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash, so `/%09/evil.com`
+    and `/\\evil.com` would leave the site; a control character (or any unprintable one) is no part
+    of a link we make, so it answers 400 rather than reaching a header. Anything that is not a
+    plain path (`//evil.com`, `https://evil.com`) is ignored."""
+    if not target:
+        return None
+    if not target.isprintable():
+        raise ValidationError("This link's `next` address is not one this site makes.", code="bad_next",
+                              fields={"next": ["must be a path on this site"]})
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 def start_session(member) -> None:

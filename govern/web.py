@@ -1,14 +1,18 @@
 """One place that turns errors into answers: the API's JSON error shape, or an HTML page."""
 from __future__ import annotations
 
+import io
+import json
 import logging
+import re
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from govern import schema
@@ -17,6 +21,7 @@ from govern.errors import DomainError
 from govern.extensions import db
 
 log = logging.getLogger("govern.security")  # see govern/audit.py
+HSTS_SECONDS = 365 * 24 * 3600
 
 _HTTP_CODES = {
     400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
@@ -51,7 +56,8 @@ def handle_http_exception(error: HTTPException):
     code = _HTTP_CODES.get(status, "http_error" if status < 500 else "internal_error")
     message = error.description or error.name
     if isinstance(error, RateLimitExceeded):
-        code, message = "rate_limited", "Too many attempts. Wait a few minutes and try again."
+        code = "rate_limited"  # the limit's own message (joining), or the login throttle's
+        message = error.description if error.limit.error_message else "Too many attempts. Wait a few minutes and try again."
         log.warning("rate limited %s from %s", _where(), request.remote_addr)
     elif status in (401, 403):
         log.info("denied %s: %s", _where(), code)
@@ -92,7 +98,74 @@ def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure and current_app.config.get("SESSION_COOKIE_SECURE"):
+        # GOVERN_SECURE_COOKIES=1 says the site is served over HTTPS only: browsers may go on assuming so.
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
+    if request.endpoint != "static" and _is_private(response):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
     return response
+
+
+def _is_private(response) -> bool:
+    """An answer for someone in particular (a member logged in, or calling with a token), the answer
+    to anything but a read (a new token, say), or one that sets a cookie: no shared cache, and no
+    browser's cache after logout, may keep it."""
+    return ("Authorization" in request.headers or "_user_id" in session or session.modified
+            or request.method not in ("GET", "HEAD") or "Set-Cookie" in response.headers)
+
+
+# A lone UTF-16 surrogate ("\\ud800") parses from JSON but cannot be stored or encoded as UTF-8; a NUL
+# cannot be stored in PostgreSQL text. Neither is in any text a person types.
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
+
+
+class RequestJSON(DefaultJSONProvider):
+    """Request bodies that would break something further in are invalid JSON (400), like any other:
+    nesting deep enough to exhaust Python's recursion (100,000 `[`), and strings that no column can
+    hold (a lone surrogate, a NUL)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            data = json.loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        if _holds_unstorable_text(data):
+            raise ValueError("JSON text with a lone surrogate or a NUL character")
+        return data
+
+
+def _holds_unstorable_text(data) -> bool:
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def cap_unsized_body() -> None:
+    """A body sent without Content-Length (chunked) is read here, up to MAX_CONTENT_LENGTH: one
+    byte more answers 413, as a body that says it is too long does. (Werkzeug alone stops reading
+    at the cap and hands on the truncated body, which then fails to parse: a 400.) Runs before any
+    other hook reads the body."""
+    environ = request.environ
+    if environ.get("CONTENT_LENGTH") or not environ.get("wsgi.input_terminated") or request.method in ("GET", "HEAD"):
+        return
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is None:
+        return
+    body = environ["wsgi.input"].read(limit + 1)
+    if len(body) > limit:
+        raise RequestEntityTooLarge()
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
 
 
 class SessionCookies(SecureCookieSessionInterface):
@@ -104,6 +177,7 @@ class SessionCookies(SecureCookieSessionInterface):
 
 
 def register(app: Flask) -> None:
+    app.json = RequestJSON(app)
     app.session_interface = SessionCookies()
     proxies = app.config.get("GOVERN_TRUSTED_PROXIES", 0)
     if proxies:  # only then are X-Forwarded-For/-Proto/-Host believed (client address, https, host)

@@ -28,6 +28,9 @@ from govern.regions import service as regions
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+# The password every test member has: strong enough for the password check (zxcvbn score 3 or more),
+# so no test weakens the check to get a member in.
+TEST_PASSWORD = "amber-otter-cascade-42"
 
 
 def pytest_addoption(parser):
@@ -180,7 +183,7 @@ def make_member(app, region, now):
     """Create members: make_member(), make_member(board=True, locality="North")."""
     counter = {"n": 0}
 
-    def make(*, name=None, email=None, password="password123", board=False, locality="", region_id=None):
+    def make(*, name=None, email=None, password=TEST_PASSWORD, board=False, locality="", region_id=None):
         counter["n"] += 1
         n = counter["n"]
         return members.join(
@@ -227,13 +230,39 @@ def api(client):
     """Anonymous API client; `api.as_member(member)` gives one logged in with a token."""
     anonymous = ApiClient(client)
 
-    def as_member(member, password="password123"):
+    def as_member(member, password=TEST_PASSWORD):
         response = client.post("/api/v1/tokens", json={"email": member.email, "password": password})
         assert response.status_code == 201, response.get_json()
         return ApiClient(client, response.get_json()["token"])
 
     anonymous.as_member = as_member
     return anonymous
+
+
+@pytest.fixture
+def confirmed(session):
+    """confirmed(response): a claim answered 202 (a deposit: a USD → RSC conversion or a company's
+    income) is confirmed by the board through the treasury service, as when the money reaches the
+    bank. Returns the confirmed deposit."""
+    from govern.clock import utcnow
+    from tests.funding import confirm
+
+    def board_confirms(response):
+        assert response.status_code == 202, response.get_json()
+        return confirm(session, response.get_json()["id"], utcnow())
+
+    return board_confirms
+
+
+@pytest.fixture
+def buy_through_api(confirmed):
+    """buy_through_api(client, "100.00"): the member claims a USD → RSC deposit through the API and
+    the board confirms it. Returns the confirmed deposit."""
+    def buy(client, amount: str):
+        return confirmed(client.post("/conversions", json={"direction": "usd_to_rsc",
+                                                           "amount": {"amount": amount, "currency": "USD"}}))
+
+    return buy
 
 
 def later(moment: datetime, **delta) -> datetime:

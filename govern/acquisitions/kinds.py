@@ -2,7 +2,6 @@
 them out) and `equipment_grant` (applies itself)."""
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from govern import voting
@@ -15,12 +14,12 @@ from govern.inventory import service as inventory
 from govern.inventory.models import RETURNED, InventoryItem
 from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import Leg, post, region_account
+from govern.members import emails, service as members
 from govern.money import Money, parse_money
-from govern.proposals import kinds
+from govern.proposals import constitution, kinds
 
 ASSET_KINDS = ("housing", "land", "building", "facility")
 MAX_EMPLOYEES = 500
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _text(payload: dict, name: str, max_length: int, fields: dict) -> str:
@@ -61,9 +60,9 @@ def _clean_employees(raw: object, fields: dict) -> list[dict]:
             fields[f"payload.employees.{position}"] = ["must be an object with name, email, occupation, hourly_wage"]
             continue
         name = _text(employee, "name", 100, problems)
-        email = _text(employee, "email", 254, problems).lower()
-        if email and not _EMAIL.match(email):
-            problems["payload.email"] = ["is not a valid email address"]
+        email = emails.normalize(_text(employee, "email", 254, problems))
+        if email and (wrong := emails.problems(email)):
+            problems["payload.email"] = wrong
         occupation = _text(employee, "occupation", 30, problems)
         wage = _money(employee, "hourly_wage", problems, currencies=("RSC",))
         for key, value in problems.items():
@@ -86,7 +85,10 @@ def _clean_acquisition(ctx: kinds.Context, payload: dict) -> dict:
 
 
 def _board_rule(ctx: kinds.Context, payload: dict) -> voting.VotingRule:
-    return voting.VotingRule(method="yes_no", threshold="majority", quorum=Decimal("0.5"), electorate="region")
+    return voting.VotingRule(method="yes_no", electorate="region")
+
+
+PURCHASE_FLOOR = constitution.Floor(Decimal("0.5"), "majority", 7)
 
 
 def _price(proposal) -> Money:
@@ -118,12 +120,20 @@ def _pool_line(ctx: kinds.Context, price: Money) -> str:
 
 def _preview_acquisition(ctx: kinds.Context, proposal) -> list[str]:
     p = proposal.payload
+    emails_shown = members.sees_emails_of_region(ctx.actor, proposal.region_id)
     lines = [_pool_line(ctx, _price(proposal)) + f" Paid to {p['seller']}.",
              f"A region-owned company “{p['business_name']}” ({p['industry']}) is created, its business entered "
              "in the public inventory."]
-    lines += [f"{e['name']} <{e['email']}> is invited to join as {e['occupation']} at "
-              f"{e['hourly_wage']['amount']} RSC an hour." for e in p["employees"]]
+    for e in p["employees"]:
+        who = f"{e['name']} <{e['email']}>" if emails_shown else e["name"]
+        lines.append(f"{who} is invited to join as {e['occupation']} at {e['hourly_wage']['amount']} RSC an hour.")
     return lines
+
+
+def _without_emails(payload: dict) -> dict:
+    """The employees are not members yet: their emails are for the region's board alone."""
+    return {**payload, "employees": [{key: value for key, value in employee.items() if key != "email"}
+                                     for employee in payload.get("employees", [])]}
 
 
 ACQUISITION = kinds.register(kinds.ProposalKind(
@@ -131,7 +141,8 @@ ACQUISITION = kinds.register(kinds.ProposalKind(
     description="The capital pool buys a business; it becomes a region-owned company and its employees are "
                 "invited to join at their previous wages. The board carries it out.",
     clean_payload=_clean_acquisition, default_voting=_board_rule, apply=_apply_acquisition,
-    carried_out_by=kinds.BOARD, execution_days=30, preview=_preview_acquisition,
+    floor=PURCHASE_FLOOR, carried_out_by=kinds.BOARD, execution_days=30, preview=_preview_acquisition,
+    public_payload=_without_emails,
     form_fields=(
         kinds.PayloadField("business_name", "Business"), kinds.PayloadField("seller", "Seller"),
         kinds.PayloadField("price_amount", "Price"),
@@ -189,7 +200,7 @@ ASSET_PURCHASE = kinds.register(kinds.ProposalKind(
     key="asset_purchase", label="Buy housing, land, a building or a facility",
     description="The capital pool buys an asset; it enters the region's public inventory. The board carries it out.",
     clean_payload=_clean_asset, default_voting=_board_rule, apply=_apply_asset,
-    carried_out_by=kinds.BOARD, execution_days=30, preview=_preview_asset,
+    floor=PURCHASE_FLOOR, carried_out_by=kinds.BOARD, execution_days=30, preview=_preview_asset,
     form_fields=(
         kinds.PayloadField("asset", "Asset"),
         kinds.PayloadField("kind", "Kind", "select", choices=tuple((k, k.capitalize()) for k in ASSET_KINDS)),
@@ -234,7 +245,7 @@ def _clean_grant(ctx: kinds.Context, payload: dict) -> dict:
 
 
 def _grant_rule(ctx: kinds.Context, payload: dict) -> voting.VotingRule:
-    return voting.VotingRule(method="yes_no", threshold="majority", electorate="region")
+    return voting.VotingRule(method="yes_no", electorate="region")
 
 
 def _apply_grant(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.Effect]:
@@ -264,6 +275,7 @@ EQUIPMENT_GRANT = kinds.register(kinds.ProposalKind(
     description="A company asks the region for equipment. If members agree, the capital pool pays the company "
                 "and the item stays the region's, held by the company.",
     clean_payload=_clean_grant, default_voting=_grant_rule, apply=_apply_grant,
+    floor=constitution.Floor(Decimal("0.1"), "majority", 3),
     form_fields=(
         kinds.PayloadField("company_id", "Company number", "integer"),
         kinds.PayloadField("item", "Item"),

@@ -12,7 +12,9 @@ from govern.companies import service as companies
 from govern.companies.models import Company, PayrollRun
 from govern.errors import NotFound
 from govern.extensions import db
-from govern.ledger.api import EntryAnswer, entries_shown
+from govern.throttle import money_moving
+from govern.treasury import service as treasury
+from govern.treasury.api import DepositAnswer, pending_deposit_answer
 from govern.schemas import (Answer, Day, DecimalString, Flag, Id, IdempotencyKey, Name, Page, Paging, Percent, Request,
                             Rsc, RscIn, Time, Usd, UsdIn, With, cents, text)
 from govern.templating import hours as hours_text
@@ -187,12 +189,12 @@ def add_worker(company_id: int, json: WorkerBody):
 
 
 @bp.post("/companies/<int:company_id>/income")
-@endpoint(ok=201, answer=EntryAnswer, errors=(400, 403, 404, 409), headers=IdempotencyKey)
+@money_moving
+@endpoint(ok=202, answer=DepositAnswer, errors=(400, 403, 404, 409, 429), headers=IdempotencyKey)
 def income(company_id: int, json: IncomeBody):
-    """Record outside income in USD: USD into the reserve, RSC into the company"""
-    entry = companies.record_income(db.session, require_member(), company_id, json.amount.value(), json.memo,
-                                    utcnow(), idempotency_key())
-    return entries_shown([entry], require_member())[0], 201
+    """Claim outside income in USD (company admins): a pending deposit; when the board confirms it, the USD goes into the reserve and RSC into the company"""
+    return pending_deposit_answer(treasury.request_income(db.session, require_member(), company_id, json.amount.value(),
+                                                          json.memo, utcnow(), idempotency_key()))
 
 
 @bp.post("/companies/<int:company_id>/hours")
@@ -206,6 +208,7 @@ def hours(company_id: int, json: HoursBody):
 
 
 @bp.post("/companies/<int:company_id>/payroll")
+@money_moving
 @endpoint(ok=201, answer=RunAnswer, also={200: RunAnswer}, errors=(400, 403, 404, 409))
 def payroll(company_id: int, json: PeriodBody):
     """Pay a period (company admins); the same period again pays nothing new and answers 200 with the earlier run"""

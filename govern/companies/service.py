@@ -31,12 +31,9 @@ from govern.companies.models import (
 from govern.database import write_transaction
 from govern.errors import Conflict, Forbidden, InsufficientFunds, NotFound, ValidationError
 from govern.ids import is_id, whole_number
-from govern.ledger import idempotency
-from govern.ledger.exchange import member_wallet
 from govern.ledger.models import (
     CAPITAL_POOL,
     CONVERSION_RSC_TO_USD,
-    EXTERNAL,
     ISSUANCE,
     OWNER_COMPANY,
     USD_PAYOUTS,
@@ -45,12 +42,11 @@ from govern.ledger.models import (
     Account,
     Contribution,
     Conversion,
-    LedgerEntry,
     UsdPayout,
 )
 from govern.ledger.service import AccountRef, Leg, open_account, post, region_account
 from govern.members.models import MEMBER_ACTIVE, Member
-from govern.money import Money, convert_minor, parse_decimal, require_positive
+from govern.money import Money, parse_decimal, require_positive
 from govern.regions import service as regions
 from govern.wages import service as wages
 
@@ -99,7 +95,7 @@ def _create(session: Session, region_id: int, name: object, industry: object, ow
 def add_invited_worker(session: Session, company: Company, member: Member, occupation: str, hourly_rate_minor: int,
                        now: datetime) -> Worker:
     """An acquired business's employee joins at their previous wage (an accepted invitation)."""
-    _require_active(company)
+    require_trading(company)
     if worker_of(session, company.id, member.id) is not None:
         raise Conflict("You already work in this company.", code="already_a_worker")
     occupation_row = wages.ensure_occupation(session, company.region_id, occupation, now)
@@ -177,7 +173,8 @@ def require_admin(session: Session, member: Member, company: Company) -> None:
         raise Forbidden("Only the company's admins can do this.")
 
 
-def _require_active(company: Company) -> None:
+def require_trading(company: Company) -> None:
+    """A bankrupt company (or one of a dissolved region) no longer pays, trades or takes income."""
     if company.status != ACTIVE:
         raise Conflict("This company is bankrupt: it no longer pays or trades.", code="company_bankrupt")
     regions.require_active(object_session(company), company.region_id)
@@ -188,9 +185,9 @@ def set_worker(session: Session, admin: Member, company_id: int, *, member_id: o
     """Add a member as a worker, or change a worker's occupation and rate (company admins only).
     A rate must be positive and in RSC."""
     with write_transaction(session):
-        company = _lock_company(session, company_id)
+        company = lock_company(session, company_id)
         require_admin(session, admin, company)
-        _require_active(company)
+        require_trading(company)
         if not is_id(member_id):
             raise ValidationError.for_field("member_id", "must be a member id")
         member = session.get(Member, member_id)
@@ -216,51 +213,13 @@ def set_worker(session: Session, admin: Member, company_id: int, *, member_id: o
     return worker
 
 
-def _lock_company(session: Session, company_id: int) -> Company:
+def lock_company(session: Session, company_id: int) -> Company:
+    """The company, its row locked for this transaction (and read again, not from the session)."""
     company = session.execute(select(Company).where(Company.id == company_id).with_for_update()
                               .execution_options(populate_existing=True)).scalar_one_or_none()
     if company is None:
         raise NotFound("No such company.")
     return company
-
-
-# --- outside income ------------------------------------------------------------------------
-
-def record_income(session: Session, admin: Member, company_id: int, amount: Money, memo: object, now: datetime,
-                  idempotency_key: str | None = None):
-    """Outside income in USD: the USD goes into the region's reserve and the company receives RSC
-    at the exchange rate (issued at par; an incentive above par is paid by the capital pool)."""
-    if amount.currency != "USD":
-        raise ValidationError.for_field("amount", "outside income is recorded in USD")
-    require_positive(amount)
-    memo = memo.strip() if isinstance(memo, str) else ""
-    if len(memo) > 200:
-        raise ValidationError.for_field("memo", "must be at most 200 characters")
-    scope = f"member:{admin.id}:company:{company_id}:income"
-    with write_transaction(session):
-        company = _lock_company(session, company_id)
-        require_admin(session, admin, company)
-        _require_active(company)
-        earlier = idempotency.claim(session, scope, idempotency_key,
-                                    idempotency.request_fingerprint(amount.minor, memo), now)
-        if earlier is not None:
-            return session.get(LedgerEntry, earlier)
-        rate = regions.parameter(session, company.region_id, "exchange_rate")
-        rsc = convert_minor(amount.minor, rate)
-        pool = region_account(session, company.region_id, CAPITAL_POOL)
-        legs = [Leg(region_account(session, company.region_id, EXTERNAL), -amount.minor),
-                Leg(region_account(session, company.region_id, USD_RESERVE), amount.minor),
-                Leg(region_account(session, company.region_id, ISSUANCE), -amount.minor),
-                Leg(company_account(session, company.id), rsc), Leg(pool, amount.minor - rsc)]
-        try:
-            entry = post(session, legs, memo=memo or f"Outside income of {company.name}", cause_type="income",
-                         cause_id=company.id, now=now, region_id=company.region_id)
-        except InsufficientFunds as short:
-            if short.account_id == pool.id:
-                raise InsufficientFunds("The capital pool cannot pay the exchange incentive right now.") from short
-            raise
-        idempotency.remember(session, scope, idempotency_key, entry.id)
-    return entry
 
 
 # --- hours ---------------------------------------------------------------------------------
@@ -306,8 +265,8 @@ def enter_hours(session: Session, actor: Member, company_id: int, *, member_id: 
     if not is_id(member_id):
         raise ValidationError.for_field("member_id", "must be a member id")
     with write_transaction(session):
-        company = _lock_company(session, company_id)
-        _require_active(company)
+        company = lock_company(session, company_id)
+        require_trading(company)
         if member_id != actor.id:
             require_admin(session, actor, company)
         elif not actor.active:
@@ -431,7 +390,7 @@ def run_payroll(session: Session, actor: Member | None, company_id: int, period_
     scheduler acting on the company's own pay schedule."""
     start, end = parse_period(period_start, period_end)
     with write_transaction(session):
-        company = _lock_company(session, company_id)
+        company = lock_company(session, company_id)
         if actor is not None:
             require_admin(session, actor, company)
         earlier = session.execute(select(PayrollRun).where(
@@ -439,7 +398,7 @@ def run_payroll(session: Session, actor: Member | None, company_id: int, period_
             PayrollRun.period_end == end)).scalar_one_or_none()
         if earlier is not None:
             return RunResult(earlier, created=False)
-        _require_active(company)
+        require_trading(company)
         if _overlapping_run(session, company.id, start, end) is not None:
             raise ValidationError.for_field("period_start", "this period overlaps one already paid")
         plan = _plan(session, company, start, end)
@@ -578,7 +537,7 @@ def set_pay_schedule(session: Session, admin: Member, company_id: int, schedule:
         except (TypeError, ValueError):
             raise ValidationError.for_field("schedule_start", "must be an ISO date: the first day of the first period") from None
     with write_transaction(session):
-        company = _lock_company(session, company_id)
+        company = lock_company(session, company_id)
         require_admin(session, admin, company)
         company.pay_schedule = schedule
         company.schedule_start = first
@@ -629,7 +588,7 @@ def declare_bankrupt(session: Session, actor: Member, company_id: int, now: date
     company's things (equipment from the region's inventory) act on `on_bankruptcy`."""
     access.require(actor, "board_actions", "Only the board can declare a bankruptcy.")
     with write_transaction(session):
-        company = _lock_company(session, company_id)
+        company = lock_company(session, company_id)
         if company.region_id != actor.region_id:
             raise NotFound("No such company.")
         if company.status == BANKRUPT:

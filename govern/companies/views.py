@@ -15,6 +15,8 @@ from govern.members.forms import ConfirmForm
 from govern.money import Money, parse_amount
 from govern.companies.models import Company
 from govern.proposals import presenters
+from govern.treasury import service as treasury
+from govern.throttle import money_moving
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("companies", __name__)
@@ -60,6 +62,8 @@ def _page(company_id: int, **forms_by_name):
         account=companies.company_account(db.session, company.id),
         runs=companies.runs_of(db.session, company.id) if companies.can_see_pay(db.session, viewer, company.id) else None,
         is_admin=companies.is_admin(db.session, viewer, company.id),
+        income_waiting=treasury.income_waiting(db.session, company.id)
+        if companies.is_admin(db.session, viewer, company.id) else [],
         is_worker=bool(viewer and companies.worker_of(db.session, company.id, viewer.id)),
         confirm_form=ConfirmForm(), **defaults,
     ), status
@@ -94,17 +98,19 @@ def add_worker(company_id: int):
 
 @bp.post("/companies/<int:company_id>/income")
 @login_required
+@money_moving
 def income(company_id: int):
     form = forms.IncomeForm()
     if form.validate_on_submit():
         try:
-            entry = companies.record_income(db.session, current_user, company_id, _money_field(form, "amount", "USD"),
-                                            form.memo.data, utcnow())
+            deposit = treasury.request_income(db.session, current_user, company_id,
+                                              _money_field(form, "amount", "USD"), form.memo.data, utcnow())
         except DomainError as error:
             show_error_on_form(form, error)
         else:
-            flash(f"Income recorded (ledger entry {entry.id}).", "success")
-            return redirect(url_for("companies.show", company_id=company_id))
+            flash(f"Income of {Money(deposit.amount_minor, 'USD')} claimed: pay it into the co-op's bank account "
+                  f"quoting {deposit.reference}. The company receives the RSC when the board confirms it.", "success")
+            return redirect(url_for("treasury.deposit", deposit_id=deposit.id))
     return _page(company_id, income_form=form)
 
 
@@ -128,6 +134,7 @@ def hours(company_id: int):
 
 @bp.route("/companies/<int:company_id>/payroll", methods=["GET", "POST"])
 @login_required
+@money_moving
 def payroll(company_id: int):
     """GET: the preview of a period; POST: confirm and pay it."""
     if request.method == "POST":

@@ -2,8 +2,6 @@
 back when a company goes bankrupt. Every change writes an event, so each item has a history."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -12,6 +10,7 @@ from sqlalchemy.orm import Session
 from govern.companies import service as companies
 from govern.companies.models import Company
 from govern.database import write_transaction
+from govern.downloads import Figure
 from govern.errors import Conflict, NotFound, ValidationError
 from govern.inventory.models import IN_USE, KINDS, RETURNED, STATUSES, InventoryEvent, InventoryItem
 from govern.money import format_minor
@@ -103,11 +102,7 @@ CSV_COLUMNS = ("id", "item", "kind", "cost", "currency", "owner_region_id", "hel
                "granted_by_proposal_id", "created_at")
 
 
-def to_csv(rows: list[InventoryItem]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow([r.id, r.item, r.kind, format_minor(r.cost_minor), r.cost_currency, r.owner_region_id,
-                         r.held_by_company_id or "", r.status, r.granted_by_proposal_id or "", r.created_at.isoformat()])
-    return out.getvalue()
+def csv_rows(rows: list[InventoryItem]) -> list[list]:
+    """The register for `downloads.csv_response` (which keeps an item named `=HYPERLINK(…)` text)."""
+    return [[r.id, r.item, r.kind, Figure(format_minor(r.cost_minor)), r.cost_currency, r.owner_region_id,
+             r.held_by_company_id, r.status, r.granted_by_proposal_id, r.created_at.isoformat()] for r in rows]

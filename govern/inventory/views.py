@@ -1,8 +1,9 @@
 """Pages: the public inventory, filtered and paged, its CSV export, and an item's history."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
+from govern import downloads
 from govern.apiutil import page_params
 from govern.errors import ValidationError
 from govern.companies.models import Company
@@ -47,8 +48,7 @@ def index():
 @bp.get("/inventory.csv")
 def export_csv():
     rows = inventory.search(db.session, limit=CSV_LIMIT, **filters())
-    return Response(inventory.to_csv(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=inventory.csv"})
+    return downloads.csv_response("inventory.csv", inventory.CSV_COLUMNS, inventory.csv_rows(rows))
 
 
 @bp.get("/inventory/<int:item_id>")

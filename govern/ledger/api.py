@@ -9,9 +9,12 @@ from govern.apiutil import api_blueprint, endpoint, idempotency_key, optional_me
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.ledger import contributions, exchange, service as ledger, transfers
-from govern.ledger.models import Account, Conversion, LedgerEntry
+from govern.ledger.models import CONVERSION_USD_TO_RSC, Account, Conversion, LedgerEntry
 from govern.ledger.service import account_visible_to
 from govern.money import Money
+from govern.throttle import money_moving
+from govern.treasury import service as treasury
+from govern.treasury.api import DepositAnswer, pending_deposit_answer
 from govern.schemas import (Answer, Cause, Flag, Id, IdempotencyKey, Money as MoneyShape, MoneyIn, Page, Paging, Request,
                             RscIn, Time, UsdIn, With, text)
 
@@ -113,10 +116,14 @@ def account_answer(account: Account) -> AccountAnswer:
 
 def entries_shown(entries: list[LedgerEntry], viewer) -> list[EntryAnswer]:
     """Entries as the viewer may see them: postings on accounts they may not see are one line per
-    currency with `account_id` null (see ledger.service.postings_shown_to)."""
-    shown = ledger.postings_shown_to(db.session, [e.id for e in entries], viewer)
+    currency with `account_id` null (see ledger.service.postings_shown_to), and the cause's id that
+    would lead to them is null (ledger.service.shown_cause_id)."""
+    ids = [e.id for e in entries]
+    shown = ledger.postings_shown_to(db.session, ids, viewer)
+    hidden = ledger.entries_touching_hidden(db.session, ids, viewer)
     return [EntryAnswer.model_validate(With(
-        entry, cause={"type": entry.cause_type, "id": entry.cause_id},
+        entry, cause={"type": entry.cause_type,
+                      "id": ledger.shown_cause_id(entry.cause_type, entry.cause_id, entry.id in hidden)},
         postings=[{"account_id": p.account_id, "amount": money_of(p.amount, p.currency)} for p in shown[entry.id]]))
         for entry in entries]
 
@@ -144,16 +151,22 @@ def account_entries(account_id: int, query: Paging):
 
 
 @bp.post("/conversions")
-@endpoint(ok=201, answer=ConversionAnswer, errors=(400, 403, 409), headers=IdempotencyKey)
+@money_moving
+@endpoint(ok=201, answer=ConversionAnswer, also={202: DepositAnswer}, errors=(400, 403, 409, 429),
+          headers=IdempotencyKey)
 def create_conversion(json: ConversionBody):
-    """Convert USD to RSC or RSC to USD at the region's exchange rate"""
-    conversion = exchange.convert(db.session, require_member(), json.direction, json.amount.value(), utcnow(),
-                                  idempotency_key())
-    return conversion_answer(conversion), 201
+    """Convert RSC to USD at once (201), or claim a USD to RSC deposit that issues RSC when the board confirms the money reached the bank (202)"""
+    member, amount = require_member(), json.amount.value()
+    if json.direction == CONVERSION_USD_TO_RSC:
+        return pending_deposit_answer(treasury.request_conversion(db.session, member, amount, utcnow(),
+                                                                  idempotency_key()))
+    return conversion_answer(exchange.convert(db.session, member, json.direction, amount, utcnow(),
+                                              idempotency_key())), 201
 
 
 @bp.post("/transfers")
-@endpoint(ok=201, answer=TransferAnswer, errors=(400, 403, 409), headers=IdempotencyKey)
+@money_moving
+@endpoint(ok=201, answer=TransferAnswer, errors=(400, 403, 409, 429), headers=IdempotencyKey)
 def create_transfer(json: TransferBody):
     """Pay another active member of your region in RSC"""
     member = require_member()
@@ -169,7 +182,8 @@ def contribution_answer(row) -> ContributionAnswer:
 
 
 @bp.post("/contributions")
-@endpoint(ok=201, answer=ContributionAnswer, errors=(400, 403, 409), headers=IdempotencyKey)
+@money_moving
+@endpoint(ok=201, answer=ContributionAnswer, errors=(400, 403, 409, 429), headers=IdempotencyKey)
 def create_contribution(json: ContributionBody):
     """Give RSC to the capital pool (it buys no ownership and no vote)"""
     row = contributions.contribute(db.session, require_member(), json.amount.value(), public=json.public,
@@ -178,7 +192,8 @@ def create_contribution(json: ContributionBody):
 
 
 @bp.post("/contributions/external")
-@endpoint(ok=201, answer=ContributionAnswer, errors=(400, 403, 409))
+@money_moving
+@endpoint(ok=201, answer=ContributionAnswer, errors=(400, 403, 409, 429))
 def external_contribution(json: ExternalContributionBody):
     """Record an outside contributor's USD (board): USD into the reserve, RSC into the pool"""
     row = contributions.record_external(db.session, require_member(), json.amount.value(), json.from_,

@@ -10,6 +10,10 @@ from datetime import datetime
 
 
 GENESIS_HASH = "0" * 64  # what the first entry links back to
+# Balances and postings are stored as signed 64-bit integers (BIGINT on both databases). SQLite
+# turns an integer that overflows into a float, so no balance may ever be asked to leave this range.
+BALANCE_MIN = -(2**63)
+BALANCE_MAX = 2**63 - 1
 
 
 class LedgerRuleBroken(ValueError):
@@ -52,6 +56,22 @@ def net_by_account(lines: list[PostingLine]) -> dict[int, int]:
     for line in lines:
         net[line.account_id] += line.amount
     return dict(net)
+
+
+def swings_by_account(lines: list[PostingLine]) -> dict[int, tuple[int, int]]:
+    """Per account, the sum of its negative postings and the sum of its positive ones: however
+    the postings are added up (by `post`, by SQL's SUM in `verify`), every partial sum lies between
+    balance + the first and balance + the second."""
+    swings: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for line in lines:
+        swings[line.account_id][0 if line.amount < 0 else 1] += line.amount
+    return {account_id: (low, high) for account_id, (low, high) in swings.items()}
+
+
+def leaves_range(balance: int, swing: tuple[int, int]) -> bool:
+    """Would this entry take the balance (or any partial sum of it) outside the signed 64-bit range?"""
+    low, high = swing
+    return balance + low < BALANCE_MIN or balance + high > BALANCE_MAX
 
 
 def would_overdraw(balance: int, delta: int, allow_negative: bool) -> bool:

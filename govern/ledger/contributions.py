@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from govern import access
-from govern.database import write_transaction
+from govern.database import next_id, write_transaction
 from govern.errors import ValidationError
 from govern.ledger import idempotency
 from govern.ledger.exchange import member_wallet
@@ -31,11 +31,12 @@ def contribute(session: Session, member, amount: Money, *, public: object, now: 
                                     idempotency.request_fingerprint(amount.minor, public), now)
         if earlier is not None:
             return session.get(Contribution, earlier)
+        contribution_id = next_id(session, Contribution)
         entry = post(session, [Leg(member_wallet(session, member.id), -amount.minor),
                                Leg(region_account(session, member.region_id, CAPITAL_POOL), amount.minor)],
                      memo=f"Contribution to the capital pool{' by ' + member.name if public else ''}",
-                     cause_type="contribution", cause_id=None, now=now, region_id=member.region_id)
-        row = Contribution(region_id=member.region_id, member_id=member.id, source="member",
+                     cause_type="contribution", cause_id=contribution_id, now=now, region_id=member.region_id)
+        row = Contribution(id=contribution_id, region_id=member.region_id, member_id=member.id, source="member",
                            amount_minor=amount.minor, public=public, entry_id=entry.id, created_at=now)
         session.add(row)
         session.flush()
@@ -57,13 +58,14 @@ def record_external(session: Session, board_member, amount: Money, giver: object
     region_id = board_member.region_id
     with write_transaction(session):
         regions.require_active(session, region_id)
+        contribution_id = next_id(session, Contribution)
         entry = post(session, [Leg(region_account(session, region_id, EXTERNAL), -amount.minor),
                                Leg(region_account(session, region_id, USD_RESERVE), amount.minor),
                                Leg(region_account(session, region_id, ISSUANCE), -amount.minor),
                                Leg(region_account(session, region_id, CAPITAL_POOL), amount.minor)],
                      memo=f"Outside contribution{' from ' + giver.strip() if public else ''}",
-                     cause_type="contribution", cause_id=None, now=now, region_id=region_id)
-        row = Contribution(region_id=region_id, external_from=giver.strip(), source="external",
+                     cause_type="contribution", cause_id=contribution_id, now=now, region_id=region_id)
+        row = Contribution(id=contribution_id, region_id=region_id, external_from=giver.strip(), source="external",
                            amount_minor=amount.minor, public=public, entry_id=entry.id, created_at=now)
         session.add(row)
         session.flush()

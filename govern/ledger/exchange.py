@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govern import access
-from govern.database import write_transaction
+from govern.database import next_id, write_transaction
 from govern.errors import InsufficientFunds, ValidationError
 from govern.ledger import idempotency
 from govern.ledger.models import (
@@ -32,7 +32,7 @@ from govern.ledger.models import (
     Conversion,
     UsdPayout,
 )
-from govern.ledger.service import Leg, post, region_account
+from govern.ledger.service import AccountRef, Leg, post, region_account
 from govern.money import Money, convert_minor, divide_minor, require_positive
 from govern.regions import service as regions
 
@@ -56,17 +56,21 @@ def quote(direction: str, amount: int, rate: Decimal) -> Quote:
 def convert(
     session: Session, member, direction: str, amount: Money, now: datetime, idempotency_key: str | None = None,
 ) -> Conversion:
-    """Convert for `member` at their region's current exchange rate."""
+    """Cash RSC out to USD for `member` at their region's current exchange rate: the RSC is
+    redeemed at once and a USD payout is owed to them until the board pays it from the bank.
+
+    USD → RSC is not a conversion that happens here: the member claims a deposit
+    (`treasury.service.request_conversion`) and the RSC is issued when the board confirms that the
+    USD reached the bank."""
     if direction not in DIRECTIONS:
         raise ValidationError.for_field("direction", f"must be one of {', '.join(DIRECTIONS)}")
-    require_positive(amount)
-    expected_currency = "USD" if direction == CONVERSION_USD_TO_RSC else "RSC"
-    if amount.currency != expected_currency:
-        raise ValidationError.for_field("amount", f"must be in {expected_currency} for {direction}")
-    access.require(member, f"convert_{direction}",
-                   "Only active members can buy RSC." if direction == CONVERSION_USD_TO_RSC else None)
     if direction == CONVERSION_USD_TO_RSC:
-        regions.require_active(session, member.region_id)
+        raise ValidationError.for_field("direction", "USD becomes RSC through a deposit the board confirms "
+                                                     "against the bank (treasury)")
+    require_positive(amount)
+    if amount.currency != "RSC":
+        raise ValidationError.for_field("amount", f"must be in RSC for {direction}")
+    access.require(member, f"convert_{direction}")
     scope = f"member:{member.id}:conversion"
     with write_transaction(session):
         earlier = idempotency.claim(session, scope, idempotency_key,
@@ -78,49 +82,60 @@ def convert(
         if q.usd <= 0 or q.rsc <= 0:
             raise ValidationError.for_field("amount", "is too small to convert at this rate")
         wallet = member_wallet(session, member.id)
-        accounts = {kind: region_account(session, member.region_id, kind) for kind in
-                    (CAPITAL_POOL, USD_RESERVE, ISSUANCE, EXTERNAL, USD_PAYOUTS)}
-        legs = _legs(direction, q, wallet, accounts)
-        try:
-            entry = post(session, legs, memo=_memo(direction, q), cause_type="conversion", cause_id=None,
-                         now=now, region_id=member.region_id)
-        except InsufficientFunds as short:
-            if short.account_id == accounts[CAPITAL_POOL].id:
-                raise InsufficientFunds("The capital pool cannot pay the exchange incentive right now.") from short
-            raise
+        accounts = region_accounts(session, member.region_id)
+        conversion_id = next_id(session, Conversion)
+        entry = post_paying_the_spread(
+            session, cash_out_legs(q, wallet, accounts), accounts, memo=f"Sold {Money(q.rsc, 'RSC')} for "
+            f"{Money(q.usd, 'USD')}, payout owed", cause_type="conversion", cause_id=conversion_id, now=now,
+            region_id=member.region_id)
         conversion = Conversion(
-            member_id=member.id, region_id=member.region_id, direction=direction,
-            debited_minor=q.usd if direction == CONVERSION_USD_TO_RSC else q.rsc,
-            debited_currency="USD" if direction == CONVERSION_USD_TO_RSC else "RSC",
-            credited_minor=q.rsc if direction == CONVERSION_USD_TO_RSC else q.usd,
-            credited_currency="RSC" if direction == CONVERSION_USD_TO_RSC else "USD",
+            id=conversion_id, member_id=member.id, region_id=member.region_id, direction=direction,
+            debited_minor=q.rsc, debited_currency="RSC", credited_minor=q.usd, credited_currency="USD",
             rate=str(rate), entry_id=entry.id, created_at=now,
         )
         session.add(conversion)
         session.flush()
-        if direction == CONVERSION_RSC_TO_USD:
-            session.add(UsdPayout(member_id=member.id, region_id=member.region_id, conversion_id=conversion.id,
-                                  amount_minor=q.usd, created_at=now))
+        session.add(UsdPayout(member_id=member.id, region_id=member.region_id, conversion_id=conversion.id,
+                              amount_minor=q.usd, created_at=now))
         idempotency.remember(session, scope, idempotency_key, conversion.id)
     return conversion
 
 
-def _legs(direction: str, q: Quote, wallet: Account, a: dict[str, Account]) -> list[Leg]:
-    if direction == CONVERSION_USD_TO_RSC:
-        return [
-            Leg(a[EXTERNAL], -q.usd), Leg(a[USD_RESERVE], q.usd),
-            Leg(a[ISSUANCE], -q.usd), Leg(wallet, q.rsc), Leg(a[CAPITAL_POOL], q.usd - q.rsc),
-        ]
+SPREAD_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, ISSUANCE, EXTERNAL, USD_PAYOUTS)
+
+
+def region_accounts(session: Session, region_id: int) -> dict[str, Account]:
+    """The region accounts a conversion touches, by kind."""
+    return {kind: region_account(session, region_id, kind) for kind in SPREAD_ACCOUNTS}
+
+
+def issue_legs(q: Quote, target: Account | AccountRef, a: dict[str, Account]) -> list[Leg]:
+    """USD confirmed in the bank: from the outside world into the reserve, the same RSC issued at
+    par, `q.rsc` of it to `target` (a wallet or a company) and the spread to or from the pool."""
+    return [
+        Leg(a[EXTERNAL], -q.usd), Leg(a[USD_RESERVE], q.usd),
+        Leg(a[ISSUANCE], -q.usd), Leg(target, q.rsc), Leg(a[CAPITAL_POOL], q.usd - q.rsc),
+    ]
+
+
+def cash_out_legs(q: Quote, wallet: Account, a: dict[str, Account]) -> list[Leg]:
+    """RSC redeemed at par out of the wallet, the spread to or from the pool, and the USD moved
+    from the reserve to the payouts owed."""
     return [
         Leg(wallet, -q.rsc), Leg(a[ISSUANCE], q.usd), Leg(a[CAPITAL_POOL], q.rsc - q.usd),
         Leg(a[USD_RESERVE], -q.usd), Leg(a[USD_PAYOUTS], q.usd),
     ]
 
 
-def _memo(direction: str, q: Quote) -> str:
-    if direction == CONVERSION_USD_TO_RSC:
-        return f"Bought {Money(q.rsc, 'RSC')} for {Money(q.usd, 'USD')}"
-    return f"Sold {Money(q.rsc, 'RSC')} for {Money(q.usd, 'USD')}, payout owed"
+def post_paying_the_spread(session: Session, legs: list[Leg], accounts: dict[str, Account], **entry):
+    """Post a conversion's legs; when the capital pool is the account short (it pays an incentive
+    above par), say so instead of naming an account."""
+    try:
+        return post(session, legs, **entry)
+    except InsufficientFunds as short:
+        if short.account_id == accounts[CAPITAL_POOL].id:
+            raise InsufficientFunds("The capital pool cannot pay the exchange incentive right now.") from short
+        raise
 
 
 def member_wallet(session: Session, member_id: int) -> Account:
@@ -128,9 +143,3 @@ def member_wallet(session: Session, member_id: int) -> Account:
         select(Account).where(Account.owner_type == OWNER_MEMBER, Account.owner_id == member_id,
                               Account.kind == WALLET)
     ).scalar_one()
-
-
-def payouts_for_member(session: Session, member_id: int, *, limit: int) -> list[UsdPayout]:
-    return list(session.execute(
-        select(UsdPayout).where(UsdPayout.member_id == member_id).order_by(UsdPayout.id.desc()).limit(limit)
-    ).scalars())

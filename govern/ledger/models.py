@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from govern.database import UTCDateTime
 from govern.extensions import db
 from govern.ledger.checks import GENESIS_HASH
+from govern.treasury.references import payout_reference
 
 OWNER_MEMBER = "member"
 OWNER_COMPANY = "company"
@@ -161,9 +162,12 @@ class Contribution(db.Model):
 
 
 class UsdPayout(db.Model):
-    """USD the co-op owes a member after an RSC→USD conversion, until the board pays it out."""
+    """USD the co-op owes a member after an RSC→USD conversion, until the board pays it out from
+    the bank (`treasury.service.settle_payouts`) quoting `reference`, and records the bank's own
+    reference for the transfer."""
 
     __tablename__ = "usd_payouts"
+    __table_args__ = (Index("ix_usd_payouts_region_status", "region_id", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
@@ -174,3 +178,10 @@ class UsdPayout(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    bank_reference: Mapped[str | None] = mapped_column(String(100))
+    paid_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+
+    @property
+    def reference(self) -> str:
+        """What the bank transfer quotes, so that the statement line can be matched back to it."""
+        return payout_reference(self.id)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from govern import audit
 from govern.database import read_snapshot, write_transaction
-from govern.errors import BackingViolation, Conflict, IdempotencyConflict, InsufficientFunds, NotFound
+from govern.errors import BackingViolation, Conflict, IdempotencyConflict, InsufficientFunds, LedgerLimit, NotFound
 from govern.ledger import checks
 from govern.ledger.checks import GENESIS_HASH, PostingLine
 from govern.money import format_minor
@@ -59,8 +59,9 @@ def post(
     Checks, in order: shape and zero-sum per currency (programming errors), idempotency (the
     same key and the same content return the first entry; other content is a conflict), open
     accounts, no overdraft on protected accounts (checked in the order of `legs`, so the first
-    leg's account is the one named when several are short), and the backing of every region
-    touched.
+    leg's account is the one named when several are short), no balance outside the signed 64-bit
+    range (LedgerLimit: the database never sees a value it would overflow), and the backing of
+    every region touched.
     Appends are serialised by a lock on the chain head, so concurrent posts cannot overdraw or
     fork the hash chain.
     """
@@ -86,6 +87,7 @@ def post(
         net = checks.net_by_account(lines)
         accounts = _lock_accounts(session, net)
         _check_accounts(accounts, net)
+        _check_limits(accounts, checks.swings_by_account(lines))
         _check_backing(session, accounts, net)
 
         entry_id = head.entry_id + 1
@@ -170,6 +172,14 @@ def _check_accounts(accounts, net: dict[int, int]) -> None:
             raise InsufficientFunds(f"Not enough {account.currency} in the account: this needs "
                                     f"{format_minor(-delta)}, the balance is {format_minor(account.balance)}.",
                                     account_id=account.id)
+
+
+def _check_limits(accounts, swings: dict[int, tuple[int, int]]) -> None:
+    for account_id, swing in swings.items():
+        if checks.leaves_range(accounts[account_id].balance, swing):
+            raise LedgerLimit("This movement would take an account's balance beyond what the ledger can hold "
+                              f"({format_minor(checks.BALANCE_MIN)} to {format_minor(checks.BALANCE_MAX)}). "
+                              "Nothing was posted.")
 
 
 def _check_backing(session: Session, accounts, net: dict[int, int]) -> None:
@@ -274,6 +284,26 @@ def postings_shown_to(session: Session, entry_ids: list[int], viewer) -> dict[in
         if amount:
             shown[entry_id].append(ShownPosting(None, currency, int(amount)))
     return shown
+
+
+# A proposal's number leads to its public page, which already says what it moved.
+PUBLIC_CAUSES = frozenset({"proposal"})
+
+
+def entries_touching_hidden(session: Session, entry_ids: list[int], viewer) -> set[int]:
+    """Which of these entries move money on an account the viewer may not see (one query)."""
+    if not entry_ids:
+        return set()
+    return set(session.execute(
+        select(Posting.entry_id).join(Account, Account.id == Posting.account_id)
+        .where(Posting.entry_id.in_(entry_ids), not_(visible_to(viewer))).distinct()).scalars())
+
+
+def shown_cause_id(cause_type: str, cause_id: str | None, touches_hidden: bool) -> str | None:
+    """An entry's cause id as a viewer may read it: withheld when the entry moves money on accounts
+    they may not see, since it would lead there (a company's income names the company, a move the
+    member, a rent charge the tenancy); a proposal's stays."""
+    return None if touches_hidden and cause_type not in PUBLIC_CAUSES else cause_id
 
 
 def amounts_on_account(session: Session, account_id: int, entry_ids: list[int]) -> dict[int, int]:

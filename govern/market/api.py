@@ -9,6 +9,7 @@ from govern.apiutil import api_blueprint, endpoint, idempotency_key, listed, req
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.market import service as market
+from govern.throttle import money_moving
 from govern.money import Money as MoneyValue
 from govern.schemas import (Answer, Flag, Id, IdempotencyKey, MoneyIn, Name, Page, Paging, Request, Rsc, RscIn, Time, Usd,
                             UsdIn, text)
@@ -131,6 +132,7 @@ def show(listing_id: int):
 
 
 @bp.post("/listings/<int:listing_id>/orders")
+@money_moving
 @endpoint(ok=201, answer=OrderAnswer, errors=(400, 403, 404, 409), headers=IdempotencyKey)
 def order(listing_id: int, json: OrderBody):
     """Buy: price × quantity plus sales tax, from you or a company you run"""
@@ -170,6 +172,7 @@ def bridge(company_id: int, json: BridgeBody):
 
 
 @bp.post("/companies/<int:company_id>/outside-purchases")
+@money_moving
 @endpoint(ok=201, answer=OutsidePurchaseAnswer, errors=(400, 403, 404, 409))
 def outside_purchase(company_id: int, json: OutsidePurchaseBody):
     """A bridge company buys outside in USD: its RSC is redeemed and the USD leaves the reserve"""

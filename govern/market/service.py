@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from govern import access
 from govern.companies import service as companies
 from govern.companies.models import ACTIVE as COMPANY_ACTIVE, Company
-from govern.database import write_transaction
+from govern.database import next_id, write_transaction
 from govern.errors import Conflict, Forbidden, NotFound, ValidationError
 from govern.ids import is_id
 from govern.ledger import idempotency
@@ -153,11 +153,12 @@ def buy(session: Session, buyer: Member, listing_id: int, now: datetime, *, quan
             payer = companies.company_account(session, paying.id)
         subtotal = listing.price_minor * quantity
         tax = sales_tax(subtotal, regions.parameter(session, listing.region_id, "sales_tax_rate"))
+        order_id = next_id(session, Order)
         entry = post(session, [Leg(payer, -(subtotal + tax)), Leg(companies.company_account(session, seller.id), subtotal),
                                Leg(region_account(session, listing.region_id, CAPITAL_POOL), tax)],
-                     memo=f"{quantity} × {listing.title} from {seller.name}", cause_type="order", cause_id=None,
+                     memo=f"{quantity} × {listing.title} from {seller.name}", cause_type="order", cause_id=order_id,
                      now=now, region_id=listing.region_id)
-        order = Order(listing_id=listing.id, buyer_id=buyer.id, paid_by_company_id=paid_by_company_id,
+        order = Order(id=order_id, listing_id=listing.id, buyer_id=buyer.id, paid_by_company_id=paid_by_company_id,
                       quantity=quantity, subtotal_minor=subtotal, tax_minor=tax, total_minor=subtotal + tax,
                       entry_id=entry.id, status=ORDERED, created_at=now)
         session.add(order)

@@ -18,6 +18,7 @@ from govern.market import service as market
 from govern.market.models import KINDS
 from govern.members.forms import ConfirmForm
 from govern.money import Money, parse_amount
+from govern.throttle import money_moving
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("market", __name__)
@@ -89,6 +90,7 @@ def new():
 
 @bp.route("/market/<int:listing_id>", methods=["GET", "POST"])
 @login_required
+@money_moving
 def show(listing_id: int):
     listing = market.get_listing(db.session, listing_id)
     buy_form, apply_form = BuyForm(), ApplyForm()

@@ -5,26 +5,44 @@ from datetime import timedelta
 from typing import Annotated, Literal
 
 from flask import current_app, request
-from pydantic import Field
+from flask_login import current_user
+from pydantic import Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from govern import audit
-from govern.apiutil import api_blueprint, endpoint, require_member
+from govern.apiutil import api_blueprint, current_token_id, endpoint, require_member
 from govern.clock import utcnow
 from govern.errors import NotAuthenticated
 from govern.extensions import db, limiter
 from govern.ledger.exchange import member_wallet
-from govern.members import service as members
+from govern.members import elections, emails, passwords, service as members
 from govern.members.models import Member
+from govern.proposals.api import ProposalAnswer, proposal_answer
 from govern.regions import reorganise
 from govern.schemas import Answer, Id, Request, Rsc, Time, With, text
 
 bp = api_blueprint("members_api", __name__)
+# The shape of an address; the service checks the rest (one alphabet per part, see govern.members.emails).
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _password_length(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise PydanticCustomError("govern", "is required")
+    if not passwords.MIN_LENGTH <= len(value) <= passwords.MAX_LENGTH:
+        raise PydanticCustomError("govern", f"must be {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters")
+    return value
+
+
+# The length is checked here; how easy it is to guess, by the service (zxcvbn).
+Password = Annotated[str, PlainValidator(_password_length), WithJsonSchema(
+    {"type": "string", "minLength": passwords.MIN_LENGTH, "maxLength": passwords.MAX_LENGTH})]
 
 
 class JoinBody(Request):
-    email: Annotated[str, Field(max_length=254, pattern=members.EMAIL_PATTERN, description="An email address")]
+    email: Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN, description="An email address")]
     name: text(100, min_length=1)
-    password: text(200, min_length=8)
+    password: Password
     region_id: Id | None = None
     locality: text(100) = ""
 
@@ -54,6 +72,8 @@ class MeAnswer(MemberAnswer):
 class TokenBody(Request):
     email: text(254)
     password: text(200)
+    label: text(members.TOKEN_LABEL_LENGTH) | None = Field(
+        None, description="How the token is listed on your tokens page (default: the client's User-Agent)")
 
 
 class TokenAnswer(Answer):
@@ -75,8 +95,7 @@ def login_attempt_key() -> str:
     """Throttle failed logins per address and email alike, whether or not the email exists."""
     data = request.get_json(silent=True) if request.is_json else request.form
     email = data.get("email", "") if hasattr(data, "get") else ""
-    email = email.strip().lower() if isinstance(email, str) else ""
-    return f"login:{request.remote_addr}:{email}"
+    return f"login:{request.remote_addr}:{emails.normalize(email)}"
 
 
 def login_failed(_response) -> bool:
@@ -93,7 +112,32 @@ login_throttle = limiter.shared_limit(login_limit, scope="login", key_func=login
                                       deduct_when=login_failed, methods=["POST"])
 
 
+def join_attempt_key() -> str:
+    return f"join:{request.remote_addr}"
+
+
+def join_limit() -> str:
+    return current_app.config["GOVERN_JOIN_LIMIT"]
+
+
+# Every attempt to join counts, from the join page and the API together, per client address,
+# in the same storage as the login throttle (shared by workers through Redis).
+join_throttle = limiter.shared_limit(join_limit, scope="join", key_func=join_attempt_key, methods=["POST"],
+                                     error_message="Too many sign-ups from this address. Try again later.")
+
+
+def _password_change_key() -> str:
+    email = current_user.email if current_user.is_authenticated else ""
+    return f"login:{request.remote_addr}:{emails.normalize(email)}"
+
+
+# Guessing the current password on the password-change page draws on the same budget as logging in.
+password_throttle = limiter.shared_limit(login_limit, scope="login", key_func=_password_change_key,
+                                         deduct_when=login_failed, methods=["POST"])
+
+
 @bp.post("/members")
+@join_throttle
 @endpoint(public=True, ok=201, answer=MemberAnswer, errors=(400, 409, 413))
 def join(json: JoinBody):
     """Join the co-op (anybody may)"""
@@ -116,8 +160,25 @@ def create_token(json: TokenBody):
     audit.login_succeeded(member.id, "api", request.remote_addr)
     ttl = timedelta(seconds=current_app.config["GOVERN_TOKEN_TTL_SECONDS"])
     now = utcnow()
-    token = members.issue_token(db.session, member, now, ttl)
+    label = members.token_label(json.label, request.headers.get("User-Agent", ""))
+    token = members.issue_token(db.session, member, now, ttl, label)
     return TokenAnswer(token=token, expires_at=now + ttl, member_id=member.id), 201
+
+
+@bp.delete("/tokens/current")
+@endpoint(ok=204, answer=(None, "Done"))
+def revoke_current_token():
+    """Revoke the token this call is made with (401 with it afterwards)"""
+    members.revoke_token(db.session, require_member(), current_token_id())
+    return "", 204
+
+
+@bp.delete("/tokens")
+@endpoint(ok=204, answer=(None, "Done"))
+def revoke_all_tokens():
+    """Log out everywhere: every token of yours, and every browser session, stops working"""
+    members.log_out_everywhere(db.session, require_member())
+    return "", 204
 
 
 @bp.get("/me")
@@ -142,6 +203,22 @@ def move(json: MoveBody):
     """Move to another region: your balance (and the reserve behind it) comes with you"""
     member = reorganise.move_member(db.session, require_member(), json.region_id, utcnow())
     return member_answer(member, member)
+
+
+@bp.put("/proposals/<int:proposal_id>/candidacy")
+@endpoint(answer=ProposalAnswer, errors=(403, 404, 409))
+def stand(proposal_id: int):
+    """Stand as a candidate in a board election while its nominations are open"""
+    member = require_member()
+    return proposal_answer(elections.stand(db.session, member, proposal_id, utcnow()), member)
+
+
+@bp.delete("/proposals/<int:proposal_id>/candidacy")
+@endpoint(ok=204, answer=(None, "Withdrawn"), errors=(403, 404, 409))
+def withdraw_candidacy(proposal_id: int):
+    """Withdraw your candidacy while nominations are open and enough candidates remain"""
+    elections.withdraw(db.session, require_member(), proposal_id, utcnow())
+    return "", 204
 
 
 @bp.get("/members/<int:member_id>")

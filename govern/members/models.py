@@ -50,7 +50,8 @@ class Member(UserMixin, db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
+    """A bearer token. Only its SHA-256 is stored; the token itself is shown once. Its owner sees
+    it listed by label, creation and last use, and may revoke it (the row is deleted)."""
 
     __tablename__ = "api_tokens"
 
@@ -59,3 +60,6 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Written at most once per TOKEN_USE_PRECISION, so reading the API does not turn every request into a write.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    label: Mapped[str] = mapped_column(String(100), default="")

@@ -2,30 +2,29 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from govern import access
+from govern import access, audit
 from govern.database import write_transaction
 from govern.errors import Conflict, NotAuthenticated, NotFound, ValidationError
 from govern.ids import is_id, whole_number
 from govern.ledger.models import OWNER_MEMBER, WALLET
 from govern.ledger.service import open_account
-from govern.members import passwords
+from govern.members import emails, passwords
 from govern.members.models import MEMBER_ACTIVE, MEMBER_LEFT, ApiToken, Member
 from govern.regions import service as regions
 from govern.regions.models import REGION_ACTIVE
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-_EMAIL = re.compile(EMAIL_PATTERN)
-MIN_PASSWORD = 8
-MAX_PASSWORD = 200
+# A token's last use is written when it is older than this: reading the API is not a write per request.
+TOKEN_USE_PRECISION = timedelta(minutes=5)
+TOKEN_LABEL_LENGTH = 100
 
 
 def _clean_text(fields: dict, name: str, value: object, *, required: bool, max_length: int) -> str:
@@ -45,16 +44,13 @@ def _clean_text(fields: dict, name: str, value: object, *, required: bool, max_l
 def validate_join(email: object, name: object, password: object, locality: object) -> tuple[str, str, str, str]:
     """Check a join request's shape; every problem is reported at once, per field."""
     fields: dict[str, list[str]] = {}
-    email = _clean_text(fields, "email", email, required=True, max_length=254).lower()
-    if email and "email" not in fields and not _EMAIL.match(email):
-        fields["email"] = ["is not a valid email address"]
+    email = emails.normalize(_clean_text(fields, "email", email, required=True, max_length=254))
+    if email and "email" not in fields and (problems := emails.problems(email)):
+        fields["email"] = problems
     name = _clean_text(fields, "name", name, required=True, max_length=100)
     locality = _clean_text(fields, "locality", locality, required=False, max_length=100)
-    if not isinstance(password, str):
-        fields["password"] = ["is required"]
-        password = ""
-    elif not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        fields["password"] = [f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"]
+    if problems := passwords.problems(password, (email, name)):
+        fields["password"] = problems
     if fields:
         raise ValidationError("Some fields need another look.", fields=fields)
     return email, name, password, locality
@@ -109,7 +105,7 @@ def _region_to_join(session: Session, region_id: object):
 def authenticate(session: Session, email: object, password: object) -> Member:
     """The member with this email and password, or NotAuthenticated (same answer, same cost, for
     an unknown email and a wrong password)."""
-    email = email.strip().lower() if isinstance(email, str) else ""
+    email = emails.normalize(email)
     password = password if isinstance(password, str) else ""
     member = session.execute(select(Member).where(Member.email == email)).scalar_one_or_none()
     if not passwords.check_password(member.password_hash if member else None, password):
@@ -121,19 +117,101 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, member: Member, now: datetime, ttl: timedelta) -> str:
+def token_label(label: object, fallback: str = "") -> str:
+    """What the member will see the token listed as: the label the client gave, else (say) the
+    client's User-Agent; printable text, cut to TOKEN_LABEL_LENGTH."""
+    for text in (label, fallback):
+        if isinstance(text, str) and text.strip():
+            text = "".join(ch if ch.isprintable() else " " for ch in text.strip())
+            return text[:TOKEN_LABEL_LENGTH]
+    return ""
+
+
+def issue_token(session: Session, member: Member, now: datetime, ttl: timedelta, label: str = "") -> str:
     token = secrets.token_urlsafe(32)
     with write_transaction(session):
         session.add(ApiToken(member_id=member.id, token_hash=_token_hash(token), created_at=now,
-                             expires_at=now + ttl))
+                             expires_at=now + ttl, label=label))
     return token
 
 
-def member_for_token(session: Session, token: str, now: datetime) -> Member | None:
-    return session.execute(
-        select(Member).join(ApiToken, ApiToken.member_id == Member.id)
+def member_for_token(session: Session, token: str, now: datetime) -> tuple[Member, int] | None:
+    """The member a bearer token names and the token's id, or None (unknown, revoked or expired).
+    Notes the token's use, at most once per TOKEN_USE_PRECISION."""
+    found = session.execute(
+        select(Member, ApiToken.id, ApiToken.last_used_at).join(ApiToken, ApiToken.member_id == Member.id)
         .where(ApiToken.token_hash == _token_hash(token), ApiToken.expires_at > now)
-    ).scalar_one_or_none()
+    ).first()
+    if found is None:
+        return None
+    member, token_id, last_used_at = found
+    if last_used_at is None or last_used_at <= now - TOKEN_USE_PRECISION:
+        stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_USE_PRECISION)
+        with write_transaction(session):
+            session.execute(update(ApiToken).where(ApiToken.id == token_id, stale).values(last_used_at=now))
+    return member, token_id
+
+
+@dataclass(frozen=True)
+class TokenPage:
+    tokens: list[ApiToken]  # newest first
+    total: int              # all the member's tokens, on every page
+    next_cursor: int | None
+
+
+def tokens_of(session: Session, member: Member, *, before: int | None, limit: int) -> TokenPage:
+    """A page of the member's live tokens (counted in SQL: a script may have made thousands)."""
+    query = select(ApiToken).where(ApiToken.member_id == member.id)
+    if before is not None:
+        query = query.where(ApiToken.id < before)
+    found = list(session.execute(query.order_by(ApiToken.id.desc()).limit(limit + 1)).scalars())
+    total = session.execute(select(func.count()).select_from(ApiToken)
+                            .where(ApiToken.member_id == member.id)).scalar_one()
+    return TokenPage(found[:limit], total, found[limit - 1].id if len(found) > limit else None)
+
+
+def revoke_token(session: Session, member: Member, token_id: int) -> None:
+    """The token stops working at once. Another member's token, or one already gone: 404."""
+    with write_transaction(session):
+        gone = session.execute(delete(ApiToken).where(ApiToken.id == token_id, ApiToken.member_id == member.id))
+        if not gone.rowcount:
+            raise NotFound("No such token.")
+        audit.on_commit(session, "token revoked: member %s, token %s", member.id, token_id)
+
+
+def revoke_all_tokens(session: Session, member: Member) -> int:
+    with write_transaction(session):
+        gone = session.execute(delete(ApiToken).where(ApiToken.member_id == member.id)).rowcount or 0
+        audit.on_commit(session, "all tokens revoked: member %s (%s)", member.id, gone)
+    return gone
+
+
+def log_out_everywhere(session: Session, member: Member) -> int:
+    """Every session cookie and every bearer token of the member stops working (one transaction).
+    Returns how many tokens were revoked."""
+    with write_transaction(session):
+        session.get(Member, member.id).session_nonce = secrets.token_hex(8)
+        gone = session.execute(delete(ApiToken).where(ApiToken.member_id == member.id)).rowcount or 0
+        audit.on_commit(session, "logged out everywhere: member %s (%s tokens)", member.id, gone)
+    return gone
+
+
+def change_password(session: Session, member: Member, current: object, new: object) -> Member:
+    """A new password, if the current one is right and the new one strong enough. Every other
+    session and every bearer token stops working: whoever learnt the old password is shut out."""
+    if not isinstance(current, str) or not passwords.check_password(member.password_hash, current):
+        raise NotAuthenticated("Your current password is not right.", code="invalid_credentials",
+                               fields={"current_password": ["is not your current password"]})
+    if problems := passwords.problems(new, (member.email, member.name)):
+        raise ValidationError("Choose another password.", fields={"new_password": problems})
+    password_hash = passwords.hash_password(new)
+    with write_transaction(session):
+        member = session.get(Member, member.id)
+        member.password_hash = password_hash
+        member.session_nonce = secrets.token_hex(8)
+        session.execute(delete(ApiToken).where(ApiToken.member_id == member.id))
+        audit.on_commit(session, "password changed: member %s; sessions ended, tokens revoked", member.id)
+    return member
 
 
 def purge_expired_tokens(session: Session, now: datetime) -> int:
@@ -155,7 +233,9 @@ def member_for_session(session: Session, session_id: str) -> Member | None:
 
 
 def end_sessions(session: Session, member: Member) -> None:
-    """Log out everywhere: every session cookie issued so far stops working."""
+    """Log out: every session cookie issued so far stops working (there is no server-side session
+    store, so one cookie cannot be ended alone). Bearer tokens keep working: `log_out_everywhere`
+    ends them too."""
     with write_transaction(session):
         member = session.get(Member, member.id)
         member.session_nonce = secrets.token_hex(8)
@@ -214,22 +294,36 @@ def names_of(session: Session, member_ids: list[int]) -> dict[int, str]:
     return dict(session.execute(select(Member.id, Member.name).where(Member.id.in_(set(member_ids)))).all())
 
 
+def sees_emails_of_region(viewer: Member | None, region_id: int) -> bool:
+    """The board sees the emails of its own region's members (and of people invited to join it), never
+    another region's."""
+    return viewer is not None and viewer.region_id == region_id and access.can(viewer, "view_member_email")
+
+
 def can_see_email(viewer: Member | None, member: Member) -> bool:
-    return viewer is not None and (viewer.id == member.id or access.can(viewer, "view_member_email"))
+    return viewer is not None and (viewer.id == member.id or sees_emails_of_region(viewer, member.region_id))
 
 
 def ensure_region_with_board(
     session: Session, *, region_name: str, board_email: str, board_password: str, now: datetime,
-    board_name: str = "Board",
+    board_name: str = "Board", founding: dict[str, str] | None = None,
 ) -> tuple[regions.Region, Member, bool]:
-    """`govern init`: the region and its first (appointed) board member. Running it again changes
-    nothing and reports what exists. Returns (region, board member, created anything)."""
+    """`govern init`: the region, with its `founding` parameters if given, and its first
+    (appointed) board member. Running it again changes nothing and reports what exists; founding
+    parameters that differ from an existing region's are refused (they change only by proposals).
+    Every input is checked before anything is created. Returns (region, board member, created anything)."""
+    validate_join(board_email, board_name, board_password, "")
     created = False
     region = regions.find_region_by_name(session, region_name.strip())
     if region is None:
-        region = regions.create_region(session, region_name, now)
+        region = regions.create_region(session, region_name, now, founding=founding)
         created = True
-    member = session.execute(select(Member).where(Member.email == board_email.strip().lower())).scalar_one_or_none()
+    elif founding:
+        current = regions.all_parameters(session, region.id)
+        if any(current.get(name) != value for name, value in founding.items()):
+            raise Conflict(f"Region {region.name!r} already exists: its parameters change only by proposals; "
+                           "nothing was changed.", code="region_exists")
+    member = session.execute(select(Member).where(Member.email == emails.normalize(board_email))).scalar_one_or_none()
     if member is None:
         member = join(session, email=board_email, name=board_name, password=board_password, now=now,
                       region_id=region.id, board=True)

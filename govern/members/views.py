@@ -1,4 +1,4 @@
-"""Pages: home, join, login, logout, dashboard, conversions, leaving."""
+"""Pages: home, join, login, logout, dashboard, conversions, leaving, standing for election."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -8,15 +8,21 @@ from flask_login import current_user, login_required, logout_user
 from govern import audit
 from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated
+from govern.apiutil import page_params
 from govern.extensions import db
 from govern.ledger import exchange, service as ledger
-from govern.members import service as members
-from govern.members.api import login_throttle
-from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm
+from govern.ledger.models import CONVERSION_USD_TO_RSC
+from govern.members import elections, service as members
+from govern.members.api import join_throttle, login_throttle, password_throttle
+from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm, PasswordForm
 from govern.money import Money, parse_amount
 from govern.regions import service as regions
+from govern.treasury import service as treasury, views as treasury_views
+from govern.treasury.forms import PayoutAccountForm
+from govern.throttle import money_moving
 from govern.proposals import presenters
-from govern.viewutil import show_error_on_form, start_session
+from govern.proposals.views import act_on_proposal
+from govern.viewutil import next_path, show_error_on_form, start_session
 
 bp = Blueprint("members", __name__)
 
@@ -37,6 +43,7 @@ def home():
 
 
 @bp.route("/join", methods=["GET", "POST"])
+@join_throttle
 def join():
     form = JoinForm()
     choices = [SelectChoice(r.id, r.name) for r in regions.list_regions(db.session, after=None, limit=200)]
@@ -59,6 +66,7 @@ def join():
 @bp.route("/login", methods=["GET", "POST"])
 @login_throttle
 def login():
+    target = next_path(request.args.get("next"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -70,15 +78,8 @@ def login():
         else:
             audit.login_succeeded(member.id, "page", request.remote_addr)
             start_session(member)
-            return redirect(_safe_next(request.args.get("next")) or url_for("members.dashboard"))
+            return redirect(target or url_for("members.dashboard"))
     return render_template("members/login.html", form=form), 401 if form.errors else 200
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never redirect a login to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.post("/logout")
@@ -91,37 +92,130 @@ def logout():
     return redirect(url_for("members.home"))
 
 
+@bp.get("/me/tokens")
+@login_required
+def tokens():
+    """Sessions and API tokens: each token by label, creation, last use and expiry, with a button to
+    revoke it; and a button to log out everywhere."""
+    cursor, limit = page_params()
+    found = members.tokens_of(db.session, current_user, before=cursor, limit=limit)
+    return render_template("members/tokens.html", tokens=found.tokens, total=found.total,
+                           next_cursor=found.next_cursor, form=ConfirmForm())
+
+
+@bp.post("/me/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            members.revoke_token(db.session, current_user, token_id)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("The token was revoked: it no longer works.", "success")
+    return redirect(url_for("members.tokens"))
+
+
+@bp.post("/me/logout-everywhere")
+@login_required
+def logout_everywhere():
+    if ConfirmForm().validate_on_submit():
+        revoked = members.log_out_everywhere(db.session, current_user)
+        logout_user()
+        flash(f"You are logged out everywhere: every session ended and {revoked} API "
+              f"token{'' if revoked == 1 else 's'} revoked.", "info")
+    return redirect(url_for("members.home"))
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required
+@password_throttle
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            member = members.change_password(db.session, current_user, form.current_password.data,
+                                             form.new_password.data)
+        except NotAuthenticated as error:
+            request.govern_login_failed = True
+            audit.login_failed(current_user.email, "password change", request.remote_addr)
+            show_error_on_form(form, error)
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            start_session(member)
+            flash("Your password is changed. Your other sessions and your API tokens no longer work.", "success")
+            return redirect(url_for("members.dashboard"))
+    return render_template("members/password.html", form=form), 400 if form.errors else 200
+
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():
     wallet = exchange.member_wallet(db.session, current_user.id)
     summary = regions.summary(db.session, current_user.region_id)
     entries = ledger.entries_for_account(db.session, wallet.id, before=None, limit=10)
-    payouts = exchange.payouts_for_member(db.session, current_user.id, limit=10)
+    payouts = treasury.payouts_for(db.session, current_user, mine=True, limit=10)
+    deposits = treasury.deposits_for(db.session, current_user, mine=True, status="pending", limit=10)
     now = utcnow()
     panels = [found for found in (panel(db.session, current_user, now) for panel in _DASHBOARD_PANELS) if found]
     return render_template("members/dashboard.html", wallet=wallet, summary=summary, entries=entries, panels=panels,
                            amounts=ledger.amounts_on_account(db.session, wallet.id, [e.id for e in entries]),
-                           payouts=payouts, convert_form=ConvertForm(), confirm_form=ConfirmForm())
+                           payouts=payouts, deposits=deposits, convert_form=ConvertForm(), confirm_form=ConfirmForm())
 
 
 @bp.route("/convert", methods=["GET", "POST"])
 @login_required
+@money_moving
 def convert():
+    """Cash RSC out to USD (a payout the board pays from the bank). Buying RSC with USD is a
+    deposit: that choice leads to the add-money page's claim."""
     form = ConvertForm()
     if form.validate_on_submit():
-        currency = "USD" if form.direction.data == "usd_to_rsc" else "RSC"
+        buying = form.direction.data == CONVERSION_USD_TO_RSC
         try:
-            amount = Money(parse_amount(form.amount.data), currency)
-            conversion = exchange.convert(db.session, current_user, form.direction.data, amount, utcnow())
+            amount = Money(parse_amount(form.amount.data), "USD" if buying else "RSC")
+            if buying:
+                deposit = treasury.request_conversion(db.session, current_user, amount, utcnow())
+            else:
+                conversion = exchange.convert(db.session, current_user, form.direction.data, amount, utcnow())
         except DomainError as error:
             show_error_on_form(form, error)
         else:
+            if buying:
+                flash(treasury_views.claimed_message(deposit), "success")
+                return redirect(url_for("treasury.deposit", deposit_id=deposit.id))
             flash(f"Done: {Money(conversion.debited_minor, conversion.debited_currency)} became "
-                  f"{Money(conversion.credited_minor, conversion.credited_currency)}.", "success")
-            return redirect(url_for("members.dashboard"))
-    summary = regions.summary(db.session, current_user.region_id)
-    return render_template("members/convert.html", form=form, summary=summary), 400 if form.errors else 200
+                  f"{Money(conversion.credited_minor, conversion.credited_currency)}, owed to you until the board "
+                  "pays it to your bank account.", "success")
+            return redirect(url_for("members.convert"))
+    return _convert_page(form)
+
+
+def _convert_page(form: ConvertForm, account_form=None):
+    account = treasury.payout_account(db.session, current_user.id)
+    account_form = account_form or PayoutAccountForm(details=account.details if account else "")
+    return render_template(
+        "members/convert.html", form=form, summary=regions.summary(db.session, current_user.region_id),
+        payouts=treasury.payouts_for(db.session, current_user, mine=True, limit=20),
+        account=account, account_form=account_form,
+    ), 400 if form.errors or account_form.errors else 200
+
+
+@bp.post("/convert/payout-account")
+@login_required
+def payout_account():
+    """Where the member's USD payouts are sent (the convert page's second form)."""
+    form = PayoutAccountForm()
+    if form.validate_on_submit():
+        try:
+            treasury.set_payout_account(db.session, current_user, form.details.data, utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Saved: the board will pay your USD payouts to this account.", "success")
+            return redirect(url_for("members.convert"))
+    return _convert_page(ConvertForm(), form)
 
 
 @bp.route("/leave", methods=["GET", "POST"])
@@ -145,6 +239,20 @@ def profile(member_id: int):
     viewer = current_user if current_user.is_authenticated else None
     return render_template("members/profile.html", member=member,
                            show_email=members.can_see_email(viewer, member))
+
+
+@bp.post("/proposals/<int:proposal_id>/candidacy")
+@login_required
+def stand(proposal_id: int):
+    return act_on_proposal(proposal_id, lambda: elections.stand(db.session, current_user, proposal_id, utcnow()),
+                           "You are a candidate in this election.", anchor="#nominations")
+
+
+@bp.post("/proposals/<int:proposal_id>/candidacy/withdraw")
+@login_required
+def withdraw_candidacy(proposal_id: int):
+    return act_on_proposal(proposal_id, lambda: elections.withdraw(db.session, current_user, proposal_id, utcnow()),
+                           "You are no longer a candidate.", anchor="#nominations")
 
 
 def _board_seats(session, ids, viewer):

@@ -41,6 +41,7 @@ class ProposalQuery(Paging):
 
 
 class Option(Answer):
+    omitted_when_none = ("member_id",)
     id: str
     label: str
     member_id: int | None = None
@@ -136,38 +137,42 @@ class CommentAnswer(Answer):
     created_at: Time
 
 
-def proposal_answer(proposal: Proposal, answer=ProposalAnswer, **more):
+def proposal_answer(proposal: Proposal, viewer, answer=ProposalAnswer, **more):
+    """The proposal as `viewer` may read it (people's emails in a payload only for its region's board)."""
     effects = [{"type": e.type, "id": whole_number(e.ref_id) or e.ref_id} for e in proposals.effects_of(db.session, proposal.id)]
     return answer.model_validate(With(proposal, turnout=proposals.turnout(db.session, proposal.id), effects=effects,
-                                      tally=proposals.visible_tally(db.session, proposal), **more))
+                                      tally=proposals.visible_tally(db.session, proposal),
+                                      payload=proposals.payload_shown_to(proposal, viewer), **more))
 
 
 @bp.post("/proposals")
 @endpoint(ok=201, answer=ProposalAnswer, errors=(400, 403))
 def create(json: ProposalBody):
     """Propose: a kind, its payload, and when voting closes"""
+    member = require_member()
     proposal = proposals.create_proposal(
-        db.session, require_member(), kind_key=json.kind, title=json.title, body=json.body, payload=json.payload,
+        db.session, member, kind_key=json.kind, title=json.title, body=json.body, payload=json.payload,
         closes_at=json.closes_at, voting_request=json.voting, now=utcnow(),
         min_voting_seconds=current_app.config["GOVERN_MIN_VOTING_SECONDS"],
     )
-    return proposal_answer(proposal), 201
+    return proposal_answer(proposal, member), 201
 
 
 @bp.get("/proposals")
 @endpoint(answer=Page[ProposalAnswer], errors=(400,))
 def index(query: ProposalQuery):
     """Proposals of your region, newest first"""
-    rows = proposals.list_proposals(db.session, region_id=require_member().region_id, status=query.status,
+    member = require_member()
+    rows = proposals.list_proposals(db.session, region_id=member.region_id, status=query.status,
                                     before=query.cursor_id(), limit=query.limit + 1)
-    return listed(ProposalAnswer, rows, query.limit, render=proposal_answer)
+    return listed(ProposalAnswer, rows, query.limit, render=lambda proposal: proposal_answer(proposal, member))
 
 
 @bp.get("/proposals/<int:proposal_id>")
 @endpoint(answer=ProposalAnswer, errors=(404,))
 def show(proposal_id: int):
     """A proposal"""
-    return proposal_answer(proposals.get_proposal(db.session, proposal_id))
+    return proposal_answer(proposals.get_proposal(db.session, proposal_id), require_member())
 
 
 @bp.put("/proposals/<int:proposal_id>/ballot")
@@ -190,15 +195,18 @@ def withdraw(proposal_id: int):
 @endpoint(answer=ProposalAnswer, errors=(403, 404, 409))
 def cancel(proposal_id: int):
     """The author cancels before the first ballot"""
-    return proposal_answer(proposals.cancel_proposal(db.session, require_member(), proposal_id, utcnow()))
+    member = require_member()
+    return proposal_answer(proposals.cancel_proposal(db.session, member, proposal_id, utcnow()), member)
 
 
 @bp.post("/proposals/<int:proposal_id>/execute")
 @endpoint(answer=ExecutionAnswer, also={202: ExecutionAnswer}, errors=(403, 404, 409))
 def execute(proposal_id: int):
     """A board member confirms carrying out a passed proposal: 200 once carried out, 202 while it waits for more confirmations"""
-    state = proposals.confirm_execution(db.session, require_member(), proposal_id, utcnow())
-    answer = proposal_answer(state.proposal, ExecutionAnswer, confirmations=state.confirmations, required=state.required)
+    member = require_member()
+    state = proposals.confirm_execution(db.session, member, proposal_id, utcnow())
+    answer = proposal_answer(state.proposal, member, ExecutionAnswer, confirmations=state.confirmations,
+                             required=state.required)
     return answer, 200 if state.proposal.status == "executed" else 202
 
 

@@ -50,8 +50,11 @@ def proposal_form_class(kind: ProposalKind) -> type[FlaskForm]:
     for spec in kind.form_fields:
         validators = [DataRequired()] if spec.required else [Optional()]
         if spec.kind == "select":
-            field = SelectField(spec.label, choices=[SelectChoice(v, l) for v, l in spec.choices],
+            field = SelectField(spec.label, choices=[SelectChoice(v, l) for v, l in spec.choice_pairs()],
                                 validators=validators, description=spec.help)
+        elif spec.kind == "datetime":
+            field = DateTimeLocalField(spec.label, format="%Y-%m-%dT%H:%M", validators=validators,
+                                       description=spec.help)
         elif spec.kind in ("textarea", "member_list"):
             field = TextAreaField(spec.label, validators=validators, description=spec.help)
         else:
@@ -65,7 +68,14 @@ def payload_fields(form: FlaskForm) -> list:
 
 
 def payload_values(form: FlaskForm) -> dict:
-    return {field.name[len(PAYLOAD_PREFIX):]: field.data for field in payload_fields(form)}
+    """The payload fields' values; a date and time is given as ISO 8601 in UTC, as the API takes it."""
+    return {field.name[len(PAYLOAD_PREFIX):]: _plain_value(field.data) for field in payload_fields(form)}
+
+
+def _plain_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc).isoformat()
+    return value
 
 
 def voting_request(form: FlaskForm) -> dict:

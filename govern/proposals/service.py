@@ -22,7 +22,7 @@ from govern.errors import Conflict, DomainError, Forbidden, NotFound, Validation
 from govern.members import service as members
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.notifications.models import Notification
-from govern.proposals import electorates, kinds
+from govern.proposals import constitution, electorates, kinds
 from govern.proposals.models import (
     CANCELLED,
     EXECUTED,
@@ -45,25 +45,33 @@ MAX_BODY = 20_000
 MAX_COMMENT = 5_000
 MAX_VOTING_DAYS = 366
 REMINDER_BEFORE = timedelta(hours=24)
-THRESHOLD_ORDER = ("majority", "two_thirds", "three_quarters")
+FLOOR_SETTINGS = ("threshold", "quorum")  # anyone may ask for these, never looser than the rule
 
 
 # --- opening -------------------------------------------------------------------------------
 
 def create_proposal(
     session: Session, author: Member, *, kind_key: object, title: object, body: object, payload: object,
-    closes_at: datetime | None, now: datetime, min_voting_seconds: int, voting_request: object = None,
+    closes_at: datetime | None, now: datetime, min_voting_seconds: int | None, voting_request: object = None,
 ) -> Proposal:
-    """Open a proposal: validate it, freeze its voting rule and electorate, in one transaction."""
+    """Open a proposal: validate it, freeze its voting rule and electorate, in one transaction.
+
+    The rule is the kind's default tightened to the region's floor for the payload (see
+    constitution.py), and what the proposer asks may only make it stricter. Voting lasts at least
+    the floor's days, or `min_voting_seconds` when the server sets GOVERN_MIN_VOTING_SECONDS."""
     access.require(author, "propose", "Only active members can propose.")
     regions.require_active(session, author.region_id)
     kind = kinds.get(kind_key)
     title, body = _clean_text_fields(title, body)
-    _check_closes_at(closes_at, now, min_voting_seconds)
+    if closes_at is None:
+        raise ValidationError.for_field("closes_at", "is required: an ISO 8601 time with a UTC offset")
     ctx = kinds.Context(session, author.region_id, author, now)
     with write_transaction(session):
         clean_payload = kind.clean_payload(ctx, kinds.require_mapping(payload))
-        rule = _voting_rule(kind, ctx, clean_payload, voting_request)
+        floor = constitution.floor_of(session, author.region_id, kind.floors_for(clean_payload))
+        _check_closes_at(closes_at, now, _ballots_open_at(kind, clean_payload) or now,
+                         floor.min_voting_seconds(min_voting_seconds), floor)
+        rule = _voting_rule(kind, ctx, clean_payload, voting_request, floor)
         results_visible = bool(voting_request.get("results_visible")) if isinstance(voting_request, dict) else False
         if results_visible and rule.secret:
             raise ValidationError.for_field("voting.results_visible", "a secret ballot shows no tally before it closes")
@@ -98,19 +106,30 @@ def _clean_text_fields(title: object, body: object) -> tuple[str, str]:
     return title, body.strip()
 
 
-def _check_closes_at(closes_at: datetime | None, now: datetime, min_voting_seconds: int) -> None:
-    if closes_at is None:
-        raise ValidationError.for_field("closes_at", "is required: an ISO 8601 time with a UTC offset")
-    if closes_at < now + timedelta(seconds=min_voting_seconds):
-        raise ValidationError.for_field("closes_at", f"must be at least {min_voting_seconds} seconds from now")
+def _ballots_open_at(kind: kinds.ProposalKind, payload: dict) -> datetime | None:
+    return kind.ballots_open_at(payload) if kind.ballots_open_at else None
+
+
+def _check_closes_at(closes_at: datetime, now: datetime, voting_opens: datetime, min_seconds: int,
+                     floor: constitution.Floor) -> None:
+    if closes_at < voting_opens + timedelta(seconds=min_seconds):
+        since = "from now" if voting_opens == now else "after voting opens"
+        if min_seconds % constitution.DAY_SECONDS == 0:
+            days = min_seconds // constitution.DAY_SECONDS
+            least = f"{days} day{'s' if days != 1 else ''} {since}: the least voting period this region set"
+        else:
+            least = f"{min_seconds} seconds {since}"
+        raise ValidationError.for_field("closes_at", f"must be at least {least}")
     if closes_at > now + timedelta(days=MAX_VOTING_DAYS):
         raise ValidationError.for_field("closes_at", f"must be within {MAX_VOTING_DAYS} days")
 
 
-def _voting_rule(kind: kinds.ProposalKind, ctx: kinds.Context, payload: dict, request: object) -> voting.VotingRule:
-    """The kind's default rule, with what the proposer may change. Anyone may make a rule
-    stricter (a higher threshold or quorum, a secret ballot); other changes need the kind's leave."""
-    rule = kind.default_voting(ctx, payload)
+def _voting_rule(kind: kinds.ProposalKind, ctx: kinds.Context, payload: dict, request: object,
+                 floor: constitution.Floor) -> voting.VotingRule:
+    """The kind's default rule at least as strict as the floor, with what the proposer may change.
+    Anyone may make a rule stricter (a higher threshold or quorum, a secret ballot), never looser
+    than the floor; other changes need the kind's leave."""
+    rule = floor.tighten(kind.default_voting(ctx, payload))
     if request is None:
         return rule
     if not isinstance(request, dict):
@@ -123,7 +142,7 @@ def _voting_rule(kind: kinds.ProposalKind, ctx: kinds.Context, payload: dict, re
         wanted["options"] = _normalise_options(wanted["options"])
     merged = dict(rule.to_json())
     for key, value in wanted.items():
-        if key in kind.customizable or _is_stricter(rule, key, value):
+        if key in kind.customizable or key in FLOOR_SETTINGS or _is_stricter(rule, key, value):
             merged[key] = value
         else:
             raise ValidationError.for_field(f"voting.{key}", f"cannot be changed for a {kind.key} proposal")
@@ -131,8 +150,15 @@ def _voting_rule(kind: kinds.ProposalKind, ctx: kinds.Context, payload: dict, re
         new_rule = voting.VotingRule.from_json(merged)
     except (TypeError, ValueError, KeyError, ArithmeticError) as error:
         raise ValidationError.for_field("voting", f"is not a valid voting rule: {error}") from None
+    constitution.refuse_looser(_floor_of_rule(rule), new_rule, kind.key)  # the rule is already >= the floor
     electorates.parse(new_rule.electorate)
     return new_rule
+
+
+def _floor_of_rule(rule: voting.VotingRule) -> constitution.Floor:
+    """The rule's own quorum and threshold as a floor: a proposer can tighten the default, never
+    loosen it, even where the kind's default is stricter than the region's floor."""
+    return constitution.Floor(rule.quorum, rule.threshold)
 
 
 def _normalise_options(options: object) -> list[dict]:
@@ -153,13 +179,6 @@ def _normalise_options(options: object) -> list[dict]:
 
 
 def _is_stricter(rule: voting.VotingRule, key: str, value: object) -> bool:
-    if key == "threshold":
-        return value in THRESHOLD_ORDER and THRESHOLD_ORDER.index(value) >= THRESHOLD_ORDER.index(rule.threshold)
-    if key == "quorum":
-        try:
-            return isinstance(value, str) and Decimal(value) >= rule.quorum
-        except ArithmeticError:
-            return False
     if key == "secret":
         return value is True
     return False
@@ -190,13 +209,28 @@ def get_proposal(session: Session, proposal_id: int) -> Proposal:
     return proposal
 
 
+def payload_shown_to(proposal: Proposal, viewer) -> dict:
+    """The payload as this viewer may read it: what a kind marks private (the emails of people who
+    are not members yet) only for the board of the proposal's region."""
+    kind = kinds.get(proposal.kind)
+    if kind.public_payload is None or members.sees_emails_of_region(viewer, proposal.region_id):
+        return proposal.payload
+    return kind.public_payload(proposal.payload)
+
+
 def rule_of(proposal: Proposal) -> voting.VotingRule:
     return voting.VotingRule.from_json(proposal.voting)
 
 
+def voting_opens_at(proposal: Proposal) -> datetime:
+    """When ballots may be cast: the opening, or later if the kind says so (a nomination window)."""
+    return _ballots_open_at(kinds.get(proposal.kind), proposal.payload) or proposal.opens_at
+
+
 def is_accepting_ballots(proposal: Proposal, now: datetime) -> bool:
-    """Open and before its deadline: past `closes_at` no ballot counts, whether or not a job ran."""
-    return proposal.status == OPEN and now < proposal.closes_at
+    """Open, voting begun, and before its deadline: past `closes_at` no ballot counts, whether or
+    not a job ran."""
+    return proposal.status == OPEN and voting_opens_at(proposal) <= now < proposal.closes_at
 
 
 def list_proposals(
@@ -215,6 +249,31 @@ def list_proposals(
     if before is not None:
         query = query.where(Proposal.id < before)
     return list(session.execute(query.order_by(Proposal.id.desc()).limit(limit)).scalars())
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Turnout against quorum: ballots cast so far (delegated weight is added only at close)."""
+
+    ballots: int
+    electorate: int
+    quorum: Decimal
+    needed: int
+
+    @property
+    def met(self) -> bool:
+        return self.ballots >= self.needed
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.needed - self.ballots)
+
+
+def participation(session: Session, proposal: Proposal) -> Participation:
+    quorum = rule_of(proposal).quorum
+    ballots = turnout(session, proposal.id)
+    return Participation(ballots, proposal.electorate_size, quorum,
+                         voting.Quorum.of(quorum, ballots, proposal.electorate_size).needed)
 
 
 def turnout(session: Session, proposal_id: int) -> int:
@@ -282,7 +341,9 @@ def comments_of(session: Session, proposal_id: int, *, limit: int = 200) -> list
 
 # --- ballots -------------------------------------------------------------------------------
 
-def _lock_proposal(session: Session, proposal_id: int, *, shared: bool = False) -> Proposal:
+def lock_proposal(session: Session, proposal_id: int, *, shared: bool = False) -> Proposal:
+    """The proposal, its row locked for the rest of the transaction (shared: against changes
+    only), read afresh. Areas that change an open proposal (nominations) lock it here too."""
     proposal = session.execute(
         select(Proposal).where(Proposal.id == proposal_id).with_for_update(read=shared)
         .execution_options(populate_existing=True)
@@ -294,6 +355,9 @@ def _lock_proposal(session: Session, proposal_id: int, *, shared: bool = False) 
 
 def _check_can_vote(session: Session, member: Member, proposal: Proposal, now: datetime) -> None:
     access.require(member, "vote", "Members who left cannot vote.")
+    if proposal.status == OPEN and now < voting_opens_at(proposal) < proposal.closes_at:
+        raise Conflict(f"Voting has not begun: it opens at {voting_opens_at(proposal).isoformat()}.",
+                       code="voting_not_open")
     if not is_accepting_ballots(proposal, now):
         raise Conflict("This proposal is closed.", code="proposal_closed")
     if not in_electorate(session, proposal.id, member.id):
@@ -317,7 +381,7 @@ def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: 
     """Cast or replace the member's ballot. One row per voter (an upsert), so any number of
     simultaneous casts by one member leave exactly one ballot; each cast gets a new receipt."""
     with write_transaction(session):
-        proposal = _lock_proposal(session, proposal_id, shared=True)
+        proposal = lock_proposal(session, proposal_id, shared=True)
         _check_can_vote(session, member, proposal, now)
         choice = voting.validate_choice(rule_of(proposal), raw_choice)
         receipt = secrets.token_hex(8)
@@ -339,7 +403,7 @@ def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: 
 
 def withdraw_ballot(session: Session, member: Member, proposal_id: int, now: datetime) -> None:
     with write_transaction(session):
-        proposal = _lock_proposal(session, proposal_id, shared=True)
+        proposal = lock_proposal(session, proposal_id, shared=True)
         _check_can_vote(session, member, proposal, now)
         deleted = session.execute(
             delete(Ballot).where(Ballot.proposal_id == proposal.id, Ballot.member_id == member.id)
@@ -377,7 +441,7 @@ members.on_move(forget_members_who_moved)
 def cancel_proposal(session: Session, member: Member, proposal_id: int, now: datetime) -> Proposal:
     access.require(member, "propose", "Members who left cannot cancel proposals.")
     with write_transaction(session):
-        proposal = _lock_proposal(session, proposal_id)
+        proposal = lock_proposal(session, proposal_id)
         if proposal.author_id != member.id:
             raise Forbidden("Only the author can cancel a proposal.")
         if proposal.status != OPEN:
@@ -423,7 +487,7 @@ def close_proposal(session: Session, proposal_id: int, now: datetime) -> Proposa
     transaction; if its effect cannot be made (e.g. the pool cannot pay), nothing moves and the
     proposal is rejected with the reason."""
     with write_transaction(session):
-        proposal = _lock_proposal(session, proposal_id)
+        proposal = lock_proposal(session, proposal_id)
         if proposal.status != OPEN or now < proposal.closes_at:
             return proposal
         kind = kinds.get(proposal.kind)
@@ -452,7 +516,8 @@ def _apply_or_reject(session: Session, kind: kinds.ProposalKind, proposal: Propo
             _apply(session, kind, proposal, outcome, now)
     except DomainError as error:
         proposal.status = REJECTED
-        proposal.outcome = {**proposal.outcome, "reason": f"Passed, but could not be carried out: {error.message}"}
+        reason = f"Passed, but could not be carried out: {error.message}"
+        proposal.outcome = {**proposal.outcome, "reason": reason, "explanation": reason}
 
 
 def _apply(session: Session, kind: kinds.ProposalKind, proposal: Proposal, outcome: voting.Outcome,
@@ -465,11 +530,13 @@ def _apply(session: Session, kind: kinds.ProposalKind, proposal: Proposal, outco
 
 
 def _outcome_json(outcome: voting.Outcome) -> dict:
+    """`reason` is a sentence, or "quorum" when too few voted; `explanation` is always a sentence."""
     return {
         "passed": outcome.passed,
         "winners": list(outcome.winners),
         "value": None if outcome.value is None else str(outcome.value),
         "reason": outcome.reason,
+        "explanation": outcome.explanation or outcome.reason,
     }
 
 
@@ -478,7 +545,8 @@ def outcome_of(proposal: Proposal) -> voting.Outcome:
     value = stored.get("value")
     return voting.Outcome(passed=bool(stored.get("passed")), tally=proposal.tally or {},
                           winners=tuple(stored.get("winners") or ()),
-                          value=None if value is None else Decimal(value), reason=stored.get("reason", ""))
+                          value=None if value is None else Decimal(value), reason=stored.get("reason", ""),
+                          explanation=stored.get("explanation", ""))
 
 
 def close_due_proposals(session: Session, now: datetime) -> int:
@@ -526,7 +594,7 @@ def confirm_execution(session: Session, member: Member, proposal_id: int, now: d
     have confirmed, it is carried out in this same transaction; any failure moves nothing."""
     access.require(member, "board_actions", "Only the board carries out approved proposals.")
     with write_transaction(session):
-        proposal = _lock_proposal(session, proposal_id)
+        proposal = lock_proposal(session, proposal_id)
         if proposal.region_id != member.region_id:
             raise NotFound("No such proposal.")
         kind = kinds.get(proposal.kind)
@@ -576,7 +644,7 @@ def send_closing_reminders(session: Session, now: datetime) -> int:
         Proposal.closes_at <= now + REMINDER_BEFORE)).scalars().all()
     for proposal_id in due:
         with write_transaction(session):
-            proposal = _lock_proposal(session, proposal_id)
+            proposal = lock_proposal(session, proposal_id)
             if proposal.reminder_sent_at is not None:
                 continue
             voted = select(Ballot.member_id).where(Ballot.proposal_id == proposal.id)

@@ -14,7 +14,7 @@ from govern.ids import whole_number
 from govern.regions import service as regions
 from govern.members.forms import ConfirmForm
 from govern.members import service as members
-from govern.proposals import charts, electorates, forms, kinds, presenters, service as proposals
+from govern.proposals import charts, constitution, electorates, forms, kinds, presenters, service as proposals
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("proposals", __name__)
@@ -44,7 +44,10 @@ def index():
 @bp.get("/proposals/new")
 @login_required
 def choose_kind():
-    return render_template("proposals/choose.html", kinds=kinds.all_kinds())
+    override = current_app.config["GOVERN_MIN_VOTING_SECONDS"]
+    rules = {kind.key: constitution.rules_in_words(db.session, current_user.region_id, kind, override)[0][1]
+             for kind in kinds.all_kinds()}
+    return render_template("proposals/choose.html", kinds=kinds.all_kinds(), rules=rules)
 
 
 @bp.route("/proposals/new/<kind_key>", methods=["GET", "POST"])
@@ -55,20 +58,21 @@ def new(kind_key: str):
     except DomainError:
         abort(404)
     form = forms.proposal_form_class(kind)()
+    override = current_app.config["GOVERN_MIN_VOTING_SECONDS"]
+    rules = constitution.rules_in_words(db.session, current_user.region_id, kind, override)
     if form.validate_on_submit():
         try:
             proposal = proposals.create_proposal(
                 db.session, current_user, kind_key=kind.key, title=form.title.data, body=form.body.data,
                 payload=kind.payload_from_form(forms.payload_values(form)), closes_at=forms.closes_at_utc(form),
-                voting_request=forms.voting_request(form), now=utcnow(),
-                min_voting_seconds=current_app.config["GOVERN_MIN_VOTING_SECONDS"],
+                voting_request=forms.voting_request(form), now=utcnow(), min_voting_seconds=override,
             )
         except DomainError as error:
             show_error_on_form(form, _form_error(error))
         else:
             flash("Your proposal is open for voting.", "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
-    return render_template("proposals/new.html", form=form, kind=kind,
+    return render_template("proposals/new.html", form=form, kind=kind, rules=rules,
                            payload_fields=forms.payload_fields(form)), 400 if form.errors else 200
 
 
@@ -102,12 +106,16 @@ def show(proposal_id: int):
     effects = proposals.effects_of(db.session, proposal.id)
     names = members.names_of(db.session, [proposal.author_id])
     waiting_for_board = proposal.status == "passed" and kind.carried_out_by == kinds.BOARD
+    ctx = kinds.Context(db.session, proposal.region_id, viewer, now)
+    panel = kind.panel(ctx, proposal) if kind.panel else None
     return render_template(
         "proposals/show.html", proposal=proposal, rule=rule, now=now, kind=kind, option_labels=labels,
         author_name=names.get(proposal.author_id, ""),
-        facts=presenters.payload_facts(kind, proposal.payload, member_names),
+        facts=presenters.payload_facts(kind, proposals.payload_shown_to(proposal, viewer), member_names),
         electorate=electorates.describe(db.session, rule.electorate),
         turnout=proposals.turnout(db.session, proposal.id), tally=tally,
+        participation=proposals.participation(db.session, proposal), voting_opens_at=proposals.voting_opens_at(proposal),
+        panel_template=panel[0] if panel else None, panel=panel[1] if panel else None,
         chart=charts.tally_chart(rule, tally) if tally else None,
         accepting=proposals.is_accepting_ballots(proposal, now),
         can_vote=bool(viewer and viewer.active and proposals.in_electorate(db.session, proposal.id, viewer.id)),
@@ -116,8 +124,7 @@ def show(proposal_id: int):
         my_choice_text=presenters.describe_choice(labels, rule.method, voting.decode_choice(rule, my_ballot.choice))
         if my_ballot else "",
         effects=presenters.describe_effects(db.session, effects, viewer),
-        preview=kind.preview(kinds.Context(db.session, proposal.region_id, viewer, now), proposal)
-        if waiting_for_board and kind.preview else [],
+        preview=kind.preview(ctx, proposal) if waiting_for_board and kind.preview else [],
         comments=proposals.comments_of(db.session, proposal.id),
         comment_form=forms.CommentForm(), confirm_form=ConfirmForm(),
         waiting_for_board=waiting_for_board,
@@ -147,14 +154,14 @@ def vote(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/withdraw")
 @login_required
 def withdraw(proposal_id: int):
-    return _act(proposal_id, lambda: proposals.withdraw_ballot(db.session, current_user, proposal_id, utcnow()),
+    return act_on_proposal(proposal_id, lambda: proposals.withdraw_ballot(db.session, current_user, proposal_id, utcnow()),
                 "Your ballot is withdrawn.")
 
 
 @bp.post("/proposals/<int:proposal_id>/cancel")
 @login_required
 def cancel(proposal_id: int):
-    return _act(proposal_id, lambda: proposals.cancel_proposal(db.session, current_user, proposal_id, utcnow()),
+    return act_on_proposal(proposal_id, lambda: proposals.cancel_proposal(db.session, current_user, proposal_id, utcnow()),
                 "The proposal is cancelled.")
 
 
@@ -165,7 +172,7 @@ def execute(proposal_id: int):
         state = proposals.confirm_execution(db.session, current_user, proposal_id, utcnow())
         if state.proposal.status != "executed":
             flash(f"Your confirmation is recorded: {state.confirmations} of {state.required} needed.", "info")
-    return _act(proposal_id, confirm, None)
+    return act_on_proposal(proposal_id, confirm, None)
 
 
 @bp.post("/proposals/<int:proposal_id>/comments")
@@ -175,11 +182,12 @@ def comment(proposal_id: int):
     if not form.validate_on_submit():
         flash("A comment needs some text (at most 5,000 characters).", "error")
         return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#discussion")
-    return _act(proposal_id, lambda: proposals.add_comment(db.session, current_user, proposal_id, form.body.data,
+    return act_on_proposal(proposal_id, lambda: proposals.add_comment(db.session, current_user, proposal_id, form.body.data,
                                                            utcnow()), "Your comment is posted.", anchor="#discussion")
 
 
-def _act(proposal_id: int, action, success: str | None, anchor: str = ""):
+def act_on_proposal(proposal_id: int, action, success: str | None, anchor: str = ""):
+    """A button on the proposal page: check the form's CSRF token, act, flash, back to the page."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

@@ -100,8 +100,9 @@ def chain_link(entry_id: int):
 def ledger_beancount():
     """The whole ledger in beancount's format, streamed: an open per account (metadata account_id), a transaction per entry (metadata cause_type, cause_id, entry_id, hash), a balance assertion per account
 
-    Streamed in chunks of a few thousand entries; `flask govern export-beancount` writes the same."""
-    chunks = exports.beancount(db.session, now=utcnow())
+    Streamed in chunks of a few thousand entries; `flask govern export-beancount` writes the public one.
+    Without a token, private accounts are summed; with the board's, its region's are shown one by one."""
+    chunks = exports.beancount(db.session, now=utcnow(), reader=exports.reader_for(optional_member()))
     # A werkzeug (not Flask) Response: spectree reads a Flask answer whole to check it, and this one
     # must stream (Flask adopts it as is).
     return StreamedResponse(stream_with_context(chunks), mimetype="text/plain",

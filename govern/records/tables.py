@@ -3,12 +3,11 @@ rendered from the same `RecordPage`, so a download always holds exactly the rows
 page the visitor saw. Presentation only: the figures come from `records.service`."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from govern import voting
+from govern.downloads import Figure
 from govern.errors import DomainError, ValidationError
 from govern.money import Money, format_minor
 from govern.proposals import charts as tally_charts
@@ -127,27 +126,17 @@ def cell_json(column: Column, value):
     return cell_text(column, value)
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Text that people typed (titles, memos, names) cannot start a spreadsheet formula: such a
-    cell gets a leading apostrophe, which spreadsheets show as text. Numbers are left alone."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def csv_cell(column: Column, value) -> str:
+    """Numeric columns are figures; everything else is text, which the CSV writer
+    (govern/downloads.py) keeps from starting a spreadsheet formula."""
     text = cell_text(column, value)
-    return text if column.numeric else spreadsheet_safe(text)
+    return Figure(text) if column.numeric and value is not None else text
 
 
-def to_csv(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([column.heading for column in table.columns])
-    for row in table.rows:
-        writer.writerow([csv_cell(column, row[column.key]) for column in table.columns])
-    return out.getvalue()
+def csv_rows(table: Table) -> tuple[list[str], list[list[str]]]:
+    """The table's heading and rows, for `downloads.csv_response`."""
+    return ([column.heading for column in table.columns],
+            [[csv_cell(column, row[column.key]) for column in table.columns] for row in table.rows])
 
 
 def to_json(page: RecordPage) -> dict:
@@ -172,6 +161,8 @@ def filename(page: RecordPage, table: Table) -> str:
 _CAUSES = {
     "payroll": "Income tax and auto-conversions, payroll run {id}",
     "conversion": "Conversion at the exchange rate (spread)",
+    "deposit": "Exchange rate spread on deposit {id}",
+    "payout": "USD payout {id}",
     "income": "Exchange incentive on outside income, company {id}",
     "contribution": "Contribution",
     "order": "Sales tax",
@@ -316,8 +307,8 @@ def outcome_text(outcome: dict | None, labels: dict[str, str]) -> str:
     """The outcome as the proposal page says it: its reason, else passed or not with the value."""
     if not outcome:
         return ""
-    if outcome.get("reason"):
-        return outcome["reason"]
+    if outcome.get("explanation") or outcome.get("reason"):
+        return outcome.get("explanation") or outcome["reason"]
     text = "Passed" if outcome.get("passed") else "Not passed"
     if outcome.get("value"):
         text += f": {outcome['value']}"
@@ -383,23 +374,23 @@ def _ballot_row(ballot, proposal) -> dict:
             "secret": "yes" if rule.secret else "no"}
 
 
-def statement_csv(statement: service.Statement) -> str:
-    """A year of the wallet: the opening balance, one line per movement with its running
-    balance, then the totals in, out and the closing balance."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Date", "Entry", "Cause", "Memo", f"Amount ({statement.currency})",
-                     f"Balance ({statement.currency})"])
-    writer.writerow([f"{statement.year}-01-01", "", "", "Opening balance", "", format_minor(statement.opening)])
+def statement_rows(statement: service.Statement) -> tuple[list[str], list[list]]:
+    """A year of the wallet, for `downloads.csv_response`: the opening balance, one line per
+    movement with its running balance, then the totals in, out and the closing balance."""
+    def figure(minor: int) -> Figure:
+        return Figure(format_minor(minor))
+
+    rows = [[f"{statement.year}-01-01", "", "", "Opening balance", "", figure(statement.opening)]]
     balance = statement.opening
     for line in statement.lines:
         balance += line.amount
-        writer.writerow([line.created_at.isoformat(), line.entry_id, line.cause_type, spreadsheet_safe(line.memo),
-                         format_minor(line.amount), format_minor(balance)])
-    writer.writerow(["", "", "", "Total in", format_minor(statement.money_in), ""])
-    writer.writerow(["", "", "", "Total out", format_minor(statement.money_out), ""])
-    writer.writerow([f"{statement.year}-12-31", "", "", "Closing balance", "", format_minor(statement.closing)])
-    return out.getvalue()
+        rows.append([line.created_at.isoformat(), line.entry_id, line.cause_type, line.memo, figure(line.amount),
+                     figure(balance)])
+    rows += [["", "", "", "Total in", figure(statement.money_in), ""],
+             ["", "", "", "Total out", figure(statement.money_out), ""],
+             [f"{statement.year}-12-31", "", "", "Closing balance", "", figure(statement.closing)]]
+    return (["Date", "Entry", "Cause", "Memo", f"Amount ({statement.currency})", f"Balance ({statement.currency})"],
+            rows)
 
 
 def _text_cursor(cursor) -> str | None:

@@ -3,9 +3,10 @@ default the viewer's, else the oldest active one), each with CSV and JSON downlo
 what it shows at `<page>.csv` and `<page>.json`; the chain head; and a member's own records."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from govern import downloads
 from govern.clock import utcnow
 from govern.errors import NotFound, ValidationError
 from govern.extensions import db
@@ -59,8 +60,7 @@ def _region():
 def _answer(page: tables.RecordPage, fmt: str, template: str, **context):
     if fmt == "csv":
         table = page.table(request.args.get("table"))
-        return Response(tables.to_csv(table), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={tables.filename(page, table)}"})
+        return downloads.csv_response(tables.filename(page, table), *tables.csv_rows(table))
     if fmt == "json":
         return jsonify(tables.to_json(page))
     return render_template(template, page=page, **context)
@@ -206,5 +206,4 @@ def my_ballots(fmt: str):
 def statement():
     year = service.parse_year(request.args.get("year"), utcnow())
     found = service.statement(db.session, current_user.id, year)
-    return Response(tables.statement_csv(found), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=statement-{year}.csv"})
+    return downloads.csv_response(f"statement-{year}.csv", *tables.statement_rows(found))

@@ -1,12 +1,19 @@
 """The `parameter` kind: members set a region parameter (a tax rate, the exchange rate, an
-occupation's skill factor …) by the median of their ballots, within bounds the proposal states."""
+occupation's skill factor …) by the median of their ballots, within bounds the proposal states;
+the bounds must hold the current value, so keeping it is always a choice.
+
+A floor of the constitution (`quorum.<kind>`, `threshold.<kind>`, `min_voting_days.<kind>`)
+changes differently: the payload names the new `value`, members vote yes or no, and the proposal
+must meet the floor of `constitution` as well as the parameter kind's own (entrenchment).
+
+Also `split` and `dissolution`."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from govern import voting
 from govern.errors import ValidationError
-from govern.proposals import kinds
+from govern.proposals import constitution, kinds
 from govern.money import parse_decimal
 from govern.regions import parameters, reorganise, service as regions
 
@@ -19,6 +26,8 @@ def _clean(ctx: kinds.Context, payload: dict) -> dict:
         name = regions.check_parameter_name(ctx.session, ctx.region_id, payload.get("name"))
     except ValidationError as error:
         raise kinds.payload_error("name", error.fields["name"][0]) from None
+    if constitution.is_floor_parameter(name):
+        return _clean_floor_change(ctx, name, payload)
     spec = parameters.spec(name)
     fields: dict[str, list[str]] = {}
     bounds = {}
@@ -31,43 +40,84 @@ def _clean(ctx: kinds.Context, payload: dict) -> dict:
         fields["payload.max"] = ["must not be below min"]
     if fields:
         raise ValidationError("The payload needs another look.", fields=fields)
+    current = regions.parameter(ctx.session, ctx.region_id, name)
+    kinds.require_status_quo(current, Decimal(bounds["min"]), Decimal(bounds["max"]), parameters.format_value(current))
     return {"name": name, "min": bounds["min"], "max": bounds["max"]}
 
 
+def _clean_floor_change(ctx: kinds.Context, name: str, payload: dict) -> dict:
+    """A floor changes by a yes/no vote on one new value ("no" keeps the current one)."""
+    if "min" in payload or "max" in payload:
+        raise kinds.payload_error("value", "a floor changes by a yes/no vote on one value: give value, not min and max")
+    value = parameters.spec(name).validate(payload.get("value"), "payload.value")
+    if value == regions.all_parameters(ctx.session, ctx.region_id)[name]:
+        raise kinds.payload_error("value", f"is already the value of {name}")
+    return {"name": name, "value": value}
+
+
+def _is_floor_change(payload: dict) -> bool:
+    return "value" in payload
+
+
 def _default_voting(ctx: kinds.Context, payload: dict) -> voting.VotingRule:
+    if _is_floor_change(payload):
+        return voting.VotingRule(method="yes_no", electorate="region")
     return voting.VotingRule(method="median", electorate="region", whole_numbers=parameters.spec(payload["name"]).integer,
                              minimum=Decimal(payload["min"]), maximum=Decimal(payload["max"]))
 
 
 def _apply(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.Effect]:
-    change = regions.set_parameter(ctx.session, proposal.region_id, proposal.payload["name"], str(outcome.value),
+    payload = proposal.payload
+    value = payload["value"] if _is_floor_change(payload) else str(outcome.value)
+    change = regions.set_parameter(ctx.session, proposal.region_id, payload["name"], value,
                                    cause_type="proposal", cause_id=proposal.id, now=ctx.now)
     return [kinds.Effect("parameter", change.id)]
+
+
+def _floor_keys(payload: dict) -> tuple[str, ...]:
+    """Changing a floor must meet the constitution's floor as well as the kind's own."""
+    return ("parameter", constitution.CONSTITUTION) if _is_floor_change(payload) else ("parameter",)
 
 
 def _form_to_payload(values: dict) -> dict:
     name = values.get("name")
     if name == OTHER:
         name = (values.get("other") or "").strip()
-    return {"name": name, "min": values.get("min"), "max": values.get("max")}
+    given = {key: values.get(key) for key in ("min", "max", "value") if (values.get(key) or "").strip()}
+    return {"name": name, **given}
+
+
+def _parameter_choices() -> tuple[tuple[str, str], ...]:
+    """The region's parameters, then the floors (the list grows as kinds register)."""
+    everyday = tuple((name, spec.label) for name, spec in parameters.in_section("").items())
+    floors = tuple((name, spec.label) for name, spec in parameters.in_section(constitution.CONSTITUTION).items())
+    return (*everyday, *floors, (OTHER, "Another parameter (write its name below)"))
 
 
 PARAMETER = kinds.register(kinds.ProposalKind(
     key="parameter",
     label="Change a region parameter",
     description="Set a parameter such as the income tax rate or the exchange rate. Each member votes "
-                "a value within the bounds; the median wins.",
+                "a value within the bounds, which must include the current value; the median wins. "
+                "A floor of the constitution changes by a yes/no vote on its new value.",
     clean_payload=_clean,
     default_voting=_default_voting,
     apply=_apply,
+    floor=constitution.Floor(Decimal("0.2"), "majority", 3),
+    method="median",
+    floor_keys=_floor_keys,
+    other_floors=(("To change a floor (quorum.*, threshold.*, min_voting_days.*), a yes/no vote on its new value",
+                   constitution.CONSTITUTION),),
     form_fields=(
-        kinds.PayloadField("name", "Parameter", "select",
-                           choices=(*((name, spec.label) for name, spec in parameters.SPECS.items()),
-                                    (OTHER, "Another parameter (write its name below)"))),
+        kinds.PayloadField("name", "Parameter", "select", choices=_parameter_choices),
         kinds.PayloadField("other", "Other parameter's name", "text", required=False,
                            help="For example occupation.welder.skill: see the wage calculator for the names."),
-        kinds.PayloadField("min", "Lowest value members may vote", "decimal"),
-        kinds.PayloadField("max", "Highest value members may vote", "decimal"),
+        kinds.PayloadField("min", "Lowest value members may vote", "decimal", required=False,
+                           help="The range must include the current value."),
+        kinds.PayloadField("max", "Highest value members may vote", "decimal", required=False),
+        kinds.PayloadField("value", "New value of a floor", required=False,
+                           help="Only for a floor (quorum.*, threshold.*, min_voting_days.*), instead of the "
+                                "lowest and highest values: members vote yes or no on it."),
     ),
     form_to_payload=_form_to_payload,
 ))
@@ -119,10 +169,11 @@ SPLIT = kinds.register(kinds.ProposalKind(
     key="split",
     label="Split the region",
     description="A new region takes the members and companies of some localities, with a share of the capital "
-                "pool and the reserve (by member count unless stated). Needs two thirds.",
+                "pool and the reserve (by member count unless stated).",
     clean_payload=_clean_split,
-    default_voting=lambda ctx, payload: voting.VotingRule(method="yes_no", threshold="two_thirds", electorate="region"),
+    default_voting=lambda ctx, payload: voting.VotingRule(method="yes_no", electorate="region"),
     apply=_apply_split,
+    floor=constitution.Floor(Decimal("0.4"), "two_thirds", 14),
     form_fields=(
         kinds.PayloadField("new_region_name", "Name of the new region"),
         kinds.PayloadField("localities", "Localities that go, one per line", "textarea"),
@@ -153,10 +204,10 @@ DISSOLUTION = kinds.register(kinds.ProposalKind(
     key="dissolution",
     label="Dissolve the region",
     description="Hand the capital pool and the inventory to a municipality. Members keep their own balances; "
-                "the region becomes read-only. Needs three quarters.",
+                "the region becomes read-only.",
     clean_payload=_clean_dissolution,
-    default_voting=lambda ctx, payload: voting.VotingRule(method="yes_no", threshold="three_quarters",
-                                                          electorate="region"),
+    default_voting=lambda ctx, payload: voting.VotingRule(method="yes_no", electorate="region"),
     apply=_apply_dissolution,
+    floor=constitution.Floor(Decimal("0.5"), "three_quarters", 30),
     form_fields=(kinds.PayloadField("municipality", "Municipality that receives the assets"),),
 ))

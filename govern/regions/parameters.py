@@ -4,6 +4,11 @@ Values are stored and served as decimal strings. Later areas read them through
 `regions.service.parameter(...)`; `parameter` proposals change them through
 `regions.service.set_parameter(...)`, which records the change and its cause.
 
+Other packages add plain parameters of their own with `register` (the proposals package adds
+each kind's floors, `quorum.<kind>`, `threshold.<kind>` and `min_voting_days.<kind>`, in the
+section "constitution"). A parameter with `choices` takes one of those words instead of a number
+(a threshold's name), listed from the loosest to the strictest.
+
 Besides these plain parameters there are parameter *families*: names of the shape
 `<prefix>.<key>.<field>`, such as `occupation.welder.skill`, whose values live on another
 area's rows. That area registers its family here (`register_family`), so regions never imports
@@ -34,8 +39,14 @@ class ParameterSpec:
     maximum: Decimal
     integer: bool = False
     help: str = ""
+    choices: tuple[str, ...] = ()   # a word parameter: one of these, loosest first (bounds unused)
+    section: str = ""               # "" for the region's plain parameters; "constitution" for floors
 
     def validate(self, text: object, field: str = "value") -> str:
+        if self.choices:
+            if not isinstance(text, str) or text not in self.choices:
+                raise ValidationError.for_field(field, f"must be one of {', '.join(self.choices)}")
+            return text
         value = parse_decimal(text, field)
         if value < self.minimum or value > self.maximum:
             raise ValidationError.for_field(field, f"must be between {self.minimum} and {self.maximum}")
@@ -97,6 +108,24 @@ SPECS: dict[str, ParameterSpec] = {
                       help="The rolling period of commerce that decides who may enroll."),
     )
 }
+
+
+def register(spec: ParameterSpec) -> ParameterSpec:
+    """Add a plain parameter. Registering the same name twice replaces it (module reloads in tests)."""
+    if len(spec.name) > NAME_MAX or spec.name.count(".") > 1:
+        raise ValueError(f"{spec.name!r} cannot be a plain parameter's name")
+    spec.validate(spec.default)
+    SPECS[spec.name] = spec
+    return spec
+
+
+def unregister(name: str) -> None:
+    SPECS.pop(name, None)
+
+
+def in_section(section: str) -> dict[str, ParameterSpec]:
+    """The plain parameters of one section ("" is the region's everyday parameters)."""
+    return {name: spec for name, spec in SPECS.items() if spec.section == section}
 
 
 @dataclass(frozen=True)
@@ -165,8 +194,10 @@ def family_parameter(name: object) -> FamilyParameter | None:
 
 
 def known_names() -> str:
-    """The names `spec` accepts, for messages: the plain ones, then each family's pattern."""
-    return ", ".join([*SPECS, *(family.pattern for family in FAMILIES.values())])
+    """The names `spec` accepts, for messages: the plain ones (dotted ones by their pattern, such
+    as `quorum.<name>`), then each family's pattern."""
+    names = dict.fromkeys(name if "." not in name else f"{name.split('.')[0]}.<name>" for name in SPECS)
+    return ", ".join([*names, *(family.pattern for family in FAMILIES.values())])
 
 
 def spec(name: str) -> ParameterSpec:

@@ -36,6 +36,7 @@ from govern.members.models import MEMBER_ACTIVE, Member
 from govern.proposals.models import CANCELLED, OPEN, Proposal
 from govern.regions import parameters, service as regions
 from govern.regions.models import REGION_ACTIVE, REGION_DISSOLVED, Region, RegionSplit
+from govern.treasury.models import KIND_CONVERSION, PENDING, Deposit
 
 
 def _lock_region(session: Session, region_id: int) -> Region:
@@ -91,6 +92,10 @@ def _rehome_members(session: Session, member_ids, old_id: int, new_id: int, now:
     session.execute(update(Account).where(Account.owner_type == OWNER_MEMBER, Account.owner_id.in_(member_ids))
                     .values(region_id=new_id))
     session.execute(update(UsdPayout).where(UsdPayout.member_id.in_(member_ids)).values(region_id=new_id))
+    # A deposit still waiting for the bank is paid into the new region's account (its page shows
+    # that region's bank details) and backs RSC there.
+    session.execute(update(Deposit).where(Deposit.member_id.in_(member_ids), Deposit.kind == KIND_CONVERSION,
+                                          Deposit.status == PENDING).values(region_id=new_id))
     session.execute(update(Member).where(Member.id.in_(member_ids)).values(region_id=new_id, is_board=False))
 
 
@@ -143,6 +148,8 @@ def split(session: Session, parent_id: int, *, name: str, localities: list[str],
                                                     InventoryItem.owner_region_id == parent.id)
                         .values(owner_region_id=child.id))
         session.execute(update(Company).where(Company.id.in_(company_ids)).values(region_id=child.id))
+        session.execute(update(Deposit).where(Deposit.company_id.in_(company_ids), Deposit.status == PENDING)
+                        .values(region_id=child.id))
         entry = _move_money(session, parent.id, child.id, rsc=rsc, pool=pool, reserve=reserve, owed=owed,
                             memo=f"Split: {child.name} leaves {parent.name} with its share", cause_type="proposal",
                             cause_id=proposal_id, now=now)

@@ -1,6 +1,7 @@
 """Regions: creating them, reading and changing their parameters, and their public figures."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,7 +18,13 @@ from govern.regions import parameters
 from govern.regions.models import REGION_ACTIVE, ParameterChange, Region, RegionParameter
 
 
-def create_region(session: Session, name: str, now: datetime, parent_id: int | None = None) -> Region:
+MAX_FOUNDING_PARAMETERS = 500
+
+
+def create_region(session: Session, name: str, now: datetime, parent_id: int | None = None,
+                  founding: dict[str, str] | None = None) -> Region:
+    """A new region; `founding` parameters (checked by `check_founding_parameters`) replace the
+    defaults from the start, each recorded as a change caused by the founding."""
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise ValidationError.for_field("name", "must be 1 to 120 characters")
@@ -26,7 +33,29 @@ def create_region(session: Session, name: str, now: datetime, parent_id: int | N
         session.add(region)
         session.flush()
         open_region_accounts(session, region.id, now)
+        for key, value in (founding or {}).items():
+            set_parameter(session, region.id, key, value, cause_type="founding", cause_id=None, now=now)
     return region
+
+
+def check_founding_parameters(raw: object) -> dict[str, str]:
+    """A founding parameters file's content: an object of region parameter names (floors
+    included) to values as strings, each within its bounds. Raises a ValidationError whose message
+    is one line naming the first problem."""
+    if not isinstance(raw, dict):
+        raise ValidationError("The parameters must be a JSON object of names to values.")
+    if len(raw) > MAX_FOUNDING_PARAMETERS:
+        raise ValidationError(f"At most {MAX_FOUNDING_PARAMETERS} parameters.")
+    checked = {}
+    for name, value in raw.items():
+        spec = parameters.SPECS.get(name)
+        if spec is None:
+            raise ValidationError(f"{str(name)[:80]!r} is not a region parameter; they are: {parameters.known_names()}.")
+        try:
+            checked[name] = spec.validate(value, name)
+        except ValidationError as error:
+            raise ValidationError(f"{name} {error.fields[name][0]} (it is {json.dumps(value)[:80]}).") from None
+    return checked
 
 
 def get_region(session: Session, region_id: int) -> Region:

@@ -11,7 +11,7 @@ from govern.members.forms import ConfirmForm
 from govern.extensions import db
 from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import region_account
-from govern.proposals import presenters
+from govern.proposals import constitution, presenters
 from govern.regions import parameters, reorganise, service as regions
 from govern.regions.models import ParameterChange, Region
 
@@ -28,7 +28,9 @@ def index():
 def show(region_id: int):
     summary = regions.summary(db.session, region_id)
     return render_template(
-        "regions/show.html", summary=summary, specs=parameters.SPECS, confirm_form=ConfirmForm(),
+        "regions/show.html", summary=summary, specs=parameters.in_section(""), confirm_form=ConfirmForm(),
+        floors=constitution.constitution(db.session, region_id), threshold_words=constitution.THRESHOLD_WORDS,
+        constitution_key=constitution.CONSTITUTION,
         history=regions.parameter_history(db.session, region_id),
         pool_account=region_account(db.session, region_id, CAPITAL_POOL),
     )

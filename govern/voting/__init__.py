@@ -6,7 +6,7 @@ opens, stores each ballot as the canonical text `validate_choice` returns, and a
 Each method's module states its rules and its tie-breaking: motions.py (yes_no, consensus),
 numeric.py (median, mean), scored.py (approval, cumulative), ranked.py and stv.py (ranked).
 """
-from .counting import Method
+from .counting import Method, Quorum
 from .ranked import warm_up
 from .registry import METHODS, decode_choice, method, tally, validate_choice
 from .rules import Option, Outcome, VotingRule
@@ -16,6 +16,7 @@ __all__ = [
     "Method",
     "Option",
     "Outcome",
+    "Quorum",
     "VotingRule",
     "decode_choice",
     "method",

@@ -10,7 +10,7 @@ from .counting import Method, Quorum, turnout_text
 from .motions import CONSENSUS_METHOD, YES_NO_METHOD
 from .numeric import MEAN_METHOD, MEDIAN_METHOD
 from .ranked import RANKED_METHOD
-from .rules import FIELD, Outcome, VotingRule
+from .rules import FIELD, QUORUM, Outcome, VotingRule
 from .scored import APPROVAL_METHOD, CUMULATIVE_METHOD
 
 METHODS: dict[str, Method] = {
@@ -72,8 +72,8 @@ def tally(rule: VotingRule, grouped: Iterable[tuple[str, int]], electorate: int)
         **count.details,
     }
     if not quorum.met:
-        reason = f"Quorum not met: {ballots} of {electorate} voted, {quorum.needed} needed."
-        return Outcome(passed=False, tally=details, reason=reason)
+        explanation = f"Quorum not met: {ballots} of {electorate} voted, {quorum.needed} needed."
+        return Outcome(passed=False, tally=details, reason=QUORUM, explanation=explanation)
     if not count.decided:
         return Outcome(passed=False, tally=details, reason=count.reason)
     return Outcome(passed=True, tally=details, winners=count.winners, value=count.value, reason=count.reason)

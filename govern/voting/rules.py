@@ -18,6 +18,7 @@ THRESHOLDS = ("majority", "two_thirds", "three_quarters")
 OPTION_METHODS = ("approval", "cumulative", "ranked")
 NUMERIC_METHODS = ("median", "mean")
 FIELD = "voting"
+QUORUM = "quorum"  # the reason of an outcome whose turnout was below its quorum
 
 
 def _refuse(problem: str) -> ValidationError:
@@ -182,7 +183,8 @@ class Outcome:
 
     `passed`: yes_no and consensus, the motion passed; median and mean, a value was decided;
     approval, cumulative and ranked, winners were decided. `tally` is JSON-safe and always
-    has "ballots", "electorate" and "quorum_met".
+    has "ballots", "electorate" and "quorum_met". `reason` is a sentence, or the code "quorum"
+    when too few voted, with the sentence in `explanation`.
     """
 
     passed: bool
@@ -190,6 +192,7 @@ class Outcome:
     winners: tuple[str, ...] = ()
     value: Decimal | None = None
     reason: str = ""
+    explanation: str = ""
 
     def to_json(self) -> dict:
         return {
@@ -198,4 +201,5 @@ class Outcome:
             "winners": list(self.winners),
             "value": None if self.value is None else str(self.value),
             "reason": self.reason,
+            "explanation": self.explanation or self.reason,
         }

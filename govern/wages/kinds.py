@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from govern import voting
 from govern.errors import ValidationError
 from govern.money import MINOR_PER_UNIT, format_minor, parse_amount, parse_money
-from govern.proposals import kinds
+from govern.proposals import constitution, kinds
 from govern.regions import parameters, service as regions
 from govern.wages import names, service as wages
 
@@ -54,7 +54,21 @@ def _clean_rate(ctx: kinds.Context, payload: dict) -> dict:
     if None not in bounds.values() and bounds["min"] > bounds["max"]:
         fields["payload.max"] = ["must not be below min"]
     _raise_if(fields)
+    current = _current_wage(ctx, cleaned["occupation"], cleaned.get("industry"))
+    if current is not None:
+        kinds.require_status_quo(Decimal(current), Decimal(bounds["min"]), Decimal(bounds["max"]),
+                                 f"{format_minor(current)} RSC")
     return {**cleaned, "min": format_minor(bounds["min"]), "max": format_minor(bounds["max"])}
+
+
+def _current_wage(ctx: kinds.Context, occupation: str, industry: str | None) -> int | None:
+    """The wage the table pays these workers now, in cents: the row of the occupation in this
+    industry, else the occupation's general row; None while the table has neither."""
+    for where in ((industry, None) if industry else (None,)):
+        row = wages.current_wage(ctx.session, ctx.region_id, occupation, where)
+        if row is not None:
+            return row.hourly_wage_minor
+    return None
 
 
 def _rate_voting(ctx: kinds.Context, payload: dict) -> voting.VotingRule:
@@ -83,11 +97,14 @@ WAGE_RATE = kinds.register(kinds.ProposalKind(
     clean_payload=_clean_rate,
     default_voting=_rate_voting,
     apply=_apply_rate,
+    floor=constitution.Floor(Decimal("0.2"), "majority", 3),
+    method="median",
     form_fields=(
         kinds.PayloadField("occupation", "Occupation", help="For example: welder, nurse, machine operator."),
         kinds.PayloadField("industry", "Industry (optional)", required=False,
                            help="Leave empty for the occupation's wage in any industry."),
-        kinds.PayloadField("min", "Lowest hourly wage members may vote (RSC)", "decimal"),
+        kinds.PayloadField("min", "Lowest hourly wage members may vote (RSC)", "decimal",
+                           help="The range must include the current wage, if the table has one."),
         kinds.PayloadField("max", "Highest hourly wage members may vote (RSC)", "decimal"),
     ),
 ))
@@ -207,6 +224,7 @@ WAGE_TABLE = kinds.register(kinds.ProposalKind(
     clean_payload=_clean_table,
     default_voting=_table_voting,
     apply=_apply_table,
+    floor=constitution.Floor(Decimal("0.2"), "majority", 3),
     form_fields=(
         kinds.PayloadField("rows", "Rows: occupation, industry (optional), hourly wage in RSC — one per line",
                            "textarea", help="For example “welder, construction, 25.00” or “nurse, 28.50”."),

@@ -30,13 +30,12 @@ from werkzeug.serving import make_server
 
 from govern import create_app
 from govern.extensions import db
-from govern.ledger import exchange
 from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import region_account
 from govern.members import service as members
-from govern.money import Money
 from govern.regions import service as regions
-from tests.conftest import base_config, new_database_url
+from tests.conftest import TEST_PASSWORD, base_config, new_database_url
+from tests.funding import buy_rsc
 
 CHROMIUM = Path(os.environ.get("GOVERN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -45,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-PASSWORD = "password123"
+PASSWORD = TEST_PASSWORD
 
 
 # Pages are fully loaded when the tests look at them: a short wait is plenty, and a failing
@@ -140,7 +139,7 @@ class LiveServer:
             member = members.get_member(session, person.id)
             now = utcnow()
             for rate in ("0.5", "1"):
-                exchange.convert(session, member, "usd_to_rsc", Money(usd_minor * 2, "USD"), now)
+                buy_rsc(session, member, usd_minor * 2, now)
                 regions.set_parameter(session, self.region_id, "exchange_rate", rate, cause_type="test",
                                       cause_id=None, now=now)
             return region_account(session, self.region_id, CAPITAL_POOL).balance

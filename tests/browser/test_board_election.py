@@ -52,6 +52,9 @@ def test_a_board_election_is_ranked_with_the_keyboard_and_without_javascript_and
     expect(page.get_by_label("Preference 1")).to_have_value(f"m{dev.id}")
     expect(page.get_by_label("Preference 2")).to_have_value(f"m{cara.id}")
     expect(page.get_by_label("Preference 3")).to_have_value(f"m{eli.id}")
+    expect(page.get_by_label("Preference 4")).to_contain_text("Re-open nominations")  # on every ballot
+    page.keyboard.press("Tab")                     # Fay leaves her fourth preference empty
+    assert focused(page)["id"] == "rank_4"
     page.keyboard.press("Tab")
     button = page.get_by_role("button", name="Cast my ballot")
     expect(button).to_be_focused()
@@ -82,7 +85,7 @@ def test_a_board_election_is_ranked_with_the_keyboard_and_without_javascript_and
     expect(page.locator("#result + p")).to_contain_text("Dev Okafor")
     expect(page.get_by_role("img", name="First preferences")).to_be_visible()
     firsts = page.get_by_role("table", name="First preferences").locator("tbody td")
-    expect(firsts).to_have_text(["Cara Mendes", "1", "Dev Okafor", "2", "Eli Brandt", "0"])
+    expect(firsts).to_have_text(["Cara Mendes", "1", "Dev Okafor", "2", "Eli Brandt", "0", "Re-open nominations", "0"])
     expect(page.get_by_role("table", name="Counting rounds", exact=False)).to_be_visible()
     page = plain.link("Board seat: Dev Okafor", "the new board member's profile")
     assert "board" in plain.figure("Roles")

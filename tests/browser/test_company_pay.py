@@ -6,6 +6,7 @@ from govern.companies import service as companies
 from govern.members import service as members
 from govern.money import Money
 from tests.browser.conftest import utcnow
+from tests.funding import confirm, record_income
 
 
 
@@ -23,11 +24,17 @@ def test_a_member_registers_a_company_pays_themself_and_reads_the_payslip(journe
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nia's Bikes")
     assert "Set your own hourly rate" in member.flash()
 
+    company_path = page.url.removeprefix(server.url)
     income = page.locator("section", has=page.get_by_role("heading", name="Record outside income"))
     income.get_by_label("Amount received (USD)").fill("1000.00")
     income.get_by_label("What for").fill("Repairs for the school's bikes")
-    page = member.submit("Record income", "outside income recorded")
-    assert "Income recorded" in member.flash()
+    page = member.submit("Claim income", "outside income claimed: its deposit page")
+    assert "Income of 1000.00 USD claimed" in member.flash()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("pending")
+    deposit_id = int(page.url.rsplit("/", 1)[1])
+    with server.session() as session:  # the money reached the bank: the board confirms it
+        confirm(session, deposit_id, utcnow())
+    page = member.open(company_path, "the company with its income")
     assert member.figure("Balance") == "1000.00 RSC"
 
     rate = page.locator("section", has=page.get_by_role("heading", name="Add a worker or change a rate"))
@@ -87,7 +94,7 @@ def test_a_member_reads_the_payslip_of_a_run_and_sets_half_of_each_pay_to_conver
     with server.session() as session:
         founder, now = members.get_member(session, nia.id), utcnow()
         company_id = companies.register_company(session, founder, "Nia's Bikes", "bicycle repair", now).id
-        companies.record_income(session, founder, company_id, Money(100000, "USD"), "repairs", now)
+        record_income(session, founder, company_id, 100000, "repairs", now)
         companies.set_worker(session, founder, company_id, member_id=nia.id, occupation="mechanic",
                              hourly_rate=Money(2500, "RSC"), make_admin=True, now=now)
         companies.enter_hours(session, founder, company_id, member_id=nia.id, period_start="2026-10-05",

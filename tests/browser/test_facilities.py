@@ -2,17 +2,16 @@
 the public record shows the unit; the member reads their health plan share."""
 from playwright.sync_api import expect
 
-from govern.ledger import exchange
 from govern.members import service as members
-from govern.money import Money
 from tests.browser.conftest import utcnow
+from tests.funding import buy_rsc
 
 
 def test_a_flat_is_offered_at_cost_applied_for_and_assigned_and_its_record_is_public(journey, server):
     region_id = server.region("Riverside")
     alice, bea = server.member("Alice Home"), server.member("Bea Board", board=True)
     with server.session() as session:
-        exchange.convert(session, members.get_member(session, alice.id), "usd_to_rsc", Money(100_000, "USD"), utcnow())
+        buy_rsc(session, members.get_member(session, alice.id), 100_000, utcnow())
 
     board = journey.member(bea)
     page = board.link("Facilities", "the units of the region")

@@ -6,6 +6,7 @@ from govern.extensions import db
 from govern.proposals import service as proposals
 from tests.functional.test_pages import login
 from tests.integration.acquisitions.test_stories import BAKERY, fill_pool
+from tests.conftest import TEST_PASSWORD
 
 
 def passed_acquisition(member, make_member, propose, now):
@@ -45,7 +46,7 @@ def test_an_invited_employee_joins_through_the_link(app, region, member, make_me
     assert "22.00 RSC an hour" in offer and "pat@example.org" in offer
     short = client.post(f"/invitations/{invitation.token}", data={"password": "short"})
     assert short.status_code == 400
-    joined = client.post(f"/invitations/{invitation.token}", data={"password": "breadbread", "locality": "Town"},
+    joined = client.post(f"/invitations/{invitation.token}", data={"password": TEST_PASSWORD, "locality": "Town"},
                          follow_redirects=True)
     assert "Welcome" in joined.get_data(as_text=True) and "Corner Bakery" in joined.get_data(as_text=True)
     assert app.test_client().get("/invitations/not-a-token").status_code == 404

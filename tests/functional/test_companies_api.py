@@ -17,7 +17,7 @@ def alice(api, member):
     return api.as_member(member)
 
 
-def test_the_phase_one_story_through_the_api(alice, api, member, region):
+def test_the_phase_one_story_through_the_api(alice, api, member, region, confirmed):
     created = alice.post("/companies", json={"name": "Alice's Bikes", "industry": "bicycle repair"})
     assert created.status_code == 201
     company = created.get_json()
@@ -26,7 +26,9 @@ def test_the_phase_one_story_through_the_api(alice, api, member, region):
                                    "hourly_rate": None, "admin": True}]
     cid = company["id"]
     income = alice.post(f"/companies/{cid}/income", json={"amount": usd("1000.00"), "memo": "Tourist season"})
-    assert income.status_code == 201
+    assert income.status_code == 202 and income.get_json()["status"] == "pending"
+    assert alice.get(f"/accounts/{company['account_id']}").get_json()["balance"] == rsc("0.00")
+    confirmed(income)
     account = alice.get(f"/accounts/{company['account_id']}").get_json()
     assert account["balance"] == rsc("1000.00")
     assert alice.post(f"/companies/{cid}/workers", json={"member_id": member.id, "occupation": "mechanic",
@@ -85,18 +87,21 @@ def test_a_worker_owned_companys_account_is_private_to_its_workers(alice, api, m
     assert alice.get(f"/accounts/{company['account_id']}").status_code == 200
 
 
-def test_income_replayed_with_the_same_key_is_recorded_once(alice, api):
+def test_income_replayed_with_the_same_key_is_claimed_once(alice, api, confirmed):
     cid = alice.post("/companies", json={"name": "Co", "industry": "bakery"}).get_json()["id"]
     headers = {"Idempotency-Key": "inv-77"}
     first = alice.post(f"/companies/{cid}/income", json={"amount": usd("10.00")}, headers=headers)
     second = alice.post(f"/companies/{cid}/income", json={"amount": usd("10.00")}, headers=headers)
     assert first.get_json() == second.get_json()
+    confirmed(first)
+    third = alice.post(f"/companies/{cid}/income", json={"amount": usd("10.00")}, headers=headers)
+    assert third.status_code == 202 and third.get_json()["id"] == first.get_json()["id"]
     assert api.get("/ledger/verify").get_json()["entries"] == 1
 
 
-def test_payslips_are_visible_to_the_companys_workers_only(alice, api, member, make_member):
+def test_payslips_are_visible_to_the_companys_workers_only(alice, api, member, make_member, confirmed):
     cid = alice.post("/companies", json={"name": "Co", "industry": "bakery"}).get_json()["id"]
-    alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")})
+    confirmed(alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")}))
     alice.post(f"/companies/{cid}/workers", json={"member_id": member.id, "occupation": "baker", "hourly_rate": rsc("10.00")})
     alice.post(f"/companies/{cid}/hours", json={"member_id": member.id, "period_start": "2026-06-01",
                                                 "period_end": "2026-06-30", "hours": "2"})
@@ -106,10 +111,11 @@ def test_payslips_are_visible_to_the_companys_workers_only(alice, api, member, m
     assert mallory.get(f"/companies/{cid}/payroll").status_code == 404
 
 
-def test_the_public_capital_pool_history_never_shows_who_was_paid_what(alice, api, member, make_member, region):
+def test_the_public_capital_pool_history_never_shows_who_was_paid_what(alice, api, member, make_member, region,
+                                                                       confirmed):
     bob = make_member(name="Bob")
     cid = alice.post("/companies", json={"name": "Co", "industry": "bakery"}).get_json()["id"]
-    alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")})
+    confirmed(alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")}))
     for person, rate in ((member, "10.00"), (bob, "12.00")):
         alice.post(f"/companies/{cid}/workers", json={"member_id": person.id, "occupation": "baker",
                                                       "hourly_rate": rsc(rate)})

@@ -4,6 +4,8 @@ from govern.extensions import db
 from govern.ledger.exchange import member_wallet
 from govern.money import Money
 from tests.functional.test_pages import login
+from tests.conftest import TEST_PASSWORD
+from tests.funding import record_income
 
 
 def test_a_member_registers_a_company_and_lands_on_its_page(client, member):
@@ -23,7 +25,7 @@ def test_the_company_form_shows_errors_next_to_fields(client, member):
 
 def test_hours_then_a_payroll_preview_then_confirm(client, member, session, now):
     company = companies.register_company(session, member, "Bikes", "bicycle repair", now)
-    companies.record_income(session, member, company.id, Money(100000, "USD"), "", now)
+    record_income(session, member, company.id, 100000, "", now)
     companies.set_worker(session, member, company.id, member_id=member.id, occupation="mechanic",
                          hourly_rate=Money(2500, "RSC"), now=now)
     login(client)
@@ -78,7 +80,7 @@ def test_the_payroll_preview_works_with_csrf_protection_on(app_factory, region, 
     import re
 
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-    client.post("/login", data={"email": "owner@example.org", "password": "password123", "csrf_token": token})
+    client.post("/login", data={"email": "owner@example.org", "password": TEST_PASSWORD, "csrf_token": token})
     preview = client.get(f"/companies/{company_id}/payroll?period_start=2026-06-01&period_end=2026-06-30")
     assert preview.status_code == 200
     assert "Nothing is paid until you confirm" in preview.get_data(as_text=True)

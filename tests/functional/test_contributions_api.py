@@ -7,9 +7,9 @@ def usd(amount):
     return {"amount": amount, "currency": "USD"}
 
 
-def test_a_member_gives_once_and_it_shows_in_the_pool(api, member, region):
+def test_a_member_gives_once_and_it_shows_in_the_pool(api, member, region, buy_through_api):
     alice = api.as_member(member)
-    alice.post("/conversions", json={"direction": "usd_to_rsc", "amount": usd("10.00")})
+    buy_through_api(alice, "10.00")
     given = alice.post("/contributions", json={"amount": rsc("4.00"), "public": True}, headers={"Idempotency-Key": "g1"})
     assert given.status_code == 201
     again = alice.post("/contributions", json={"amount": rsc("4.00"), "public": True}, headers={"Idempotency-Key": "g1"})
@@ -19,10 +19,10 @@ def test_a_member_gives_once_and_it_shows_in_the_pool(api, member, region):
     assert alice.post("/contributions", json={"amount": usd("1.00")}).status_code == 400
 
 
-def test_a_standing_rate_gives_a_share_of_each_net_pay(api, member, region):
+def test_a_standing_rate_gives_a_share_of_each_net_pay(api, member, region, confirmed):
     alice = api.as_member(member)
     cid = alice.post("/companies", json={"name": "Co", "industry": "bakery"}).get_json()["id"]
-    alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")})
+    confirmed(alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")}))
     alice.post(f"/companies/{cid}/workers", json={"member_id": member.id, "occupation": "baker", "hourly_rate": rsc("10.00")})
     assert alice.put("/me/contribution-rate", json={"percent": "10"}).get_json() == {"percent": "10"}
     assert alice.put("/me/auto-convert", json={"percent": "95"}).status_code == 400  # together over 100%
@@ -45,9 +45,9 @@ def test_the_board_records_outside_contributions_keeping_the_backing(api, member
     assert board.post("/contributions/external", json={"amount": rsc("1.00"), "from": "x"}).status_code == 400
 
 
-def test_a_contribution_appears_on_the_public_record_of_the_pool(api, client, member, region):
+def test_a_contribution_appears_on_the_public_record_of_the_pool(api, client, member, region, buy_through_api):
     alice = api.as_member(member)
-    alice.post("/conversions", json={"direction": "usd_to_rsc", "amount": usd("10.00")})
+    buy_through_api(alice, "10.00")
     given = alice.post("/contributions", json={"amount": rsc("4.00"), "public": True}).get_json()
     quiet = alice.post("/contributions", json={"amount": rsc("1.00")}).get_json()
     movements = api.get(f"/records/capital-pool?region_id={region.id}").get_json()["items"]
@@ -58,9 +58,9 @@ def test_a_contribution_appears_on_the_public_record_of_the_pool(api, client, me
     assert "Contribution to the capital pool by Alice" in page
 
 
-def test_a_contribution_that_is_not_positive_or_exceeds_the_balance_posts_nothing(api, member, region):
+def test_a_contribution_that_is_not_positive_or_exceeds_the_balance_posts_nothing(api, member, region, buy_through_api):
     alice = api.as_member(member)
-    alice.post("/conversions", json={"direction": "usd_to_rsc", "amount": usd("10.00")})
+    buy_through_api(alice, "10.00")
     head = api.get("/records/chain-head").get_json()["entry_id"]
     for amount, status in (("0.00", 400), ("-1.00", 400), ("1.005", 400), ("10.01", 409)):
         answer = alice.post("/contributions", json={"amount": rsc(amount)})
@@ -71,10 +71,10 @@ def test_a_contribution_that_is_not_positive_or_exceeds_the_balance_posts_nothin
     assert api.get(f"/regions/{region.id}").get_json()["capital_pool"] == rsc("0.00")
 
 
-def test_the_standing_contribution_shows_on_the_payslip_and_is_counted_once(api, member, region):
+def test_the_standing_contribution_shows_on_the_payslip_and_is_counted_once(api, member, region, confirmed):
     alice = api.as_member(member)
     cid = alice.post("/companies", json={"name": "Co", "industry": "bakery"}).get_json()["id"]
-    alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")})
+    confirmed(alice.post(f"/companies/{cid}/income", json={"amount": usd("100.00")}))
     alice.post(f"/companies/{cid}/workers", json={"member_id": member.id, "occupation": "baker", "hourly_rate": rsc("10.00")})
     alice.put("/me/contribution-rate", json={"percent": "10"})
     alice.post(f"/companies/{cid}/hours", json={"member_id": member.id, "period_start": "2026-06-01",

@@ -56,11 +56,11 @@ def test_applying_twice_answers_409_and_members_see_only_their_place(api, make_m
     assert alice.delete(f"/facility-applications/{first.get_json()['id']}").status_code == 404
 
 
-def test_a_tenancy_is_charged_and_shows_on_the_public_record(app, api, make_member, member, region):
+def test_a_tenancy_is_charged_and_shows_on_the_public_record(app, api, make_member, member, region, buy_through_api):
     board = api.as_member(make_member(board=True))
     unit = offer(board)
     alice = api.as_member(member)
-    alice.post("/conversions", json={"direction": "usd_to_rsc", "amount": {"amount": "1000.00", "currency": "USD"}})
+    buy_through_api(alice, "1000.00")
     application = alice.post(f"/facilities/{unit['id']}/applications").get_json()
     this_month = facilities.month_of(datetime.now(timezone.utc))
     tenancy = board.post(f"/facility-applications/{application['id']}/assign",

@@ -5,11 +5,12 @@ import io
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.facilities import service as facilities
-from govern.ledger import contributions, exchange
+from govern.ledger import contributions
 from govern.money import Money
 from govern.regions import service as regions
 from tests.conftest import later
 from tests.functional.test_pages import login
+from tests.funding import buy_rsc
 
 
 def test_the_board_offers_a_unit_and_a_member_joins_its_waiting_list(app, member, make_member):
@@ -53,7 +54,7 @@ def test_a_cost_form_error_is_shown_in_the_form(app, make_member):
 def test_the_public_record_of_facilities_downloads_as_csv_and_json(app, client, region, member, make_member, now):
     board = make_member(board=True)
     regions.set_parameter(db.session, region.id, "subsidy_housing", "0.5", cause_type="test", cause_id=None, now=now)
-    exchange.convert(db.session, member, "usd_to_rsc", Money(100_000, "USD"), now)
+    buy_rsc(db.session, member, 100_000, now)
     unit = facilities.create_facility(db.session, board, name="Flat 2B", kind="housing", purchase=Money(18_000_000, "RSC"),
                                       maintenance=Money(12_000, "RSC"), now=now)
     application = facilities.apply(db.session, member, unit.id, now=now)
@@ -94,7 +95,7 @@ def test_a_member_enrolls_and_the_board_sees_the_list(app, region, member, make_
     make_member(board=True, email="board@example.org")
     regions.set_parameter(db.session, region.id, "health_plan_premium", "40", cause_type="test", cause_id=None, now=now)
     moment = utcnow()  # the page counts up to the wall clock
-    exchange.convert(db.session, member, "usd_to_rsc", Money(1_000, "USD"), moment)
+    buy_rsc(db.session, member, 1_000, moment)
     contributions.contribute(db.session, member, Money(500, "RSC"), public=False, now=moment)
     client, board_client = app.test_client(), app.test_client()
     login(client)

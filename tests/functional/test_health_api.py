@@ -7,14 +7,15 @@ def money(amount, currency="RSC"):
     return {"amount": amount, "currency": currency}
 
 
-def test_a_member_sees_their_share_enrolls_once_and_the_board_alone_lists_them(api, member, make_member, region, now):
+def test_a_member_sees_their_share_enrolls_once_and_the_board_alone_lists_them(api, member, make_member, region, now,
+                                                                              buy_through_api):
     regions.set_parameter(db.session, region.id, "health_plan_premium", "40", cause_type="test", cause_id=None, now=now)
     alice = api.as_member(member)
     board = api.as_member(make_member(board=True))
     assert alice.get("/me/health").get_json()["inside_share"]["share"] is None
     below = alice.post("/me/health/enrollment")
     assert below.status_code == 409 and below.get_json()["error"]["code"] == "inside_share_too_low"
-    alice.post("/conversions", json={"direction": "usd_to_rsc", "amount": money("100.00", "USD")})
+    buy_through_api(alice, "100.00")
     alice.post("/contributions", json={"amount": money("30.00")})
     alice.post("/conversions", json={"direction": "rsc_to_usd", "amount": money("10.00")})
     mine = alice.get("/me/health").get_json()

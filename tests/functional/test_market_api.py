@@ -17,10 +17,10 @@ def shop(api, member):
 
 
 @pytest.fixture
-def buyer(api, make_member):
+def buyer(api, make_member, buy_through_api):
     bob = make_member(name="Bob", locality="North")
     client = api.as_member(bob)
-    client.post("/conversions", json={"direction": "usd_to_rsc", "amount": {"amount": "20.00", "currency": "USD"}})
+    buy_through_api(client, "20.00")
     return bob, client
 
 
@@ -90,9 +90,9 @@ def test_bad_listings_are_refused(shop, api, make_member):
                                             "price": rsc("1.00")}).status_code == 403
 
 
-def test_a_bridge_company_shows_the_outside_price_and_buys_outside_from_the_reserve(shop, api, region):
+def test_a_bridge_company_shows_the_outside_price_and_buys_outside_from_the_reserve(shop, api, region, confirmed):
     alice, cid = shop
-    alice.post(f"/companies/{cid}/income", json={"amount": {"amount": "50.00", "currency": "USD"}})
+    confirmed(alice.post(f"/companies/{cid}/income", json={"amount": {"amount": "50.00", "currency": "USD"}}))
     plain = alice.post(f"/companies/{cid}/outside-purchases", json={"amount": {"amount": "10.00", "currency": "USD"}})
     assert plain.status_code == 403
     assert alice.put(f"/companies/{cid}/bridge", json={"is_bridge": True}).get_json()["is_bridge"] is True

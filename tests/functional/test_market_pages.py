@@ -1,15 +1,14 @@
 """The marketplace pages."""
 from govern.companies import service as companies
 from govern.extensions import db
-from govern.ledger import exchange
-from govern.money import Money
 from tests.functional.test_pages import login
+from tests.funding import buy_rsc
 
 
 def test_a_member_lists_then_another_buys_through_the_pages(app, member, make_member, now):
     companies.register_company(db.session, member, "Bread & Co", "bakery", now)
     buyer = make_member(email="bob@example.org")
-    exchange.convert(db.session, buyer, "usd_to_rsc", Money(1000, "USD"), now)
+    buy_rsc(db.session, buyer, 1000, now)
     seller_client, buyer_client = app.test_client(), app.test_client()
     login(seller_client)
     listed = seller_client.post("/market/new", data={"company_id": 1, "kind": "product", "title": "Rye loaf",

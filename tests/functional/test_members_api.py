@@ -5,10 +5,11 @@ from sqlalchemy import select
 
 from govern.members import service as members
 from govern.members.models import ApiToken
+from tests.conftest import TEST_PASSWORD
 
 
 def test_anybody_can_join_and_get_a_token(api, region):
-    response = api.post("/members", json={"email": "Bea@Example.org", "name": "Bea", "password": "longenough",
+    response = api.post("/members", json={"email": "Bea@Example.org", "name": "Bea", "password": TEST_PASSWORD,
                                           "locality": "North"})
     assert response.status_code == 201
     body = response.get_json()
@@ -18,7 +19,7 @@ def test_anybody_can_join_and_get_a_token(api, region):
     assert body["email"] == "bea@example.org"
     assert body["locality"] == "North"
 
-    token = api.post("/tokens", json={"email": "bea@example.org", "password": "longenough"})
+    token = api.post("/tokens", json={"email": "bea@example.org", "password": TEST_PASSWORD})
     assert token.status_code == 201
     assert len(token.get_json()["token"]) > 30
 
@@ -41,13 +42,13 @@ def test_join_with_missing_fields_answers_400_with_every_field(api, region):
 
 
 def test_join_with_a_taken_email_answers_409(api, member):
-    response = api.post("/members", json={"email": member.email.upper(), "name": "X", "password": "password123"})
+    response = api.post("/members", json={"email": member.email.upper(), "name": "X", "password": TEST_PASSWORD})
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "email_taken"
 
 
 def test_join_an_unknown_region_answers_400(api, region):
-    response = api.post("/members", json={"email": "z@example.org", "name": "Z", "password": "password123",
+    response = api.post("/members", json={"email": "z@example.org", "name": "Z", "password": TEST_PASSWORD,
                                           "region_id": 999})
     assert response.status_code == 400
     assert "region_id" in response.get_json()["error"]["fields"]
@@ -64,7 +65,7 @@ def test_wrong_password_answers_401_and_repeated_failures_429(api, member):
         response = api.post("/tokens", json={"email": member.email, "password": "wrong-password"})
         assert response.status_code == 401
         assert response.get_json()["error"]["code"] == "invalid_credentials"
-    throttled = api.post("/tokens", json={"email": member.email, "password": "password123"})
+    throttled = api.post("/tokens", json={"email": member.email, "password": TEST_PASSWORD})
     assert throttled.status_code == 429
     assert throttled.get_json()["error"]["code"] == "rate_limited"
 
@@ -77,7 +78,7 @@ def test_unknown_email_is_throttled_like_a_known_one(api, region):
 
 def test_successful_logins_are_not_throttled(api, member):
     for _ in range(8):
-        assert api.post("/tokens", json={"email": member.email, "password": "password123"}).status_code == 201
+        assert api.post("/tokens", json={"email": member.email, "password": TEST_PASSWORD}).status_code == 201
 
 
 def test_requests_without_or_with_a_bad_token_answer_401(api, member):

@@ -1,11 +1,16 @@
 """The pages a member uses, through HTTP."""
 import re
 
+from sqlalchemy import select
+
 from govern.ledger import exchange
 from govern.money import Money
+from govern.treasury.models import Deposit
+from tests.conftest import TEST_PASSWORD
+from tests.funding import buy_rsc, confirm
 
 
-def login(client, email="alice@example.org", password="password123"):
+def login(client, email="alice@example.org", password=TEST_PASSWORD):
     return client.post("/login", data={"email": email, "password": password})
 
 
@@ -17,7 +22,7 @@ def test_the_home_page_explains_the_co_op_and_shows_its_figures(client, region, 
 
 
 def test_a_newcomer_joins_and_lands_on_the_dashboard_with_a_zero_balance_and_their_share(client, region):
-    response = client.post("/join", data={"name": "Dana", "email": "dana@example.org", "password": "password123",
+    response = client.post("/join", data={"name": "Dana", "email": "dana@example.org", "password": TEST_PASSWORD,
                                           "locality": "North", "region_id": region.id}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -27,7 +32,7 @@ def test_a_newcomer_joins_and_lands_on_the_dashboard_with_a_zero_balance_and_the
 
 
 def test_the_join_form_shows_errors_next_to_fields_and_keeps_what_was_typed(client, region, member):
-    response = client.post("/join", data={"name": "Eve", "email": "alice@example.org", "password": "password123",
+    response = client.post("/join", data={"name": "Eve", "email": "alice@example.org", "password": TEST_PASSWORD,
                                           "region_id": region.id})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -61,16 +66,21 @@ def test_a_session_cookie_captured_before_logout_is_refused_after_it(app, member
 
 
 def test_login_only_redirects_to_paths_on_this_site(client, member):
-    response = client.post("/login?next=//evil.example/x", data={"email": member.email, "password": "password123"})
+    response = client.post("/login?next=//evil.example/x", data={"email": member.email, "password": TEST_PASSWORD})
     assert response.headers["Location"] == "/dashboard"
 
 
-def test_a_member_converts_usd_to_rsc_on_the_convert_page(client, member, session):
+def test_buying_rsc_on_the_convert_page_gives_a_reference_and_issues_when_the_board_confirms(client, member, session,
+                                                                                            now):
     login(client)
     response = client.post("/convert", data={"direction": "usd_to_rsc", "amount": "25.50"}, follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "25.50 RSC" in page
+    [deposit] = session.execute(select(Deposit)).scalars()
+    assert deposit.reference in page and "25.50 USD" in page and "pending" in page
+    assert exchange.member_wallet(session, member.id).balance == 0
+    confirm(session, deposit, now)
     assert exchange.member_wallet(session, member.id).balance == 2550
+    assert "25.50 RSC" in client.get(f"/deposits/{deposit.id}").get_data(as_text=True)
 
 
 def test_cashing_out_too_much_shows_the_message_on_the_form_and_posts_nothing(client, member, session):
@@ -83,7 +93,7 @@ def test_cashing_out_too_much_shows_the_message_on_the_form_and_posts_nothing(cl
 
 def test_the_dashboard_shows_the_equal_share_of_the_pool(client, member, make_member, session, region, now):
     make_member()
-    exchange.convert(session, member, "usd_to_rsc", Money(1000, "USD"), now)
+    buy_rsc(session, member, 1000, now)
     exchange.convert(session, member, "rsc_to_usd", Money(400, "RSC"), now)  # rate 1: nothing to the pool
     login(client)
     page = client.get("/dashboard").get_data(as_text=True)
@@ -92,7 +102,7 @@ def test_the_dashboard_shows_the_equal_share_of_the_pool(client, member, make_me
 
 
 def test_leaving_keeps_the_balance_and_says_so(client, member, session, now):
-    exchange.convert(session, member, "usd_to_rsc", Money(700, "USD"), now)
+    buy_rsc(session, member, 700, now)
     login(client)
     response = client.post("/leave", follow_redirects=True)
     page = response.get_data(as_text=True)
@@ -101,7 +111,7 @@ def test_leaving_keeps_the_balance_and_says_so(client, member, session, now):
 
 
 def test_the_region_page_shows_parameters_and_backing(client, region, member, session, now):
-    exchange.convert(session, member, "usd_to_rsc", Money(500, "USD"), now)
+    buy_rsc(session, member, 500, now)
     page = client.get(f"/regions/{region.id}").get_data(as_text=True)
     assert "income_tax_rate" in page and "0.02" in page
     assert "Fully backed by the reserve" in page
@@ -110,7 +120,7 @@ def test_the_region_page_shows_parameters_and_backing(client, region, member, se
 
 def test_the_account_history_pages_through_older_movements(client, member, session, now):
     for _ in range(3):
-        exchange.convert(session, member, "usd_to_rsc", Money(100, "USD"), now)
+        buy_rsc(session, member, 100, now)
     wallet = exchange.member_wallet(session, member.id)
     login(client)
     page = client.get(f"/accounts/{wallet.id}?limit=2").get_data(as_text=True)
@@ -126,7 +136,7 @@ def test_another_members_account_page_is_not_found(client, member, make_member, 
 
 
 def test_the_verify_page_reports_an_intact_record(client, member, session, now):
-    exchange.convert(session, member, "usd_to_rsc", Money(100, "USD"), now)
+    buy_rsc(session, member, 100, now)
     page = client.get("/verify").get_data(as_text=True)
     assert "The record is intact: 1 entries checked" in page
 
@@ -134,7 +144,7 @@ def test_the_verify_page_reports_an_intact_record(client, member, session, now):
 def test_forms_without_a_csrf_token_are_refused_and_change_nothing(app_factory, region, make_member):
     app = app_factory(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    response = client.post("/join", data={"name": "Mallory", "email": "m@example.org", "password": "password123",
+    response = client.post("/join", data={"name": "Mallory", "email": "m@example.org", "password": TEST_PASSWORD,
                                           "region_id": region.id})
     assert response.status_code == 400
     assert "expired" in response.get_data(as_text=True)

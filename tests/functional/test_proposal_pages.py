@@ -67,7 +67,8 @@ def test_a_ranked_ballot_form_works_without_javascript(client, member, make_memb
         payload={"seats": 1, "candidates": [c.id for c in candidates]}, closes_at=now + timedelta(days=1))
     login(client)
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
-    assert page.count("<select") == 3 and "Preference 1" in page
+    assert page.count("<select") == 4 and "Preference 1" in page  # three candidates and re-opening nominations
+    assert "Re-open nominations" in page
     options = {o["label"]: o["id"] for o in proposal.voting["options"]}
     client.post(f"/proposals/{proposal.id}/ballot", data={"rank_1": options["Cat"], "rank_2": options["Ann"], "rank_3": ""})
     ballot = proposals.ballot_of(db.session, proposal.id, member.id)

@@ -116,7 +116,8 @@ def test_a_board_election_replaces_the_appointed_board_with_the_winners(api, reg
         "payload": {"seats": 2, "candidates": [c.id for c in candidates]},
     }).get_json()
     assert proposal["voting"]["method"] == "ranked" and proposal["voting"]["secret"] is True
-    by_member = {o["member_id"]: o["id"] for o in proposal["voting"]["options"]}
+    assert proposal["voting"]["options"][-1] == {"id": "ron", "label": "Re-open nominations"}
+    by_member = {o["member_id"]: o["id"] for o in proposal["voting"]["options"] if "member_id" in o}
     a, b, c = (by_member[m.id] for m in candidates)
     for client, ranking in zip(voters, ([a, b], [b, a], [a, c])):
         assert client.put(f"/proposals/{proposal['id']}/ballot", json={"choice": ranking}).status_code == 200

@@ -9,7 +9,7 @@ from govern.ledger import service as ledger
 from govern.ledger.models import LedgerEntry
 from govern.members.models import Member
 from govern.proposals.models import Ballot
-from tests.conftest import NOW
+from tests.conftest import NOW, TEST_PASSWORD
 from tests.integration.records import scenario as story
 from tests.integration.records.scenario import read_tables
 
@@ -25,7 +25,7 @@ def app(app_factory, monkeypatch):
 from tests.integration.records.conftest import scenario  # noqa: E402,F401  the shared fixture
 
 
-def login(client, email, password="password123"):
+def login(client, email, password=TEST_PASSWORD):
     assert client.post("/login", data={"email": email, "password": password}).status_code == 302
 
 

@@ -57,7 +57,7 @@ def test_the_openapi_document_describes_every_api_route(app, api):
             continue
         path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace("<", "{").replace(">", "}")
         for name in ("account_id", "member_id", "region_id", "proposal_id", "company_id", "item_id", "listing_id", "order_id",
-                     "application_id", "facility_id", "tenancy_id"):
+                     "application_id", "facility_id", "tenancy_id", "deposit_id", "payout_id", "line_id"):
             path = path.replace("{" + name + "}", "{id}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, f"{method} {path} is missing from the OpenAPI document"

@@ -21,10 +21,10 @@ def test_a_member_reads_another_regions_decisions_but_votes_only_at_home(client,
     assert vote.status_code == 403
 
 
-def test_moving_through_the_api_takes_the_balance_along(api, member, now):
+def test_moving_through_the_api_takes_the_balance_along(api, member, now, buy_through_api):
     other_region = regions.create_region(db.session, "Hilltop", now)
     alice = api.as_member(member)
-    alice.post("/conversions", json={"direction": "usd_to_rsc", "amount": {"amount": "12.00", "currency": "USD"}})
+    buy_through_api(alice, "12.00")
     moved = alice.post("/me/move", json={"region_id": other_region.id})
     assert moved.status_code == 200 and moved.get_json()["region_id"] == other_region.id
     assert alice.get("/me").get_json()["accounts"][0]["balance"] == {"amount": "12.00", "currency": "RSC"}

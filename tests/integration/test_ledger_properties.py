@@ -1,5 +1,6 @@
-"""Property tests of the ledger: random sequences of conversions, transfers, retries and rate
-changes, checked step by step against an independent model of every balance.
+"""Property tests of the ledger: random sequences of conversions (USD → RSC as a deposit the
+board confirms, RSC → USD at once), transfers, retries and rate changes, checked step by step
+against an independent model of every balance.
 
 The database fixtures live for one test function while hypothesis runs many examples inside it.
 The sequence property therefore opens a new, empty database for every example (the migrated
@@ -46,7 +47,10 @@ from govern.members import service as members
 from govern.members.models import Member
 from govern.money import Money
 from govern.regions import service as regions
-from tests.conftest import base_config, new_database_url
+from govern.treasury import service as treasury
+from tests import funding
+from tests.conftest import TEST_PASSWORD, base_config, new_database_url
+from tests.funding import buy_rsc
 
 # Region accounts that may never go below zero (issuance and external may).
 PROTECTED_REGION_ACCOUNTS = (CAPITAL_POOL, USD_RESERVE, USD_PAYOUTS, RSC_OUTSIDE)
@@ -188,6 +192,9 @@ class LedgerModel:
         for account, delta in expected.deltas.items():
             self.balances[account] += delta
         self.entries += 1
+        self.remember(scope, key, request, result_id)
+
+    def remember(self, scope: tuple, key: str | None, request: tuple, result_id: int) -> None:
         if key is not None:
             self.keys[(scope, key)] = (request, result_id)
 
@@ -263,7 +270,7 @@ def test_random_conversions_transfers_retries_and_rate_changes_keep_every_balanc
 def run_sequence(session, now, member_count: int, ops: list) -> None:
     region_id = regions.create_region(session, "Property region", now).id
     member_ids = [
-        members.join(session, email=f"member{i}@example.org", name=f"Member {i}", password="password123",
+        members.join(session, email=f"member{i}@example.org", name=f"Member {i}", password=TEST_PASSWORD,
                      region_id=region_id, now=now).id
         for i in range(member_count)
     ]
@@ -301,10 +308,13 @@ def run_sequence(session, now, member_count: int, ops: list) -> None:
         newest_before = session.execute(select(func.max(LedgerEntry.id))).scalar_one() or 0
         # `verify` detaches everything from the session, so the member is read afresh each step.
         member = session.get(Member, member_id)
+        if isinstance(op, Convert) and op.direction == CONVERSION_USD_TO_RSC:
+            buy_through_a_deposit(session, now, model, member, op, expected, scope, request, newest_before, step)
+            check_invariants(session, region_id, model, member_ids, step)
+            continue
         try:
             if isinstance(op, Convert):
-                currency = "USD" if op.direction == CONVERSION_USD_TO_RSC else "RSC"
-                conversion = exchange.convert(session, member, op.direction, Money(op.amount, currency), now,
+                conversion = exchange.convert(session, member, op.direction, Money(op.amount, "RSC"), now,
                                               idempotency_key=op.key)
                 result_id, entry_id, credited = conversion.id, conversion.entry_id, conversion.credited_minor
             else:
@@ -334,6 +344,42 @@ def run_sequence(session, now, member_count: int, ops: list) -> None:
         check_invariants(session, region_id, model, member_ids, step)
 
 
+def buy_through_a_deposit(session, now, model: LedgerModel, member, op: Convert, expected: Expected, scope: tuple,
+                          request: tuple, newest_before: int, step: str) -> None:
+    """USD → RSC: the claim issues nothing; the board's confirmation posts the model's movement,
+    or, when the pool cannot pay the incentive, is refused and the board rejects the deposit."""
+    def newest() -> int:
+        return session.execute(select(func.max(LedgerEntry.id))).scalar_one() or 0
+
+    try:
+        deposit = treasury.request_conversion(session, member, Money(op.amount, "USD"), now, idempotency_key=op.key)
+    except DomainError as error:
+        assert type(error) is expected.error, f"{step}: {error!r}, expected {expected.error}"
+        assert newest() == newest_before, f"{step}: a refused claim posted an entry"
+        event(f"deposit refused: {type(error).__name__}")
+        return
+    assert newest() == newest_before, f"{step}: a claimed deposit posted before the board confirmed it"
+    if expected.replay_of is not None:
+        assert deposit.id == expected.replay_of, f"{step}: a retry gave another deposit"
+        event("deposit replayed")
+        return
+    assert expected.error in (None, InsufficientFunds), f"{step}: claimed, but the model expected {expected.error}"
+    model.remember(scope, op.key, request, deposit.id)
+    board = funding.board_of(session, member.region_id)
+    try:
+        confirmed = treasury.confirm_deposit(session, board, deposit.id, "bank transfer", now)
+    except InsufficientFunds:
+        assert expected.error is InsufficientFunds, f"{step}: the confirmation was refused, the model expected it"
+        treasury.reject_deposit(session, board, deposit.id, "the pool cannot pay the incentive", now)
+        assert newest() == newest_before, f"{step}: a refused confirmation posted"
+        event("deposit confirmation refused: InsufficientFunds")
+        return
+    assert expected.error is None, f"{step}: confirmed, but the model expected {expected.error.__name__}"
+    assert confirmed.entry_id == newest_before + 1 and confirmed.credited_minor == expected.credited, step
+    model.apply(expected, scope, None, request, deposit.id)
+    event("deposit confirmed")
+
+
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(amount=st.integers(min_value=-100_00, max_value=0),
@@ -346,7 +392,7 @@ def test_a_request_to_move_zero_or_a_negative_amount_is_refused_and_moves_nothin
 ):
     payer, payee = make_member(), make_member()
     for person in (payer, payee):
-        exchange.convert(session, person, CONVERSION_USD_TO_RSC, Money(100_00, "USD"), now)
+        buy_rsc(session, person, 100_00, now)
     payer_id, payee_id, region_id = payer.id, payee.id, payer.region_id
     before = actual_balances(session, region_id, [payer_id, payee_id])
     entries_before = entry_count(session, region_id)
@@ -354,9 +400,10 @@ def test_a_request_to_move_zero_or_a_negative_amount_is_refused_and_moves_nothin
     try:
         if request == "transfer":
             transfers.transfer(session, payer, payee_id, Money(amount, "RSC"), "", now)
+        elif request == CONVERSION_USD_TO_RSC:
+            treasury.request_conversion(session, payer, Money(amount, "USD"), now)
         else:
-            currency = "USD" if request == CONVERSION_USD_TO_RSC else "RSC"
-            exchange.convert(session, payer, request, Money(amount, currency), now)
+            exchange.convert(session, payer, request, Money(amount, "RSC"), now)
     except ValidationError:
         pass
     else:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from govern.ledger import exchange
-from govern.ledger.models import CONVERSION_USD_TO_RSC
 from govern.money import Money
+from tests.conftest import TEST_PASSWORD
+from tests.funding import buy_rsc, record_income
 
 
 @pytest.fixture
 def app(app_factory):
     """As in tests/conftest.py, with a connection pool big enough that each of the 50 threads a
     reliability test releases at once holds its own connection (the default pool holds 15, and
-    the rest would queue for one and time out on a loaded machine)."""
+    the rest would queue for one and time out on a loaded machine), and a money rate limit above
+    the fifty requests one member sends at once."""
     app = app_factory(SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 5, "max_overflow": 50,
-                                                 "pool_timeout": 120})
+                                                 "pool_timeout": 120},
+                      GOVERN_MONEY_LIMIT="1000 per minute")  # fifty requests at once test the ledger, not the limit
     with app.app_context():
         yield app
 
@@ -24,14 +26,14 @@ def app(app_factory):
 def fund(session, now):
     """fund(member, minor): the member buys this much RSC at the default rate of 1."""
     def give(member, rsc_minor: int) -> None:
-        exchange.convert(session, member, CONVERSION_USD_TO_RSC, Money(rsc_minor, "USD"), now)
+        buy_rsc(session, member, rsc_minor, now)
     return give
 
 
 @pytest.fixture
 def token_for(client):
     """token_for(member): a bearer token, for API calls made from threads."""
-    def issue(member, password: str = "password123") -> str:
+    def issue(member, password: str = TEST_PASSWORD) -> str:
         response = client.post("/api/v1/tokens", json={"email": member.email, "password": password})
         assert response.status_code == 201, response.get_json()
         return response.get_json()["token"]
@@ -65,7 +67,7 @@ def staffed_company(session, region, make_member, now):
     def make(workers: int = 3, period: tuple[str, str] = ("2026-06-01", "2026-06-30"), name: str = "Bikes"):
         founder = make_member()
         company = companies.register_company(session, founder, name, "bicycle repair", now)
-        companies.record_income(session, founder, company.id, Money(workers * 1000_00, "USD"), "repairs", now)
+        record_income(session, founder, company.id, workers * 1000_00, "repairs", now)
         staff = [founder] + [make_member() for _ in range(workers - 1)]
         for number, worker in enumerate(staff):
             companies.set_worker(session, founder, company.id, member_id=worker.id, occupation="mechanic",

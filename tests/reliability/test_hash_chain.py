@@ -12,18 +12,19 @@ from sqlalchemy import func, select, text
 
 from govern.ledger import exchange, transfers
 from govern.ledger import service as ledger
-from govern.ledger.models import CONVERSION_RSC_TO_USD, CONVERSION_USD_TO_RSC, LedgerEntry, Posting
+from govern.ledger.models import CONVERSION_RSC_TO_USD, LedgerEntry, Posting
 from govern.members.models import Member
 from govern.money import Money
 from tests.reliability.support import append_only_guard_lifted, run_together, settle, unexpected
+from tests.funding import buy_rsc
 
 
 @pytest.fixture
 def four_entries(session, make_member, now):
     """Entry 1: Alice buys 100 RSC; 2: Bob buys 50; 3: Alice pays Bob 10; 4: Bob sells 5."""
     alice, bob = make_member(name="Alice"), make_member(name="Bob")
-    exchange.convert(session, alice, CONVERSION_USD_TO_RSC, Money(100_00, "USD"), now)
-    exchange.convert(session, bob, CONVERSION_USD_TO_RSC, Money(50_00, "USD"), now)
+    buy_rsc(session, alice, 100_00, now)
+    buy_rsc(session, bob, 50_00, now)
     transfers.transfer(session, alice, bob.id, Money(10_00, "RSC"), "lunch", now)
     exchange.convert(session, bob, CONVERSION_RSC_TO_USD, Money(5_00, "RSC"), now)
     session.commit()

@@ -1,8 +1,10 @@
 """Promise 1: after any sequence of operations, every entry and the whole ledger sum to zero per
 currency, and every balance is what an independent model says it is.
 
-A hypothesis `RuleBasedStateMachine` drives Conductor's services — members join, convert both
-ways, pay each other, companies get income and run payroll (with auto-conversion), members vote
+A hypothesis `RuleBasedStateMachine` drives Conductor's services — members join, claim deposits
+(which issue nothing) that the board confirms once or rejects, cash RSC out, the board pays the
+payouts owed (once), members pay each other, companies get income and run payroll (with
+auto-conversion), members vote
 equipment grants (applied at close) and acquisitions (carried out by two board members), a
 region splits in two, and keyed requests are retried with the same key (the same body: replayed;
 another body: refused). The model below computes every balance itself from the rules (rate 1,
@@ -44,6 +46,7 @@ from govern.ledger.models import (
     Account,
     LedgerEntry,
     Posting,
+    UsdPayout,
 )
 from govern.members import service as members
 from govern.members.models import Member
@@ -51,7 +54,11 @@ from govern.money import Money
 from govern.proposals import service as proposals
 from govern.regions import service as regions
 from govern.regions.models import Region
-from tests.conftest import NOW
+from govern.treasury import service as treasury
+from govern.treasury.models import Deposit
+from tests import funding
+from tests.conftest import NOW, TEST_PASSWORD
+from tests.funding import record_income
 
 TAX = Fraction(2, 100)
 REGION_KINDS = (CAPITAL_POOL, USD_RESERVE, ISSUANCE, EXTERNAL, USD_PAYOUTS, RSC_OUTSIDE)
@@ -74,7 +81,8 @@ class ModelMember:
     id: int
     region: int
     locality: str
-    owed_usd: int = 0  # USD payouts owed to them (never paid out in this machine)
+    owed_usd: int = 0  # USD payouts owed to them, until the board pays them
+    pending_deposits: int = 0
 
 
 @dataclass
@@ -91,11 +99,11 @@ class ModelCompany:
 
 @dataclass(frozen=True)
 class KeyedRequest:
-    kind: str          # "conversion" or "transfer"
+    kind: str          # "conversion" (a deposit, when USD → RSC) or "transfer"
     member: int
     key: str
     body: tuple
-    result: int        # the conversion id or entry id the first request gave
+    result: int        # the deposit, conversion or entry id the first request gave
 
 
 class Model:
@@ -154,6 +162,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.board: dict[int, list[int]] = {}
         self.companies: list[ModelCompany] = []
         self.keyed: list[KeyedRequest] = []
+        self.pending: list[tuple[int, int, int]] = []  # deposits waiting for the bank: (id, member, USD)
         self.split_done = False
         self.region = regions.create_region(self.session, f"Region {next(numbers)}", self.now).id
         self.regions = [self.region]
@@ -166,7 +175,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _join(self, region: int, locality: str, board: bool = False) -> ModelMember:
         n = next(numbers)
-        member = members.join(self.session, email=f"sm{n}@example.org", name=f"Member {n}", password="password123",
+        member = members.join(self.session, email=f"sm{n}@example.org", name=f"Member {n}", password=TEST_PASSWORD,
                               region_id=region, locality=locality, board=board, now=self.now)
         joined = ModelMember(member.id, region, locality)
         self.members.append(joined)
@@ -193,14 +202,58 @@ class LedgerMachine(RuleBasedStateMachine):
         self._join(self.regions[region_pick % len(self.regions)], locality)
 
     @rule(pick=picks, usd=amounts, keyed=st.booleans())
-    def buy(self, pick, usd, keyed):
+    def claim_a_deposit(self, pick, usd, keyed):
+        """A member says they will pay USD in: a pending deposit, and not one cent issued."""
         member = self._member(pick)
+        if member.pending_deposits >= 3:
+            return
         key = f"buy-{next(numbers)}" if keyed else None
-        conversion = exchange.convert(self.session, self._db_member(member), CONVERSION_USD_TO_RSC,
-                                      Money(usd, "USD"), self.now, idempotency_key=key)
-        self.model.move(buy_rsc(member, usd))
+        entries = self._entries()
+        deposit = treasury.request_conversion(self.session, self._db_member(member), Money(usd, "USD"), self.now,
+                                              idempotency_key=key)
+        assert deposit.status == "pending" and self._entries() == entries, "a claimed deposit issued something"
+        self.pending.append((deposit.id, member.id, usd))
+        member.pending_deposits += 1
         if key:
-            self.keyed.append(KeyedRequest("conversion", member.id, key, (CONVERSION_USD_TO_RSC, usd), conversion.id))
+            self.keyed.append(KeyedRequest("conversion", member.id, key, (CONVERSION_USD_TO_RSC, usd), deposit.id))
+
+    @precondition(lambda self: self.pending)
+    @rule(pick=picks, reject=st.booleans())
+    def the_board_decides_a_deposit(self, pick, reject):
+        """The board confirms a deposit (RSC issued at its rate, once) or rejects it (nothing issued)."""
+        deposit_id, member_id, usd = self.pending.pop(pick % len(self.pending))
+        member = next(m for m in self.members if m.id == member_id)
+        member.pending_deposits -= 1
+        board = funding.board_of(self.session, self.session.get(Deposit, deposit_id).region_id)
+        entries = self._entries()
+        if reject:
+            treasury.reject_deposit(self.session, board, deposit_id, "never arrived", self.now)
+            assert self._entries() == entries
+        else:
+            treasury.confirm_deposit(self.session, board, deposit_id, f"bank {deposit_id}", self.now)
+            self.model.move(buy_rsc(member, usd))
+            assert self._entries() == entries + 1
+        with pytest.raises(Conflict):  # decided once: confirming it again is refused and posts nothing
+            treasury.confirm_deposit(self.session, board, deposit_id, "again", self.now)
+        assert self._entries() == entries + (0 if reject else 1)
+
+    @precondition(lambda self: any(m.owed_usd for m in self.members if self.board.get(m.region)))
+    @rule(pick=picks)
+    def the_board_pays_a_members_payouts(self, pick):
+        """The bank paid every payout owed to one member: payouts owed → the outside world, once."""
+        owed = [m for m in self.members if m.owed_usd and self.board.get(m.region)]
+        member = owed[pick % len(owed)]
+        payout_ids = list(self.session.execute(select(UsdPayout.id).where(
+            UsdPayout.member_id == member.id, UsdPayout.status == "owed")).scalars())
+        board = self.session.get(Member, self.board[member.region][0])
+        paid = treasury.settle_payouts(self.session, board, payout_ids, "batch 7", self.now)
+        assert sum(p.amount_minor for p in paid) == member.owed_usd
+        self.model.move({(USD_PAYOUTS, member.region): -member.owed_usd, (EXTERNAL, member.region): member.owed_usd})
+        member.owed_usd = 0
+        entries = self._entries()
+        with pytest.raises(Conflict):  # settled once
+            treasury.settle_payouts(self.session, board, payout_ids, "batch 7", self.now)
+        assert self._entries() == entries
 
     @rule(pick=picks, rsc=amounts, keyed=st.booleans())
     def sell(self, pick, rsc, keyed):
@@ -252,9 +305,12 @@ class LedgerMachine(RuleBasedStateMachine):
             if request.kind == "conversion":
                 direction, amount = request.body
                 amount += 0 if same_body else 1
-                currency = "USD" if direction == CONVERSION_USD_TO_RSC else "RSC"
-                result = exchange.convert(self.session, member, direction, Money(amount, currency), self.now,
-                                          idempotency_key=request.key).id
+                if direction == CONVERSION_USD_TO_RSC:
+                    result = treasury.request_conversion(self.session, member, Money(amount, "USD"), self.now,
+                                                         idempotency_key=request.key).id
+                else:
+                    result = exchange.convert(self.session, member, direction, Money(amount, "RSC"), self.now,
+                                              idempotency_key=request.key).id
             else:
                 recipient, amount = request.body
                 amount += 0 if same_body else 1
@@ -273,7 +329,7 @@ class LedgerMachine(RuleBasedStateMachine):
         founder = self._member(pick)
         db_founder = self._db_member(founder)
         company = companies.register_company(self.session, db_founder, f"Company {next(numbers)}", "repair", self.now)
-        companies.record_income(self.session, db_founder, company.id, Money(income, "USD"), "", self.now)
+        record_income(self.session, db_founder, company.id, income, "", self.now)
         region = founder.region
         self.model.balance[("company", company.id)] = 0
         self.model.move({(EXTERNAL, region): -income, (USD_RESERVE, region): income, (ISSUANCE, region): -income,

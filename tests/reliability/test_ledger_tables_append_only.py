@@ -11,9 +11,10 @@ from sqlalchemy.exc import DBAPIError
 
 from govern.ledger import exchange, transfers
 from govern.ledger import service as ledger
-from govern.ledger.models import CONVERSION_USD_TO_RSC, LedgerEntry, Posting
+from govern.ledger.models import LedgerEntry, Posting
 from govern.money import Money
 from tests.conftest import PG_URL
+from tests.funding import buy_rsc
 
 requires_postgres = pytest.mark.skipif(not PG_URL, reason="deferred constraint triggers exist on PostgreSQL only")
 
@@ -22,8 +23,8 @@ requires_postgres = pytest.mark.skipif(not PG_URL, reason="deferred constraint t
 def three_entries(session, make_member, now):
     """Entry 1: Alice buys 100 RSC; 2: Bob buys 50; 3: Alice pays Bob 10."""
     alice, bob = make_member(name="Alice"), make_member(name="Bob")
-    exchange.convert(session, alice, CONVERSION_USD_TO_RSC, Money(100_00, "USD"), now)
-    exchange.convert(session, bob, CONVERSION_USD_TO_RSC, Money(50_00, "USD"), now)
+    buy_rsc(session, alice, 100_00, now)
+    buy_rsc(session, bob, 50_00, now)
     transfers.transfer(session, alice, bob.id, Money(10_00, "RSC"), "lunch", now)
     session.commit()
     return alice.id, bob.id

@@ -25,6 +25,7 @@ from govern.extensions import db
 from govern.ledger import service as ledger
 from govern.ledger.models import OWNER_MEMBER, WALLET, Account, LedgerEntry, Posting
 from govern.money import Money
+from tests.funding import record_income
 
 COMPANIES = 3
 WORKERS = 12
@@ -44,7 +45,7 @@ def prepare_town(session, make_member, now) -> dict[int, list[int]]:
     for number in range(COMPANIES):
         founder = make_member()
         company = companies.register_company(session, founder, f"Works {number}", "repair", now)
-        companies.record_income(session, founder, company.id, Money(WORKERS * 2000_00, "USD"), "orders", now)
+        record_income(session, founder, company.id, WORKERS * 2000_00, "orders", now)
         staff = [founder] + [make_member() for _ in range(WORKERS - 1)]
         for position, worker in enumerate(staff):
             companies.set_worker(session, founder, company.id, member_id=worker.id, occupation="fitter",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from govern.companies import service as companies
 from govern.delegation import service as delegation
@@ -15,14 +15,17 @@ from govern.extensions import db
 from govern.facilities import service as facilities
 from govern.health import service as health
 from govern.ledger import exchange, service as ledger
-from govern.ledger.models import CAPITAL_POOL
+from govern.ledger.models import CAPITAL_POOL, UsdPayout
 from govern.market import service as market
 from govern.members import service as members
 from govern.money import Money
 from govern.proposals import service as proposals
 from govern.regions import service as regions
+from govern.treasury import service as treasury
+from tests.conftest import TEST_PASSWORD
+from tests.funding import buy_rsc, record_income
 
-PASSWORD = "password123"
+PASSWORD = TEST_PASSWORD
 PAY_PERIOD = ("2026-10-01", "2026-10-31")
 
 
@@ -30,7 +33,8 @@ PAY_PERIOD = ("2026-10-01", "2026-10-31")
 class Scenario:
     """Ids and emails of one small region. `member` owns the private objects (wallet, order,
     application, delegation, payslip, ballot, a place on a unit's waiting list, a tenancy and its
-    rent charge, a health plan enrollment); `admin` runs the company; `other` owns nothing."""
+    rent charge, a health plan enrollment, a pending deposit and a payout owed); `admin` runs the
+    company; `other` owns nothing; the board imported a statement with an unmatched line."""
 
     region_id: int
     other_region_id: int
@@ -48,6 +52,7 @@ class Scenario:
     order_id: int
     application_id: int
     proposal_id: int
+    election_id: int  # a board election whose nominations are open (the board and the admin stand)
     member_wallet_id: int
     company_account_id: int
     pool_account_id: int
@@ -57,6 +62,10 @@ class Scenario:
     tenancy_id: int
     rent_charge_id: int
     health_enrollment_id: int
+    deposit_id: int  # the member's deposit, waiting for the bank
+    payout_id: int  # USD owed to the member after cashing out
+    statement_id: int  # a bank statement the board imported
+    statement_line_id: int  # its line that matched nothing
     inventory_item_id: int | None = None
 
     def email_of(self, role: str) -> str | None:
@@ -78,14 +87,14 @@ def build_scenario(session, now) -> Scenario:
     other = join("Oscar Other", "other@example.org")
 
     company = companies.register_company(session, admin, "Bread & Co", "bakery", now)
-    companies.record_income(session, admin, company.id, Money(100_000, "USD"), "first sales", now)
+    record_income(session, admin, company.id, 100_000, "first sales", now)
     companies.set_worker(session, admin, company.id, member_id=member.id, occupation="baker",
                          hourly_rate=Money(2_000, "RSC"), now=now)
     companies.enter_hours(session, member, company.id, member_id=member.id, period_start=PAY_PERIOD[0],
                           period_end=PAY_PERIOD[1], hours="10", now=now)
     companies.run_payroll(session, admin, company.id, *PAY_PERIOD, now)
 
-    exchange.convert(session, member, "usd_to_rsc", Money(5_000, "USD"), now)
+    buy_rsc(session, member, 5_000, now)
     product = market.create_listing(session, admin, company_id=company.id, kind="product", title="Sourdough loaf",
                                     description="Baked daily", price=Money(400, "RSC"), now=now)
     hiring = companies.register_company(session, admin, "Night Ovens", "bakery", now)
@@ -98,6 +107,11 @@ def build_scenario(session, now) -> Scenario:
         session, member, kind_key="referendum", title="Open a second bakery", body="Because bread.", payload={},
         closes_at=now + timedelta(days=3), now=now, min_voting_seconds=1, voting_request=None)
     proposals.cast_ballot(session, member, proposal.id, "yes", now)
+    election = proposals.create_proposal(
+        session, board, kind_key="board_election", title="Elect the board", body="", now=now, min_voting_seconds=1,
+        payload={"seats": 1, "candidates": [board.id, admin.id],
+                 "nominations_close_at": (now + timedelta(days=2)).isoformat()},
+        closes_at=now + timedelta(days=10), voting_request=None)
 
     # Facilities: an office where the member waits, and a flat let to the member since this month,
     # whose first month the scheduler has charged (and the member paid).
@@ -115,18 +129,27 @@ def build_scenario(session, now) -> Scenario:
     # Health: the plan is offered, and the member (whose commerce is all inside) is enrolled.
     regions.set_parameter(session, region.id, "health_plan_premium", "40", cause_type="test", cause_id=None, now=now)
     enrollment = health.enroll(session, member, now)
+    # The treasury: the board publishes the bank details; the member claims a deposit (still
+    # waiting) and cashes out 1.00 (a payout owed); a statement leaves one line nobody claimed.
+    treasury.set_bank_details(session, board, "Riverside Co-op, Mill Bank, account 12-3456-7", now)
+    deposit = treasury.request_conversion(session, member, Money(2_000, "USD"), now)
+    cashed = exchange.convert(session, member, "rsc_to_usd", Money(100, "RSC"), now)
+    imported = treasury.import_statement(session, board, "csv", "date,amount,reference\n2026-11-20,-2.50,Bank fee\n",
+                                         now, balance=Money(1_050_00, "USD"))
 
     return Scenario(
         region_id=region.id, other_region_id=other_region.id,
         board_email=board.email, admin_email=admin.email, member_email=member.email, other_email=other.email,
         board_id=board.id, admin_id=admin.id, member_id=member.id, other_id=other.id,
         company_id=company.id, product_id=product.id, job_id=job.id, order_id=order.id,
-        application_id=application.id, proposal_id=proposal.id,
+        application_id=application.id, proposal_id=proposal.id, election_id=election.id,
         member_wallet_id=exchange.member_wallet(session, member.id).id,
         company_account_id=companies.company_account(session, company.id).id,
         pool_account_id=ledger.region_account(session, region.id, CAPITAL_POOL).id,
         facility_id=office.id, facility_application_id=waiting.id, let_facility_id=flat.id, tenancy_id=tenancy.id,
-        rent_charge_id=charge.id, health_enrollment_id=enrollment.id,
+        rent_charge_id=charge.id, health_enrollment_id=enrollment.id, deposit_id=deposit.id,
+        payout_id=session.execute(select(UsdPayout.id).where(UsdPayout.conversion_id == cashed.id)).scalar_one(),
+        statement_id=imported.statement.id, statement_line_id=imported.unmatched[0].id,
     )
 
 

@@ -3,6 +3,7 @@ and with a body that the route's rightful user would send. Shared by the CSRF wa
 route × role table, so both aim at the same requests."""
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -11,10 +12,15 @@ from werkzeug.routing import Rule
 from tests.security.conftest import PASSWORD, Scenario
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-# Requests that end the caller's session, membership or place, or the company: each is sent in a
-# world of its own, so that it neither changes nor depends on the others.
+# A bank statement's line the scenario's bank has not shown before (a second fee).
+STATEMENT = b"date,amount,reference\n2026-11-21,-1.50,Bank fee\n"
+# Requests that end the caller's session, membership or place, the company, or a deposit: each is
+# sent in a world of its own, so that it neither changes nor depends on the others.
+# Revoking tokens and changing the password end the caller's bearer token (the one the walk uses).
 TERMINAL = {"members.logout", "members.leave", "members_api.leave", "members_api.move", "regions.move",
-            "companies.bankruptcy", "companies_api.bankruptcy"}
+            "companies.bankruptcy", "companies_api.bankruptcy", "members.logout_everywhere", "members.revoke_token",
+            "members.change_password", "members_api.revoke_current_token", "members_api.revoke_all_tokens",
+            "treasury.reject"}  # the deposit the board's confirmation (an earlier call) already confirmed
 # Requests that log the client in as somebody else: the caller logs in again after them.
 SWITCHES_IDENTITY = {"members.login", "members.join", "acquisitions.invitation"}
 
@@ -47,7 +53,9 @@ def path_values(s: Scenario) -> dict[str, object]:
         "item_id": 1, "entry_id": 1, "listing_id": s.product_id, "member_id": s.member_id, "order_id": s.order_id,
         "proposal_id": s.proposal_id, "region_id": s.other_region_id, "kind_key": "referendum", "scope": "all",
         "token": "no-such-invitation", "occupation": "baker", "fmt": "csv", "filename": "style.css",
-        "facility_id": s.facility_id, "tenancy_id": s.tenancy_id,
+        "facility_id": s.facility_id, "tenancy_id": s.tenancy_id, "deposit_id": s.deposit_id,
+        "payout_id": s.payout_id, "line_id": s.statement_line_id, "statement_id": s.statement_id,
+        "token_id": 1,  # in a world of its own (TERMINAL), the caller's own token: the first one issued
     }
 
 
@@ -55,6 +63,8 @@ def build_path(rule: Rule, s: Scenario) -> str:
     values = path_values(s)
     if "/facility-applications/" in rule.rule:  # a place on a unit's waiting list, not a job application
         values["application_id"] = s.facility_application_id
+    if rule.rule.endswith(("/candidacy", "/candidacy/withdraw")):  # standing is for an election's nominations
+        values["proposal_id"] = s.election_id
     return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
 
 
@@ -74,6 +84,7 @@ def form_body(endpoint: str, s: Scenario) -> dict:
                          "region_id": s.region_id},
         "members.login": {"email": s.member_email, "password": PASSWORD},
         "members.convert": {"direction": "usd_to_rsc", "amount": "1.00"},
+        "members.change_password": {"current_password": PASSWORD, "new_password": "a-brand-new-secret-for-77"},
         "companies.new": {"name": "Bikes", "industry": "bicycle repair"},
         "companies.add_worker": {"member_id": s.other_id, "occupation": "baker", "hourly_rate": "15.00"},
         "companies.income": {"amount": "10.00", "memo": "a sale"},
@@ -96,6 +107,15 @@ def form_body(endpoint: str, s: Scenario) -> dict:
         "facilities.apply": {"company_id": "", "message": "Please."},
         "facilities.record_cost": {"month": _this_month(), "amount": "5.00", "memo": "Water"},
         "facilities.assign": {"application_id": str(s.facility_application_id), "start_month": "", "reason": ""},
+        "members.payout_account": {"details": "Mill Bank 98-7654-3"},
+        "treasury.add_money": {"amount": "15.00"},
+        "treasury.confirm": {"bank_reference": "MB-2026-11-20-0042"},
+        "treasury.reject": {"reason": "Never arrived"},
+        "treasury.dismiss": {"note": "Bank fee"},
+        "treasury.settle": {"bank_reference": "MB-BATCH-7", "payout_id": str(s.payout_id)},
+        "treasury.bank_details": {"details": "Riverside Co-op, Mill Bank, account 12-3456-7"},
+        "treasury.import_statement": {"format": "csv", "balance": "",
+                                      "statement": (io.BytesIO(STATEMENT), "statement.csv")},
     }.get(endpoint, {})
 
 
@@ -139,6 +159,14 @@ def json_body(endpoint: str, s: Scenario) -> dict | None:
         "facilities_api.apply": {"message": "Please."},
         "facilities_api.assign": {"reason": ""},
         "facilities_api.end": {},
+        "treasury_api.confirm_deposit": {"bank_reference": "MB-2026-11-20-0042"},
+        "treasury_api.reject_deposit": {"reason": "Never arrived"},
+        "treasury_api.import_statement": {"format": "csv", "content": STATEMENT.decode()},
+        "treasury_api.dismiss_line": {"note": "Bank fee"},
+        "treasury_api.payout_paid": {"bank_reference": "MB-2026-11-21-0007"},
+        "treasury_api.payouts_paid": {"payout_ids": [s.payout_id], "bank_reference": "MB-BATCH-7"},
+        "treasury_api.set_bank_details": {"details": "Riverside Co-op, Mill Bank, account 12-3456-7"},
+        "treasury_api.set_payout_account": {"details": "Mill Bank 98-7654-3"},
     }.get(endpoint, {} if endpoint.endswith(("accept", "delivered", "leave", "bankruptcy", "cancel", "execute"))
           else None)
 

@@ -50,6 +50,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "PUT /proposals/{id}/ballot": "the choice's shape follows the proposal's voting method",
     "GET /records/wages": "the cursor must be one this list gave",
     "GET /records/facilities": "the cursor must be one this list gave",
+    "POST /bank-statements": "the content must be a statement in the format it names (CSV columns, OFX)",
 }
 FUZZ_SETTINGS = settings(
     max_examples=CASES_PER_OPERATION_AND_MODE, derandomize=True, database=None, deadline=None,
@@ -60,7 +61,7 @@ FUZZ_SETTINGS = settings(
 @pytest.fixture
 def fuzz_app(app_factory, now):
     """TESTING off, so that an unexpected exception is answered (500) as in production, not raised."""
-    app = app_factory(TESTING=False, GOVERN_LOGIN_LIMIT="1000 per minute")
+    app = app_factory(TESTING=False, GOVERN_LOGIN_LIMIT="1000 per minute", GOVERN_MONEY_LIMIT="10000 per minute")
     with app.app_context():
         scenario = build_scenario(db.session, now)
         yield app, scenario
@@ -79,19 +80,26 @@ def _real_ids(scenario) -> dict[str, object]:
             "/companies": scenario.company_id, "/listings": scenario.job_id, "/orders": scenario.order_id,
             "/members": scenario.member_id, "/proposals": scenario.proposal_id, "/regions": scenario.region_id,
             "/records": 1, "/me": "all", "/facilities": scenario.facility_id,
-            "/facility-applications": scenario.facility_application_id, "/tenancies": scenario.tenancy_id}
+            "/facility-applications": scenario.facility_application_id, "/tenancies": scenario.tenancy_id,
+            "/deposits": scenario.deposit_id, "/payouts": scenario.payout_id,
+            "/bank-statement-lines": scenario.statement_line_id}
 
 
 def _token_for(method: str, path: str, tokens: dict[str, str]) -> str:
-    """The company's admin for company business, the board for the units and the health plan's
-    list, a fresh member for leaving or moving (so that it spoils no other case), else the member
-    who owns the scenario's private objects (their application, tenancy and enrollment)."""
+    """The company's admin for company business, the board for the units, the health plan's list
+    and the treasury's actions (confirming, rejecting, statements, settling payouts, the bank
+    details), a fresh member for leaving or moving (so that it spoils no other case), else the
+    member who owns the scenario's private objects (their application, tenancy, enrollment,
+    deposit and payout)."""
     if path in ("/me/leave", "/me/move"):
         return tokens["fresh"]
     if path.startswith(("/companies", "/orders", "/applications")) or path == "/listings":
         return tokens["admin"]
     if (path.startswith(("/facilities", "/health")) and not path.endswith("/applications") or method == "POST"
             and path.startswith("/facility-applications")):
+        return tokens["board"]
+    if path.startswith(("/bank-statement", "/treasury")) or (method in ("POST", "PUT") and path.startswith(
+            ("/deposits", "/payouts"))):
         return tokens["board"]
     return tokens["member"]
 

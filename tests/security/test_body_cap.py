@@ -10,6 +10,7 @@ import pytest
 
 from govern.extensions import db
 from tests.security.conftest import bearer_token, build_scenario, row_counts
+from tests.conftest import TEST_PASSWORD
 
 MIB = 1024 * 1024
 
@@ -44,7 +45,7 @@ def test_a_huge_json_body_answers_413_in_the_error_shape_and_changes_nothing(app
 def test_a_huge_form_answers_413_with_an_error_page_and_changes_nothing(app, scenario):
     client = app.test_client()
     before = row_counts(db.session)
-    response = client.post("/join", data={"name": "Big", "email": "big@example.org", "password": "password123",
+    response = client.post("/join", data={"name": "Big", "email": "big@example.org", "password": TEST_PASSWORD,
                                           "locality": "x" * (MIB + 1)})
     assert response.status_code == 413
     assert response.mimetype == "text/html" and "<h1" in response.get_data(as_text=True)
@@ -60,5 +61,5 @@ def test_a_body_that_lies_about_its_length_is_cut_at_the_cap(app, scenario):
 
 
 def test_a_body_under_the_cap_is_served_as_usual(app, scenario):
-    body = {"email": "roomy@example.org", "name": "Roomy", "password": "password123", "padding": "x" * (MIB // 2)}
+    body = {"email": "roomy@example.org", "name": "Roomy", "password": TEST_PASSWORD, "padding": "x" * (MIB // 2)}
     assert app.test_client().post("/api/v1/members", json=body).status_code == 201

@@ -63,7 +63,7 @@ def test_the_same_form_with_its_token_is_accepted(csrf_app):
     before = row_counts(db.session)
     response = client.post("/convert", data={"direction": "usd_to_rsc", "amount": "1.00", "csrf_token": token})
     assert response.status_code == 302
-    assert row_counts(db.session)["conversions"] == before["conversions"] + 1
+    assert row_counts(db.session)["deposits"] == before["deposits"] + 1  # a deposit waiting for the bank
 
 
 def test_a_token_from_another_session_is_refused(csrf_app):

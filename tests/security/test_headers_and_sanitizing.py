@@ -268,3 +268,44 @@ def test_xss_payloads_in_facilities_applications_and_operating_costs_do_not_surv
     assert {p: found for p, found in survived.items() if found} == {}
     assert "alert(1)" in pages[0][1] and "Waiting list" in pages[0][1]  # the board's page, with the message
     assert pages[0][1].count("alert(1)") >= 4  # name, description, message and memo are all shown
+
+
+def test_xss_payloads_in_the_treasury_do_not_survive(app, scenario, writers):
+    """The co-op's bank details (the board's), members' payout accounts, income memos and the lines
+    of a bank statement are plain text wherever they are shown: the board's treasury page, an
+    imported statement, the add-money and convert pages, a deposit's page."""
+    import csv
+    import io
+
+    app.config["GOVERN_MONEY_LIMIT"] = "1000 per minute"  # a claim and a rejection per payload
+    board, member, admin = app.test_client(), writers["member"], writers["admin"]
+    log_in(board, scenario.board_email)
+    board_auth = {"Authorization": f"Bearer {bearer_token(board, scenario.board_email)}"}
+    member_auth = {"Authorization": f"Bearer {writers['member_token']}"}
+    admin_auth = {"Authorization": f"Bearer {writers['admin_token']}"}
+    statement = io.StringIO()
+    rows = csv.writer(statement)
+    rows.writerow(["date", "amount", "reference"])
+    pages = []
+    for number, payload in enumerate(XSS_PAYLOADS):
+        rows.writerow([f"2026-11-{number % 28 + 1:02d}", f"0.{number + 1:02d}", " ".join(payload.split())[:300]])
+        assert board.put("/api/v1/treasury/bank-details", headers=board_auth,
+                         json={"details": payload[:1000]}).status_code == 200
+        assert member.put("/api/v1/me/payout-account", headers=member_auth,
+                          json={"details": payload[:500]}).status_code == 200
+        claimed = admin.post(f"/api/v1/companies/{scenario.company_id}/income", headers=admin_auth,
+                         json={"amount": {"amount": "1.00", "currency": "USD"}, "memo": payload[:200]})
+        assert claimed.status_code == 202, claimed.get_json()
+        pages.append((payload, admin.get(f"/deposits/{claimed.get_json()['id']}").get_data(as_text=True)))
+        pages.append((payload, member.get("/add-money").get_data(as_text=True)))
+        pages.append((payload, member.get("/convert").get_data(as_text=True)))
+        board.post(f"/api/v1/deposits/{claimed.get_json()['id']}/reject", headers=board_auth,
+                   json={"reason": payload[:500]})  # at most ten claims wait at once
+    imported = board.post("/api/v1/bank-statements", headers=board_auth,
+                          json={"format": "csv", "content": statement.getvalue()})
+    assert imported.status_code == 201, imported.get_json()
+    pages.append(("the treasury", board.get("/treasury").get_data(as_text=True)))
+    pages.append(("the statement", board.get(f"/treasury/statements/{imported.get_json()['id']}").get_data(as_text=True)))
+    survived = {payload: live_markup(_written_part(page)) for payload, page in pages}
+    assert {p: found for p, found in survived.items() if found} == {}
+    assert "alert(1)" in pages[0][1] and "alert(1)" in pages[-2][1]

@@ -9,6 +9,7 @@ import pytest
 
 from govern.extensions import db
 from tests.security.conftest import build_scenario
+from tests.conftest import TEST_PASSWORD
 
 LIMIT = 5  # GOVERN_LOGIN_LIMIT's default: 5 failures in 5 minutes
 REDIS_URL = "redis://127.0.0.1:6379"
@@ -54,16 +55,16 @@ def test_the_page_and_the_api_share_one_budget_of_failures(app, scenario):
 def test_once_throttled_even_the_right_password_waits(app, scenario):
     client = app.test_client()
     _api_attempts(client, scenario.member_email, LIMIT)
-    assert _api_attempts(client, scenario.member_email, 1, password="password123")[0].status_code == 429
-    assert client.post("/login", data={"email": scenario.member_email, "password": "password123"}).status_code == 429
+    assert _api_attempts(client, scenario.member_email, 1, password=TEST_PASSWORD)[0].status_code == 429
+    assert client.post("/login", data={"email": scenario.member_email, "password": TEST_PASSWORD}).status_code == 429
 
 
 def test_successful_logins_do_not_count_and_other_emails_are_not_blocked(app, scenario):
     client = app.test_client()
-    assert [r.status_code for r in _api_attempts(client, scenario.member_email, LIMIT + 2, "password123")] == \
+    assert [r.status_code for r in _api_attempts(client, scenario.member_email, LIMIT + 2, TEST_PASSWORD)] == \
         [201] * (LIMIT + 2)
     _api_attempts(client, "nobody@example.org", LIMIT + 1)
-    assert _api_attempts(client, scenario.other_email, 1, password="password123")[0].status_code == 201
+    assert _api_attempts(client, scenario.other_email, 1, password=TEST_PASSWORD)[0].status_code == 201
 
 
 def _redis_or_skip():

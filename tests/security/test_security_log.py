@@ -79,7 +79,7 @@ def test_money_writes_are_logged_once_committed(app, now, security_log):
     token = bearer_token(client, scenario.member_email)
     security_log.clear()
     made = client.post("/api/v1/conversions", headers={"Authorization": f"Bearer {token}"},
-                       json={"direction": "usd_to_rsc", "amount": {"amount": "2.00", "currency": "USD"}})
+                       json={"direction": "rsc_to_usd", "amount": {"amount": "2.00", "currency": "RSC"}})
     short = client.post("/api/v1/transfers", headers={"Authorization": f"Bearer {token}"},
                         json={"to_member_id": scenario.admin_id, "amount": {"amount": "9999.00", "currency": "RSC"}})
     assert (made.status_code, short.status_code) == (201, 409)

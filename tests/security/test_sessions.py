@@ -7,6 +7,7 @@ import pytest
 
 from govern.extensions import db
 from tests.security.conftest import build_scenario, csrf_token_from, log_in
+from tests.conftest import TEST_PASSWORD
 
 SESSION_COOKIE = "session"
 
@@ -55,7 +56,7 @@ def test_logging_in_starts_a_fresh_session(app_factory, now):
     client = app.test_client()
     planted_token = csrf_token_from(client.get("/login").get_data(as_text=True))
     before = _session_cookie(client).value
-    response = client.post("/login", data={"email": scenario.member_email, "password": "password123",
+    response = client.post("/login", data={"email": scenario.member_email, "password": TEST_PASSWORD,
                                            "csrf_token": planted_token})
     assert response.status_code == 302
     assert _session_cookie(client).value != before
@@ -73,7 +74,7 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(app, scenario):
 
 def test_the_session_cookie_is_secure_when_served_over_https(app, scenario):
     client = app.test_client()
-    response = client.post("/login", data={"email": scenario.member_email, "password": "password123"},
+    response = client.post("/login", data={"email": scenario.member_email, "password": TEST_PASSWORD},
                            base_url="https://conductor.example")
     [cookie] = _set_cookie_headers(response)
     assert "Secure" in cookie and "HttpOnly" in cookie
@@ -83,7 +84,7 @@ def test_the_session_cookie_is_secure_behind_a_trusted_https_proxy(app_factory, 
     app = app_factory(GOVERN_TRUSTED_PROXIES=1)
     with app.app_context():
         scenario = build_scenario(db.session, now)
-    response = app.test_client().post("/login", data={"email": scenario.member_email, "password": "password123"},
+    response = app.test_client().post("/login", data={"email": scenario.member_email, "password": TEST_PASSWORD},
                                       headers={"X-Forwarded-Proto": "https"})
     [cookie] = _set_cookie_headers(response)
     assert "Secure" in cookie
@@ -91,7 +92,7 @@ def test_the_session_cookie_is_secure_behind_a_trusted_https_proxy(app_factory, 
 
 def test_forwarded_headers_are_ignored_without_a_trusted_proxy(app, scenario):
     """Anybody can send X-Forwarded-*: without a proxy in front, they must not change the answer."""
-    response = app.test_client().post("/login", data={"email": scenario.member_email, "password": "password123"},
+    response = app.test_client().post("/login", data={"email": scenario.member_email, "password": TEST_PASSWORD},
                                       headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"})
     [cookie] = _set_cookie_headers(response)
     assert "Secure" not in cookie
@@ -107,6 +108,6 @@ def test_govern_secure_cookies_makes_the_cookie_secure_even_over_plain_http(app_
     app = app_factory(SESSION_COOKIE_SECURE=from_environment(tmp_path)["SESSION_COOKIE_SECURE"])
     with app.app_context():
         scenario = build_scenario(db.session, now)
-    response = app.test_client().post("/login", data={"email": scenario.member_email, "password": "password123"})
+    response = app.test_client().post("/login", data={"email": scenario.member_email, "password": TEST_PASSWORD})
     [cookie] = _set_cookie_headers(response)
     assert "Secure" in cookie

@@ -52,3 +52,15 @@ def test_the_fingerprint_ignores_posting_order():
     a = checks.fingerprint("m", "c", None, lines((1, "RSC", -5), (2, "RSC", 5)))
     b = checks.fingerprint("m", "c", None, lines((2, "RSC", 5), (1, "RSC", -5)))
     assert a == b
+
+
+def test_a_balance_may_reach_either_end_of_the_signed_64_bit_range_and_no_further():
+    assert (checks.BALANCE_MIN, checks.BALANCE_MAX) == (-(2**63), 2**63 - 1)
+    assert not checks.leaves_range(checks.BALANCE_MAX - 1, (0, 1)) and checks.leaves_range(checks.BALANCE_MAX, (0, 1))
+    assert not checks.leaves_range(checks.BALANCE_MIN + 1, (-1, 0)) and checks.leaves_range(checks.BALANCE_MIN, (-1, 0))
+
+
+def test_every_partial_sum_of_an_accounts_postings_must_fit_not_only_the_net():
+    swings = checks.swings_by_account(lines((1, "USD", 10), (2, "USD", -10), (1, "USD", -10), (2, "USD", 10)))
+    assert swings == {1: (-10, 10), 2: (-10, 10)}
+    assert checks.leaves_range(checks.BALANCE_MAX - 5, swings[1])  # nets to nothing, but a sum on the way overflows

@@ -10,13 +10,14 @@ from govern.companies.models import Company, Worker
 from govern.errors import Conflict, Forbidden, InsufficientFunds, ValidationError
 from govern.extensions import db
 from govern.inventory import service as inventory
-from govern.ledger import exchange, service as ledger
+from govern.ledger import service as ledger
 from govern.ledger.models import CAPITAL_POOL, LedgerEntry, Posting
 from govern.ledger.service import region_account
 from govern.members.models import Member
-from govern.money import Money
 from govern.proposals import service as proposals
 from govern.regions import service as regions
+from tests.conftest import TEST_PASSWORD
+from tests.funding import buy_rsc
 
 BAKERY = {"business_name": "Corner Bakery", "seller": "Mrs. Baker", "price": {"amount": "30.00", "currency": "USD"},
           "industry": "bakery", "employees": [
@@ -26,9 +27,9 @@ BAKERY = {"business_name": "Corner Bakery", "seller": "Mrs. Baker", "price": {"a
 
 def fill_pool(session, region, member, now, usd_minor=10000):
     """A member's RSC sold back at a rate below par leaves the spread in the pool: 2:1 here."""
-    exchange.convert(session, member, "usd_to_rsc", Money(usd_minor * 2, "USD"), now)
+    buy_rsc(session, member, usd_minor * 2, now)
     regions.set_parameter(session, region.id, "exchange_rate", "0.5", cause_type="test", cause_id=None, now=now)
-    exchange.convert(session, member, "usd_to_rsc", Money(usd_minor * 2, "USD"), now)
+    buy_rsc(session, member, usd_minor * 2, now)
     regions.set_parameter(session, region.id, "exchange_rate", "1", cause_type="test", cause_id=None, now=now)
     return region_account(session, region.id, CAPITAL_POOL).balance
 
@@ -72,12 +73,12 @@ def test_the_acquisition_story(session, region, member, passed_acquisition, now)
         proposals.confirm_execution(session, board[0], proposal.id, later)
 
     [invitation] = acquisitions.invitations_of(session, proposal.id)
-    _, pat = acquisitions.accept(session, invitation.token, member=None, password="breadbread", now=later)
+    _, pat = acquisitions.accept(session, invitation.token, member=None, password=TEST_PASSWORD, now=later)
     worker = session.execute(select(Worker).where(Worker.member_id == pat.id)).scalar_one()
     assert (worker.company_id, worker.occupation, worker.hourly_rate_minor) == (company.id, "baker", 2200)
     assert pat.email == "pat@example.org" and pat.region_id == region.id
     with pytest.raises(Conflict):
-        acquisitions.accept(session, invitation.token, member=None, password="breadbread", now=later)
+        acquisitions.accept(session, invitation.token, member=None, password=TEST_PASSWORD, now=later)
 
 
 def test_a_pool_too_small_answers_409_and_posts_nothing(session, passed_acquisition, now):

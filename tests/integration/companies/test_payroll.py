@@ -14,6 +14,8 @@ from govern.ledger.models import CAPITAL_POOL, LedgerEntry, UsdPayout
 from govern.ledger.service import region_account
 from govern.money import Money
 from govern.regions import service as regions
+from tests.conftest import TEST_PASSWORD
+from tests.funding import record_income
 
 JUNE = ("2026-06-01", "2026-06-30")
 DECEMBER = ("2026-12-01", "2026-12-31")  # after the wage rows the tests set at `now`
@@ -23,7 +25,7 @@ DECEMBER = ("2026-12-01", "2026-12-31")  # after the wage rows the tests set at 
 def shop(session, member, now):
     """Alice's one-person company with 1,000 USD of outside income and a rate of 25.00."""
     company = companies.register_company(session, member, "Alice's Bikes", "bicycle repair", now)
-    companies.record_income(session, member, company.id, Money(100000, "USD"), "Repairs for tourists", now)
+    record_income(session, member, company.id, 100000, "Repairs for tourists", now)
     companies.set_worker(session, member, company.id, member_id=member.id, occupation="mechanic",
                          hourly_rate=Money(2500, "RSC"), now=now)
     return company
@@ -143,7 +145,7 @@ def test_a_rate_of_zero_or_in_usd_and_a_worker_who_is_not_a_member_are_refused(s
 
 def test_a_worker_without_a_rate_stops_the_run_with_a_clear_message(session, member, now):
     company = companies.register_company(session, member, "New Co", "bakery", now)
-    companies.record_income(session, member, company.id, Money(1000, "USD"), "", now)
+    record_income(session, member, company.id, 1000, "", now)
     companies.enter_hours(session, member, company.id, member_id=member.id, period_start=JUNE[0],
                           period_end=JUNE[1], hours="1", now=now)
     with pytest.raises(Conflict) as error:
@@ -168,7 +170,7 @@ def test_a_bankrupt_company_stops_paying(session, member, make_member, shop, now
         companies.enter_hours(session, member, shop.id, member_id=member.id, period_start=JUNE[0],
                               period_end=JUNE[1], hours="1", now=now)
     with pytest.raises(Conflict):
-        companies.record_income(session, member, shop.id, Money(100, "USD"), "", now)
+        record_income(session, member, shop.id, 100, "", now)
 
 
 def test_the_scheduler_pays_elapsed_periods_of_scheduled_companies(session, member, shop, now):
@@ -198,8 +200,8 @@ def test_a_payroll_of_many_workers_posts_one_entry_and_writes_payslips_in_bulk(s
     from govern.members import service as members
 
     company = companies.register_company(session, member, "Big Co-op", "logistics", now)
-    companies.record_income(session, member, company.id, Money(10_000_000, "USD"), "", now)
-    people = [members.join(session, email=f"w{i}@example.org", name=f"W{i}", password="password123", now=now)
+    record_income(session, member, company.id, 10_000_000, "", now)
+    people = [members.join(session, email=f"w{i}@example.org", name=f"W{i}", password=TEST_PASSWORD, now=now)
               for i in range(300)]
     for person in people:
         companies.set_worker(session, member, company.id, member_id=person.id, occupation="driver",
@@ -256,7 +258,7 @@ def make_region_worker(session, company, member, occupation, now):
 
 
 def fund(session, member, company, now):
-    companies.record_income(session, member, company.id, Money(100000, "USD"), "", now)
+    record_income(session, member, company.id, 100000, "", now)
 
 
 def test_hours_running_past_a_pay_period_are_paid_by_the_run_they_start_in(session, member, shop, now):

@@ -13,6 +13,7 @@ from govern.members import service as members
 from govern.money import Money
 from govern.regions import service as regions
 from tests.conftest import NOW, later
+from tests.funding import buy_rsc, record_income
 
 
 def rsc(amount: str) -> Money:
@@ -20,7 +21,7 @@ def rsc(amount: str) -> Money:
 
 
 def fund(session, member, now, usd_cents):
-    exchange.convert(session, member, "usd_to_rsc", Money(usd_cents, "USD"), now)
+    buy_rsc(session, member, usd_cents, now)
 
 
 def pool(session, region):
@@ -147,7 +148,7 @@ def test_a_company_rents_an_office_and_pays_from_its_account(session, region, bo
                                         maintenance=rsc("0"), now=now)
     regions.set_parameter(session, region.id, "subsidy_office", "0.5", cause_type="test", cause_id=None, now=now)
     company = companies.register_company(session, member, "Bakery", "food", now)
-    companies.record_income(session, member, company.id, Money(20_000, "USD"), "sales", now)
+    record_income(session, member, company.id, 20_000, "sales", now)
     application = facilities.apply(session, member, office.id, now=now, company_id=company.id)
     facilities.assign(session, board, application.id, now=now, start_month="2026-11")
     facilities.run_monthly_charges(session, DECEMBER)

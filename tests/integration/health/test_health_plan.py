@@ -12,7 +12,8 @@ from govern.ledger.models import CAPITAL_POOL, LedgerEntry
 from govern.market import service as market
 from govern.money import Money
 from govern.regions import service as regions
-from tests.conftest import later
+from tests.conftest import TEST_PASSWORD, later
+from tests.funding import buy_rsc, record_income
 
 
 def rsc(cents):
@@ -32,7 +33,7 @@ def shop(session, make_member, now):
 def build_ledger(session, member, shop, now):
     """Within the 90-day period: 100.00 bought, 30.00 of bread, 10.00 given, 40.00 converted
     out. Before it: 50.00 converted out, which no longer counts."""
-    exchange.convert(session, member, "usd_to_rsc", Money(20_000, "USD"), later(now, days=-120))
+    buy_rsc(session, member, 20_000, later(now, days=-120))
     exchange.convert(session, member, "rsc_to_usd", rsc(5_000), later(now, days=-100))
     market.buy(session, member, shop.id, later(now, days=-10))
     contributions.contribute(session, member, rsc(1_000), public=False, now=later(now, days=-5))
@@ -122,7 +123,7 @@ def test_a_premium_the_pool_cannot_cover_is_flagged_and_retried(session, member,
     assert ledger.chain_head(session).entry_id == entries
     contributions.record_external(session, _board(session, member, region, now), Money(60_000, "USD"), "Friends",
                                   public=False, now=now)
-    exchange.convert(session, member, "usd_to_rsc", Money(60_000, "USD"), now)  # two months of 250.00
+    buy_rsc(session, member, 60_000, now)  # two months of 250.00
     december = later(now, days=6)
     assert health.run_monthly_premiums(session, december) == {"paid": 2, "unpaid": 0}  # November again, December
     assert [p.status for p in health.premiums_of(session, member.id)] == ["paid", "paid"]
@@ -131,7 +132,7 @@ def test_a_premium_the_pool_cannot_cover_is_flagged_and_retried(session, member,
 def _board(session, member, region, now):
     from govern.members import service as members
 
-    return members.join(session, email="board@example.org", name="Board", password="password123",
+    return members.join(session, email="board@example.org", name="Board", password=TEST_PASSWORD,
                         region_id=region.id, locality="", board=True, now=now)
 
 
@@ -139,14 +140,14 @@ def test_rent_paid_counts_inside_and_a_company_order_does_not(session, member, m
     from govern.facilities import service as facilities
 
     board = make_member(board=True)
-    exchange.convert(session, member, "usd_to_rsc", Money(100_000, "USD"), later(now, days=-40))
+    buy_rsc(session, member, 100_000, later(now, days=-40))
     unit = facilities.create_facility(session, board, name="Flat", kind="housing", purchase=rsc(3_600_000),
                                       maintenance=rsc(0), now=later(now, days=-40))
     application = facilities.apply(session, member, unit.id, now=later(now, days=-40))
     facilities.assign(session, board, application.id, now=later(now, days=-40), start_month="2026-10")
     facilities.run_monthly_charges(session, later(now, days=-20))  # October: 36,000.00 / 360 = 100.00
     mine = companies.register_company(session, member, "Mine", "food", now)
-    companies.record_income(session, member, mine.id, Money(10_000, "USD"), "sales", now)
+    record_income(session, member, mine.id, 10_000, "sales", now)
     market.buy(session, member, shop.id, now, paid_by_company_id=mine.id)  # the company's spending, not hers
     exchange.convert(session, member, "rsc_to_usd", rsc(30_000), now)
     share = health.inside_share(session, member, now)

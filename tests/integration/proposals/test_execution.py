@@ -11,6 +11,7 @@ from govern.ledger.exchange import member_wallet
 from govern.ledger.models import CAPITAL_POOL, LedgerEntry
 from govern.ledger.service import Leg, post, region_account
 from govern.proposals import kinds, service as proposals
+from tests.funding import buy_rsc
 
 
 def _pay_author_from_pool(ctx, proposal, outcome):
@@ -67,16 +68,14 @@ def test_the_pool_that_cannot_pay_leaves_nothing_posted_and_no_confirmation(pass
 
 
 def test_it_takes_two_distinct_board_members_and_then_carries_out_once(passed, session, region, now, make_member):
-    from govern.ledger import exchange
-    from govern.money import Money
     from govern.regions import service as regions
 
     proposal, author, board = passed
     # Fill the pool: a member sells RSC at a rate below 1 and the pool earns the spread.
     trader = make_member()
-    exchange.convert(session, trader, "usd_to_rsc", Money(10000, "USD"), now)
+    buy_rsc(session, trader, 10000, now)
     regions.set_parameter(session, region.id, "exchange_rate", "0.5", cause_type="test", cause_id=None, now=now)
-    exchange.convert(session, trader, "usd_to_rsc", Money(2000, "USD"), now)
+    buy_rsc(session, trader, 2000, now)
     later = now + timedelta(days=4)
     first = proposals.confirm_execution(session, board[0], proposal.id, later)
     again = proposals.confirm_execution(session, board[0], proposal.id, later)
@@ -153,8 +152,6 @@ def test_a_confirmation_from_someone_no_longer_on_the_board_does_not_count(passe
 
 def test_on_a_board_of_two_the_other_member_alone_carries_out_the_authors_proposal(board_kind, make_member, propose,
                                                                                   session, region, now):
-    from govern.ledger import exchange
-    from govern.money import Money
     from govern.regions import service as regions
 
     author, other = make_member(board=True), make_member(board=True)
@@ -162,8 +159,8 @@ def test_on_a_board_of_two_the_other_member_alone_carries_out_the_authors_propos
     proposals.cast_ballot(session, author, proposal.id, "yes", now)
     proposals.close_proposal(session, proposal.id, now + timedelta(days=3))
     assert proposals.required_confirmations(session, proposal) == 1
-    exchange.convert(session, other, "usd_to_rsc", Money(10000, "USD"), now)
+    buy_rsc(session, other, 10000, now)
     regions.set_parameter(session, region.id, "exchange_rate", "0.5", cause_type="test", cause_id=None, now=now)
-    exchange.convert(session, other, "usd_to_rsc", Money(2000, "USD"), now)
+    buy_rsc(session, other, 2000, now)
     state = proposals.confirm_execution(session, other, proposal.id, now + timedelta(days=4))
     assert state.proposal.status == "executed"

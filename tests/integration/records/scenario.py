@@ -23,6 +23,8 @@ from govern.proposals import service as proposals
 from govern.proposals.models import Proposal
 from govern.regions.models import Region
 from tests.integration.acquisitions.test_stories import BAKERY, fill_pool
+from tests.conftest import TEST_PASSWORD
+from tests.funding import buy_rsc, record_income
 
 PRIVATE_MEMO = "Rent for the flat on Mill Street"
 
@@ -74,7 +76,7 @@ def build(session, region, make_member, propose, now) -> Scenario:
     bakery = session.get(Company, int(next(e.ref_id for e in proposals.effects_of(session, acquisition.id)
                                             if e.type == "company")))
     [invitation] = acquisitions.invitations_of(session, acquisition.id)
-    _, pat = acquisitions.accept(session, invitation.token, member=None, password="breadbread",
+    _, pat = acquisitions.accept(session, invitation.token, member=None, password=TEST_PASSWORD,
                                  now=start + timedelta(days=4), locality="South")
     session.execute(update(Worker).where(Worker.company_id == bakery.id, Worker.member_id == pat.id).values(admin=True))
     session.commit()
@@ -96,7 +98,7 @@ def build(session, region, make_member, propose, now) -> Scenario:
                         title="Reward spending inside", at=start + timedelta(days=32))
     _vote(session, rate_vote, [alice, board[0], board[1]], start + timedelta(days=32), choice="1.05")
     later = start + timedelta(days=36)
-    exchange.convert(session, alice, "usd_to_rsc", Money(10000, "USD"), later)  # the pool pays 5.00 of it
+    buy_rsc(session, alice, 10000, later)  # the pool pays 5.00 of it
     exchange.convert(session, bob, "rsc_to_usd", Money(1000, "RSC"), later)  # the pool keeps 0.48
     transfers.transfer(session, alice, bob.id, Money(1234, "RSC"), PRIVATE_MEMO, later)
 
@@ -120,7 +122,7 @@ def _payrolls(session, region, bakery, pat, bob, carol, start):
     """A month of bakery payroll (a baker and a cashier) and of Carol's bike shop, which converts
     half of her pay to USD. Returns the bakery's run, then the bike shop."""
     at = start + timedelta(days=5)
-    companies.record_income(session, pat, bakery.id, Money(100000, "USD"), "Bread sold before we joined", at)
+    record_income(session, pat, bakery.id, 100000, "Bread sold before we joined", at)
     companies.set_worker(session, pat, bakery.id, member_id=bob.id, occupation="cashier",
                          hourly_rate=Money(1500, "RSC"), now=at)
     for person, hours in ((pat, "20"), (bob, "10")):
@@ -128,7 +130,7 @@ def _payrolls(session, region, bakery, pat, bob, carol, start):
                               period_end="2026-10-31", hours=hours, now=at)
     october = companies.run_payroll(session, pat, bakery.id, "2026-10-01", "2026-10-31", start + timedelta(days=20)).run
     bikes = companies.register_company(session, carol, "North Bikes", "bicycle repair", at)
-    companies.record_income(session, carol, bikes.id, Money(100000, "USD"), "Repairs", at)
+    record_income(session, carol, bikes.id, 100000, "Repairs", at)
     companies.set_worker(session, carol, bikes.id, member_id=carol.id, occupation="mechanic",
                          hourly_rate=Money(2500, "RSC"), now=at)
     companies.set_auto_convert(session, carol, "50")

@@ -39,7 +39,9 @@ def test_each_movement_names_its_cause(session, scenario):
     for proposal in (scenario.acquisition, scenario.grant, scenario.kitchen, scenario.split):
         [moved] = [m for m in movements if m.cause_id == str(proposal.id) and m.cause_type == "proposal"]
         assert moved.proposal.title == proposal.title and moved.amount < 0
-    assert {m.cause_type for m in movements} == {"payroll", "conversion", "proposal"}
+    # Buying RSC is a deposit the board confirmed (the pool paid its incentive); selling is a conversion.
+    assert {m.cause_type for m in movements} == {"payroll", "conversion", "deposit", "proposal"}
+    assert all(m.cause_id is not None for m in movements), "a movement that does not say which cause it was"
     [split] = [m for m in all_movements(session, scenario.child.id, 200) if m.cause_type == "proposal"]
     assert split.proposal.id == scenario.split.id and split.amount > 0
 

@@ -6,14 +6,15 @@ from govern.ledger import service as ledger
 from govern.ledger.exchange import convert
 from govern.money import Money
 from govern.records import service
+from tests.funding import buy_rsc
 
 
 def test_the_chain_head_moves_only_by_appending(session, region, member, now):
     empty = service.chain_head(session)
     assert empty.entry_id == 0
-    convert(session, member, "usd_to_rsc", Money(1000, "USD"), now)
+    buy_rsc(session, member, 1000, now)
     saved = service.chain_head(session)
-    convert(session, member, "usd_to_rsc", Money(500, "USD"), now)
+    buy_rsc(session, member, 500, now)
     convert(session, member, "rsc_to_usd", Money(200, "RSC"), now)
     head = service.chain_head(session)
     assert head.entry_id == saved.entry_id + 2 and head.hash != saved.hash

@@ -1,6 +1,7 @@
 """A member's own records: conversions, ballots, and the yearly statement."""
 import pytest
 
+from govern import downloads
 from govern.errors import ValidationError
 from govern.ledger import transfers
 from govern.ledger.exchange import member_wallet
@@ -13,7 +14,7 @@ def test_the_yearly_statement_lists_every_movement_and_adds_up_to_the_balance(se
     alice = service.statement(session, scenario.alice.id, 2026)
     assert alice.opening == 0
     assert alice.closing == member_wallet(session, scenario.alice.id).balance
-    assert [line.cause_type for line in alice.lines] == ["conversion", "conversion", "conversion", "transfer"]
+    assert [line.cause_type for line in alice.lines] == ["deposit", "deposit", "deposit", "transfer"]
     assert alice.money_out == -1234 and alice.money_in == 200000 + 100000 + 10500
     assert alice.lines[-1].memo == PRIVATE_MEMO
     next_year = service.statement(session, scenario.alice.id, 2027)
@@ -21,7 +22,7 @@ def test_the_yearly_statement_lists_every_movement_and_adds_up_to_the_balance(se
 
 
 def test_the_statement_csv_has_the_opening_each_line_and_the_totals(session, scenario):
-    text = tables.statement_csv(service.statement(session, scenario.bob.id, 2026))
+    text = downloads.csv_text(*tables.statement_rows(service.statement(session, scenario.bob.id, 2026)))
     lines = text.splitlines()
     assert lines[0] == "Date,Entry,Cause,Memo,Amount (RSC),Balance (RSC)"
     assert lines[1] == "2026-01-01,,,Opening balance,,0.00"
@@ -55,8 +56,8 @@ def test_my_ballots_carry_their_receipts_and_my_own_choice(session, scenario):
 
 def test_text_that_could_start_a_spreadsheet_formula_is_written_as_text(session, scenario, now):
     transfers.transfer(session, scenario.alice, scenario.bob.id, Money(100, "RSC"), "=HYPERLINK(\"x\")", now)
-    text = tables.statement_csv(service.statement(session, scenario.bob.id, 2026))
+    text = downloads.csv_text(*tables.statement_rows(service.statement(session, scenario.bob.id, 2026)))
     assert ',"\'=HYPERLINK(""x"")",1.00,' in text
     table = tables.Table("t", "T", (tables.Column("memo", "Memo"), tables.money_column("amount", "Amount")),
                          [{"memo": "+1", "amount": Money(-5, "RSC")}])
-    assert tables.to_csv(table).splitlines()[1] == "'+1,-0.05"
+    assert downloads.csv_text(*tables.csv_rows(table)).splitlines()[1] == "'+1,-0.05"

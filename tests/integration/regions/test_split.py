@@ -18,6 +18,7 @@ from govern.proposals import service as proposals
 from govern.regions import reorganise, service as regions
 from govern.regions.models import Region
 from tests.integration.acquisitions.test_stories import fill_pool
+from tests.funding import buy_rsc, record_income
 
 
 @pytest.fixture
@@ -27,10 +28,10 @@ def town(session, region, make_member, now):
     north = [make_member(locality="North") for _ in range(3)]
     south = [make_member(locality="South") for _ in range(3)]
     for i, person in enumerate(north + south):
-        exchange.convert(session, person, "usd_to_rsc", Money(1000 * (i + 1), "USD"), now)
+        buy_rsc(session, person, 1000 * (i + 1), now)
     fill_pool(session, region, south[0], now, usd_minor=5000)
     shop = companies.register_company(session, north[0], "North Bikes", "bicycle repair", now)
-    companies.record_income(session, north[0], shop.id, Money(2500, "USD"), "", now)
+    record_income(session, north[0], shop.id, 2500, "", now)
     item = inventory.add_item(session, region_id=region.id, item="Stand", kind="equipment", cost_minor=0,
                               currency="RSC", holder_company_id=shop.id, proposal_id=None, now=now)
     exchange.convert(session, north[1], "rsc_to_usd", Money(500, "RSC"), now)  # USD owed to a mover
@@ -130,7 +131,7 @@ def test_movers_lose_their_ballots_on_the_parents_open_proposals(session, region
 
 def test_a_member_moves_with_their_money_and_its_backing(session, region, member, now):
     north = regions.create_region(session, "Hilltop", now)
-    exchange.convert(session, member, "usd_to_rsc", Money(1234, "USD"), now)
+    buy_rsc(session, member, 1234, now)
     before = totals(session, region.id, north.id)
     members_after = reorganise.move_member(session, member, north.id, now)
     assert members_after.region_id == north.id and member_wallet(session, member.id).balance == 1234
@@ -161,4 +162,4 @@ def test_dissolution_hands_the_pool_and_inventory_over_and_makes_the_region_read
                                   closes_at=now + timedelta(days=2), now=now, min_voting_seconds=1)
     exchange.convert(session, everyone[1], "rsc_to_usd", Money(100, "RSC"), now)  # cashing out still works
     with pytest.raises(Conflict):
-        exchange.convert(session, everyone[1], "usd_to_rsc", Money(100, "USD"), now)
+        buy_rsc(session, everyone[1], 100, now)

@@ -61,7 +61,8 @@ def test_a_quorum_is_met_exactly_at_the_threshold():
     assert count(voting, [("yes", 5)], electorate=10).tally["quorum_met"]
     outcome = count(voting, [("yes", 4)], electorate=10)
     assert not outcome.passed
-    assert outcome.reason == "Quorum not met: 4 of 10 voted, 5 needed."
+    assert outcome.reason == "quorum"
+    assert outcome.explanation == "Quorum not met: 4 of 10 voted, 5 needed."
 
 
 def test_the_quorum_rounds_up_to_whole_ballots():

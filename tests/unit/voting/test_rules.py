@@ -155,6 +155,7 @@ def test_an_outcome_is_json_safe():
         "winners": ["a"],
         "value": "0.05",
         "reason": "ok",
+        "explanation": "ok",
     }
 
 
