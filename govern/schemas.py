@@ -38,7 +38,25 @@ AMOUNT_OR_ZERO_PATTERN = r"^(?:0(?:\.0{1,2})?|" + POSITIVE_AMOUNT_PATTERN[4:-2] 
 SIGNED_AMOUNT_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 DECIMAL_PATTERN = r"^-?[0-9]{1,15}(?:\.[0-9]{1,12})?$"
 MONTH_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
-CURSOR_PATTERN = r"^[0-9]{1,10}$"
+
+
+def _digits_at_most(limit: int) -> str:
+    """A regular expression for the decimal numbers from 0 to `limit` (no leading zeros needed)."""
+    text = str(limit)
+    choices = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for i, digit in enumerate(text):
+        if digit != "0":
+            below = "0" if digit == "1" else f"0-{int(digit) - 1}"
+            rest = len(text) - i - 1
+            if i == 0 and digit == "1":
+                continue
+            choices.append(text[:i] + f"[{below}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    choices.append(text)
+    return "^(?:" + "|".join(choices) + ")$"
+
+
+# A cursor is an id from an earlier page: digits, at most 2**31 - 1 (PostgreSQL's integer).
+CURSOR_PATTERN = _digits_at_most(MAX_ID)
 
 _POSITIVE_AMOUNT = re.compile(POSITIVE_AMOUNT_PATTERN)
 _AMOUNT_OR_ZERO = re.compile(AMOUNT_OR_ZERO_PATTERN)
