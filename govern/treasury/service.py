@@ -273,18 +273,25 @@ def deposits_for(session: Session, viewer, *, status: object = None, mine: bool 
                  limit: int = 50) -> list[Deposit]:
     """Newest first: the board sees its region's deposits (unless it asks for its own), a member
     their own."""
-    query = select(Deposit)
+    return _rows_for(session, Deposit, DEPOSIT_STATUSES, viewer, status=status, mine=mine, before=before, limit=limit)
+
+
+def _rows_for(session: Session, model, statuses, viewer, *, status: object, mine: bool, before: int | None,
+              limit: int) -> list:
+    """Deposits or payouts, newest first: the board's region's (unless it asks for its own), else
+    the viewer's own; optionally of one status."""
+    query = select(model)
     if access.can(viewer, "board_actions") and not mine:
-        query = query.where(Deposit.region_id == viewer.region_id)
+        query = query.where(model.region_id == viewer.region_id)
     else:
-        query = query.where(Deposit.member_id == viewer.id)
+        query = query.where(model.member_id == viewer.id)
     if status is not None:
-        if status not in DEPOSIT_STATUSES:
-            raise ValidationError.for_field("status", f"must be one of {', '.join(DEPOSIT_STATUSES)}")
-        query = query.where(Deposit.status == status)
+        if status not in statuses:
+            raise ValidationError.for_field("status", f"must be one of {', '.join(statuses)}")
+        query = query.where(model.status == status)
     if before is not None:
-        query = query.where(Deposit.id < before)
-    return list(session.execute(query.order_by(Deposit.id.desc()).limit(limit)).scalars())
+        query = query.where(model.id < before)
+    return list(session.execute(query.order_by(model.id.desc()).limit(limit)).scalars())
 
 
 def income_waiting(session: Session, company_id: int, *, limit: int = 20) -> list[Deposit]:
@@ -342,18 +349,7 @@ def payouts_for(session: Session, viewer, *, status: object = None, mine: bool =
                 limit: int = 50) -> list[UsdPayout]:
     """Newest first: the board sees its region's payouts (unless it asks for its own), a member
     their own."""
-    query = select(UsdPayout)
-    if access.can(viewer, "board_actions") and not mine:
-        query = query.where(UsdPayout.region_id == viewer.region_id)
-    else:
-        query = query.where(UsdPayout.member_id == viewer.id)
-    if status is not None:
-        if status not in PAYOUT_STATUSES:
-            raise ValidationError.for_field("status", f"must be one of {', '.join(PAYOUT_STATUSES)}")
-        query = query.where(UsdPayout.status == status)
-    if before is not None:
-        query = query.where(UsdPayout.id < before)
-    return list(session.execute(query.order_by(UsdPayout.id.desc()).limit(limit)).scalars())
+    return _rows_for(session, UsdPayout, PAYOUT_STATUSES, viewer, status=status, mine=mine, before=before, limit=limit)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 owned by a known member, so that tests can aim real ids at every route."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -186,3 +187,19 @@ def row_counts(session) -> dict[str, int]:
               if t != "alembic_version"}
     counts["ledger head"] = session.execute(text("SELECT hash FROM ledger_head")).scalar_one()
     return counts
+
+
+REDIS_URL = "redis://127.0.0.1:6379"
+
+
+def redis_or_skip():
+    """A connection to the local Redis, or a skip when it is down (a failure in CI, which needs it)."""
+    redis = pytest.importorskip("redis")
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("Redis is not running on 127.0.0.1:6379 (CI requires it)")
+    return connection

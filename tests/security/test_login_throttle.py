@@ -2,17 +2,15 @@
 email, through the page and the API, in memory and in Redis (shared by several workers)."""
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 
 from govern.extensions import db
-from tests.security.conftest import build_scenario
+from tests.security.conftest import REDIS_URL, build_scenario, redis_or_skip
 from tests.conftest import TEST_PASSWORD
 
 LIMIT = 5  # GOVERN_LOGIN_LIMIT's default: 5 failures in 5 minutes
-REDIS_URL = "redis://127.0.0.1:6379"
 
 
 @pytest.fixture
@@ -67,21 +65,9 @@ def test_successful_logins_do_not_count_and_other_emails_are_not_blocked(app, sc
     assert _api_attempts(client, scenario.other_email, 1, password=TEST_PASSWORD)[0].status_code == 201
 
 
-def _redis_or_skip():
-    redis = pytest.importorskip("redis")
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("Redis is not running on 127.0.0.1:6379 (CI requires it)")
-    return connection
-
-
 @pytest.fixture
 def redis_prefix():
-    connection = _redis_or_skip()
+    connection = redis_or_skip()
     prefix = f"govern-test-{uuid.uuid4().hex}"
     yield prefix
     for key in connection.scan_iter(f"*{prefix}*"):
@@ -102,5 +88,5 @@ def test_two_workers_sharing_redis_count_failures_together(app_factory, now, red
         answers = [workers[n % 2].post("/api/v1/tokens", json={"email": email, "password": "wrong"}).status_code
                    for n in range(LIMIT + 1)]
         assert answers == [401] * LIMIT + [429]
-    connection = _redis_or_skip()
+    connection = redis_or_skip()
     assert list(connection.scan_iter(f"*{redis_prefix}*"))

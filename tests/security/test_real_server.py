@@ -28,13 +28,12 @@ import pytest
 
 from govern.extensions import db
 from govern.serving import UnsharedThrottle, refuse_unshared_throttle
-from tests.security.conftest import PASSWORD, build_scenario
+from tests.security.conftest import PASSWORD, REDIS_URL, build_scenario, redis_or_skip
 
 pytestmark = pytest.mark.real_clock  # the server is another process
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 CLIENT_TIMEOUT = 2
-REDIS_URL = "redis://127.0.0.1:6379"
 
 
 def _free_port() -> int:
@@ -194,20 +193,8 @@ def test_make_run_serves_one_worker_with_this_configuration():
     assert "gunicorn --config gunicorn.conf.py wsgi:app" in (ROOT / "README.md").read_text()
 
 
-def _redis_or_skip():
-    redis = pytest.importorskip("redis")
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("Redis is not running on 127.0.0.1:6379 (CI requires it)")
-    return connection
-
-
 def test_two_workers_sharing_redis_count_failed_logins_together(database, tmp_path):
-    connection = _redis_or_skip()
+    connection = redis_or_skip()
     prefix = f"govern-test-{uuid.uuid4().hex}"
     try:
         with served(database, tmp_path / "gunicorn.log", GOVERN_WORKERS="2", GOVERN_RATELIMIT_STORAGE_URL=REDIS_URL,
