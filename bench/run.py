@@ -77,7 +77,7 @@ def _python(args: list[str], env: dict, timeout: float = 1800) -> dict:
 def _environment(database_url: str) -> dict:
     env = dict(os.environ)
     env.update({"GOVERN_DATABASE_URL": database_url, "GOVERN_SECRET_KEY": "bench-only-secret",
-                "GOVERN_WARM_UP": "0", "GOVERN_RUN_SCHEDULER": "0", "PYTHONPATH": str(ROOT)})
+                "GOVERN_RUN_SCHEDULER": "0", "PYTHONPATH": str(ROOT)})
     return env
 
 

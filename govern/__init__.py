@@ -39,10 +39,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_filters(app)
     app.cli.add_command(govern_cli)
 
-    if app.config.get("GOVERN_WARM_UP"):
-        from govern.voting import warm_up
-
-        warm_up()  # pref_voting compiles on first use: pay for it at start-up, not in a request
     if app.config.get("GOVERN_RUN_SCHEDULER"):
         from govern.jobs import start_scheduler
 

@@ -43,7 +43,6 @@ def from_environment(instance_path: Path) -> dict:
         # Unset: each kind's min_voting_days.* applies; set (tests, demos): it replaces them all.
         "GOVERN_MIN_VOTING_SECONDS": _optional_int(os.environ.get("GOVERN_MIN_VOTING_SECONDS")),
         "GOVERN_RUN_SCHEDULER": os.environ.get("GOVERN_RUN_SCHEDULER", "0") == "1",
-        "GOVERN_WARM_UP": os.environ.get("GOVERN_WARM_UP", "1") == "1",
         "GOVERN_TOKEN_TTL_SECONDS": int(os.environ.get("GOVERN_TOKEN_TTL_SECONDS", 30 * 86400)),
         "GOVERN_LOGIN_LIMIT": os.environ.get("GOVERN_LOGIN_LIMIT", "5 per 5 minutes"),
         "GOVERN_JOIN_LIMIT": os.environ.get("GOVERN_JOIN_LIMIT", "20 per hour"),

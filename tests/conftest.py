@@ -83,7 +83,6 @@ def base_config(database_url: str) -> dict:
         "ARGON2_MEMORY_COST": 8,
         "RATELIMIT_STORAGE_URI": "memory://",
         "GOVERN_RUN_SCHEDULER": False,
-        "GOVERN_WARM_UP": False,
     }
 
 

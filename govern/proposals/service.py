@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -377,28 +377,83 @@ class CastBallot:
     cast_at: datetime
 
 
+# What a ballot needs to know of its proposal, read as plain values (no ORM object on the path).
+_BALLOT_FACTS = select(Proposal.status, Proposal.kind, Proposal.payload, Proposal.voting, Proposal.opens_at,
+                       Proposal.closes_at).where(Proposal.id == bindparam("proposal_id"))
+
+
+def _cast_statement(dialect_name: str):
+    """The eligibility check and the upsert in one statement: the ballot is written only if the
+    proposal is open and before its deadline and the voter is in its frozen electorate, and it
+    replaces the voter's earlier ballot. On PostgreSQL the proposal row is share-locked by the same
+    statement, so a ballot racing the close waits for it and is then refused, never written after
+    the count."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    eligible = (
+        select(bindparam("proposal_id"), bindparam("member_id"), bindparam("choice"), bindparam("receipt"),
+               bindparam("cast_at", type_=UTCDateTime()))
+        .select_from(Proposal)
+        .join(ElectorateMember, (ElectorateMember.proposal_id == Proposal.id)
+              & (ElectorateMember.member_id == bindparam("member_id")))
+        .where(Proposal.id == bindparam("proposal_id"), Proposal.status == OPEN,
+               Proposal.closes_at > bindparam("cast_at", type_=UTCDateTime()))
+    )
+    if dialect_name == "postgresql":
+        eligible = eligible.with_for_update(read=True, of=Proposal)
+    ballots = Ballot.__table__
+    statement = dialect.insert(ballots).from_select(["proposal_id", "member_id", "choice", "receipt", "cast_at"],
+                                                    eligible)
+    return statement.on_conflict_do_update(
+        index_elements=["proposal_id", "member_id"],
+        set_={"choice": statement.excluded.choice, "receipt": statement.excluded.receipt,
+              "cast_at": statement.excluded.cast_at},
+    ).returning(ballots.c.receipt)
+
+
+_CAST = {name: _cast_statement(name) for name in ("postgresql", "sqlite")}
+
+
 def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: object, now: datetime) -> CastBallot:
     """Cast or replace the member's ballot. One row per voter (an upsert), so any number of
-    simultaneous casts by one member leave exactly one ballot; each cast gets a new receipt."""
+    simultaneous casts by one member leave exactly one ballot; each cast gets a new receipt.
+
+    The proposal is read and the choice checked before the write begins; the write is one
+    statement that checks again, atomically, that the proposal is open and the voter in its
+    electorate (on SQLite the write lock is held for that statement alone)."""
+    access.require(member, "vote", "Members who left cannot vote.")
+    voter_id = member.id
+    facts = session.execute(_BALLOT_FACTS, {"proposal_id": proposal_id}).first()
+    if facts is None:
+        raise NotFound("No such proposal.")
+    _check_voting_time(facts, now)
+    choice = voting.validate_choice(voting.VotingRule.from_json(facts.voting), raw_choice)
+    values = {"proposal_id": proposal_id, "member_id": voter_id, "choice": choice,
+              "receipt": secrets.token_hex(8), "cast_at": now}
     with write_transaction(session):
-        proposal = lock_proposal(session, proposal_id, shared=True)
-        _check_can_vote(session, member, proposal, now)
-        choice = voting.validate_choice(rule_of(proposal), raw_choice)
-        receipt = secrets.token_hex(8)
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(Ballot).values(
-            proposal_id=proposal.id, member_id=member.id, choice=choice, receipt=receipt, cast_at=now
-        )
         try:
-            session.execute(statement.on_conflict_do_update(
-                index_elements=["proposal_id", "member_id"],
-                set_={"choice": choice, "receipt": receipt, "cast_at": now},
-            ))
+            written = session.execute(_CAST[session.get_bind().dialect.name], values).first()
         except IntegrityError:  # the voter left the electorate while this ballot was on its way
-            raise Forbidden("You are not in this proposal's electorate.", code="not_in_electorate") from None
-        audit.on_commit(session, "vote: ballot cast on proposal %s by member %s", proposal.id, member.id)
-        voter_id = member.id  # read inside: the commit expires the member, and reading it after costs a query
-    return CastBallot(proposal_id, voter_id, choice, receipt, now)
+            written = None
+        if written is None:
+            _refuse_ballot(session, proposal_id, voter_id, now)
+        audit.on_commit(session, "vote: ballot cast on proposal %s by member %s", proposal_id, voter_id)
+    return CastBallot(proposal_id, voter_id, choice, values["receipt"], now)
+
+
+def _check_voting_time(facts, now: datetime) -> None:
+    opens = _ballots_open_at(kinds.get(facts.kind), facts.payload) or facts.opens_at
+    if facts.status == OPEN and now < opens < facts.closes_at:
+        raise Conflict(f"Voting has not begun: it opens at {opens.isoformat()}.", code="voting_not_open")
+    if not (facts.status == OPEN and opens <= now < facts.closes_at):
+        raise Conflict("This proposal is closed.", code="proposal_closed")
+
+
+def _refuse_ballot(session: Session, proposal_id: int, member_id: int, now: datetime) -> None:
+    """Why the one statement wrote nothing: the proposal closed meanwhile (409), or the member is
+    not (or no longer) in its electorate (403)."""
+    facts = session.execute(_BALLOT_FACTS, {"proposal_id": proposal_id}).first()
+    _check_voting_time(facts, now)
+    raise Forbidden("You are not in this proposal's electorate.", code="not_in_electorate")
 
 
 def withdraw_ballot(session: Session, member: Member, proposal_id: int, now: datetime) -> None:

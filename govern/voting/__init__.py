@@ -7,7 +7,6 @@ Each method's module states its rules and its tie-breaking: motions.py (yes_no, 
 numeric.py (median, mean), scored.py (approval, cumulative), ranked.py and stv.py (ranked).
 """
 from .counting import Method, Quorum
-from .ranked import warm_up
 from .registry import METHODS, decode_choice, method, tally, validate_choice
 from .rules import Option, Outcome, VotingRule
 
@@ -22,5 +21,4 @@ __all__ = [
     "method",
     "tally",
     "validate_choice",
-    "warm_up",
 ]

@@ -4,11 +4,11 @@ A ballot lists distinct option ids in order of preference: at least one, at most
 (a shorter ballot simply stops counting once every option it names is out). Its canonical
 text keeps that order.
 
-One seat: instant runoff, counted by pref_voting (`instant_runoff_with_explanation` on a
-`ProfileWithTies`, which takes truncated ballots and a count per distinct ranking). The option
-with the fewest votes is excluded and its ballots go to their next preference still in the
-count, until one option is left (so the rounds go on past a majority, down to the winner);
-the per-round counts are worked out here from pref_voting's order of exclusion.
+One seat: instant runoff, counted here on the grouped rankings (a count per distinct ranking,
+truncated ballots allowed). The option with the fewest votes is excluded and its ballots go to
+their next preference still in the count, until one option is left (so the rounds go on past a
+majority, down to the winner). The tests check every count against pref_voting's
+`instant_runoff_with_explanation` (a test dependency only: it pulls numba, scipy and ortools).
 
 Several seats: single transferable vote, counted exactly by `stv.py` (Droop quota, Scottish
 rules with exact fractions). pref_voting's STV functions count in floats with a 1e-12
@@ -18,17 +18,12 @@ repeatable and explainable, so the count is done here and checked against pref_v
 Scottish STV in the tests.
 
 Ties, for both counts: among options tied for fewest votes, the one with fewer first
-preferences is excluded; if still tied, the one listed later in the rule's options. (pref_voting
-takes exactly that as its fixed `tie_breaker` order.) Each round in the tally says whether
-a tie was broken.
-
-pref_voting costs about a second and 200 MB per process to import, and only ranked counts need
-it, so it is imported on first use; `warm_up()` does that ahead of time (at start-up, not in a
-request).
+preferences is excluded; if still tied, the one listed later in the rule's options (the fixed
+`tie_breaker` order the tests give pref_voting). Each round in the tally says whether a tie was
+broken.
 """
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import replace
 from fractions import Fraction
@@ -44,21 +39,6 @@ def validate_ranked(rule: VotingRule, raw: object) -> str:
 
 def decode_ranked(rule: VotingRule, canonical: str) -> list[str]:
     return json.loads(canonical)
-
-
-@functools.cache
-def _library():
-    """pref_voting's profile class and instant runoff, imported once, on first use."""
-    from pref_voting.iterative_methods import instant_runoff_with_explanation
-    from pref_voting.profiles_with_ties import ProfileWithTies
-
-    return ProfileWithTies, instant_runoff_with_explanation
-
-
-def warm_up() -> None:
-    """Import pref_voting and run one tiny count, so no request pays for it."""
-    rule = VotingRule(method="ranked", options=(Option("a", "A"), Option("b", "B")))
-    count_ranked(rule, {'["a","b"]': 2, '["b"]': 1})
 
 
 def rankings_of(rule: VotingRule, weights: dict[str, int]) -> Rankings:
@@ -79,28 +59,19 @@ def strength(first: list[int]) -> dict[int, tuple]:
 
 
 def instant_runoff(rankings: Rankings, candidates: int, strong: dict[int, tuple]) -> tuple[int, tuple[Stage, ...]]:
-    profile_class, explain = _library()
-    profile = profile_class(
-        [{c: rank + 1 for rank, c in enumerate(ranking)} for ranking, _ in rankings],
-        rcounts=[ballots for _, ballots in rankings],
-        candidates=list(range(candidates)),
-    )
-    weakest_first = sorted(range(candidates), key=strong.__getitem__)
-    winners, exclusions = explain(profile, tie_breaker=weakest_first)
-    order = [int(c) for group in exclusions for c in group]
-    return int(winners[0]), _runoff_stages(rankings, candidates, order, int(winners[0]))
-
-
-def _runoff_stages(rankings: Rankings, candidates: int, order: list[int], winner: int) -> tuple[Stage, ...]:
+    """Exclude the weakest option round by round (fewest votes, then `strong`'s order) until one is left."""
     remaining = set(range(candidates))
     stages = [_runoff_stage(rankings, remaining, ())]
-    for excluded in order:
-        before = stages[-1].counts
-        tied = sum(1 for c in before if before[c] == before[excluded]) > 1
+    while len(remaining) > 1:
+        counts = stages[-1].counts
+        fewest = min(counts.values())
+        tied = [c for c in remaining if counts[c] == fewest]
+        excluded = min(tied, key=strong.__getitem__)
         remaining.discard(excluded)
-        stages.append(_runoff_stage(rankings, remaining, (excluded,), tied))
+        stages.append(_runoff_stage(rankings, remaining, (excluded,), len(tied) > 1))
+    [winner] = remaining
     stages[-1] = replace(stages[-1], elected=(winner,))
-    return tuple(stages)
+    return winner, tuple(stages)
 
 
 def _runoff_stage(rankings: Rankings, remaining: set[int], excluded: tuple[int, ...], tied: bool = False) -> Stage:

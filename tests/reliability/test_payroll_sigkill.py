@@ -68,7 +68,7 @@ def pay_in_a_child_process(database_url: str, now, company_ids, weeks, report) -
     """What the killed process does: pay each company's weeks through the payroll service, as the
     scheduler would, on its own app, engine and connections, reporting each run once committed."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "payroll-child", "TESTING": True,
-                      "GOVERN_RUN_SCHEDULER": False, "GOVERN_WARM_UP": False})
+                      "GOVERN_RUN_SCHEDULER": False})
     with app.app_context():
         for start, end in weeks:
             for company_id in company_ids:

@@ -44,7 +44,7 @@ def _free_port() -> int:
 
 def _environment(database_url: str, port: int, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("GOVERN_")}
-    env.update(GOVERN_DATABASE_URL=database_url, GOVERN_SECRET_KEY="real-server-test", GOVERN_WARM_UP="0",
+    env.update(GOVERN_DATABASE_URL=database_url, GOVERN_SECRET_KEY="real-server-test",
                GOVERN_BIND=f"127.0.0.1:{port}", GOVERN_CLIENT_TIMEOUT=str(CLIENT_TIMEOUT), **extra)
     return env
 

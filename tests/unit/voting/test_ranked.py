@@ -11,11 +11,12 @@ from fractions import Fraction
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from pref_voting.iterative_methods import instant_runoff_with_explanation
 from pref_voting.profiles_with_ties import ProfileWithTies
 from pref_voting.proportional_methods import stv_scottish
 
 from govern.errors import ValidationError
-from govern.voting import tally, validate_choice, warm_up
+from govern.voting import tally, validate_choice
 from govern.voting.ranked import first_preferences, strength
 from govern.voting.stv import single_transferable_vote
 
@@ -235,13 +236,29 @@ def test_instant_runoff_agrees_with_a_reference_count(profile):
     assert outcome.winners == (ids[winner],)
 
 
+@settings(max_examples=300, deadline=None)
+@given(profiles(most_candidates=6))
+def test_instant_runoff_excludes_in_the_order_pref_voting_does_ties_included(profile):
+    """pref_voting is the oracle (a test dependency only): the same fixed tie order, the same
+    exclusions round by round and the same winner."""
+    candidates, ballots = profile
+    ids, rows = as_rows(profile)
+    outcome = tally(ranked(*ids), rows, 100)
+    strong = strength(first_preferences(ballots, candidates))
+    winners, exclusions = instant_runoff_with_explanation(
+        _pref_voting_profile(ballots, candidates), tie_breaker=sorted(range(candidates), key=strong.__getitem__))
+    expected_order = [ids[int(c)] for group in exclusions for c in group]
+    assert [name for round_ in outcome.tally["rounds"] for name in round_["excluded"]] == expected_order
+    assert outcome.winners == (ids[int(winners[0])],)
+
+
+def _pref_voting_profile(ballots, candidates: int) -> ProfileWithTies:
+    return ProfileWithTies([{c: rank + 1 for rank, c in enumerate(ranking)} for ranking, _ in ballots],
+                           rcounts=[weight for _, weight in ballots], candidates=list(range(candidates)))
+
+
 def pref_voting_stv(ballots, candidates: int, seats: int) -> list[int]:
-    profile = ProfileWithTies(
-        [{c: rank + 1 for rank, c in enumerate(ranking)} for ranking, _ in ballots],
-        rcounts=[weight for _, weight in ballots],
-        candidates=list(range(candidates)),
-    )
-    return stv_scottish(profile, num_seats=seats, decimals=12, rng=random.Random(0))
+    return stv_scottish(_pref_voting_profile(ballots, candidates), num_seats=seats, decimals=12, rng=random.Random(0))
 
 
 @settings(max_examples=300, deadline=None)
@@ -304,7 +321,6 @@ def million_ballot_rows(ids: list[str]) -> list[tuple[str, int]]:
 
 
 def test_a_million_ballots_in_grouped_rows_are_counted_without_expanding_them():
-    warm_up()
     ids = [f"o{c}" for c in range(8)]
     rows = million_ballot_rows(ids)
     assert sum(weight for _, weight in rows) == 1_000_000 and len(rows) == 100
