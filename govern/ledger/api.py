@@ -1,7 +1,7 @@
 """JSON API: accounts, entries, conversions, verification."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -16,7 +16,7 @@ from govern.throttle import money_moving
 from govern.treasury import service as treasury
 from govern.treasury.api import DepositAnswer, pending_deposit_answer
 from govern.schemas import (Answer, Cause, Flag, Id, IdempotencyKey, Money as MoneyShape, MoneyIn, Page, Paging, Request,
-                            RscIn, Time, UsdIn, With, text)
+                            Rsc, RscIn, Time, UsdIn, With, text)
 
 bp = api_blueprint("ledger_api", __name__)
 
@@ -69,6 +69,24 @@ class TransferBody(Request):
     to_member_id: Id
     amount: RscIn
     memo: text(200) = ""
+
+
+class BatchLine(Request):
+    to_member_id: Id
+    amount: RscIn
+    memo: text(200) = ""
+
+
+class BatchBody(Request):
+    transfers: Annotated[list[BatchLine], Field(min_length=1, max_length=transfers.MAX_BATCH)]
+    from_company_id: Id | None = Field(None, description="Pay from a company you run instead of your wallet")
+    memo: text(200) = ""
+
+
+class BatchAnswer(Answer):
+    entry_id: int
+    transfers: int
+    total: Rsc
 
 
 class TransferAnswer(Answer):
@@ -174,6 +192,18 @@ def create_transfer(json: TransferBody):
                                 idempotency_key())
     return TransferAnswer(entry_id=result.entry.id, to_member_id=result.to_member_id, amount=result.amount.to_json(),
                           entry=entries_shown([result.entry], member)[0]), 201
+
+
+@bp.post("/transfers/batch")
+@money_moving
+@endpoint(ok=201, answer=BatchAnswer, errors=(400, 403, 404, 409, 429), headers=IdempotencyKey)
+def create_transfer_batch(json: BatchBody):
+    """Pay up to 1,000 members at once in RSC, from your wallet or a company you run: one entry, all or nothing"""
+    payments = [transfers.Payment(line.to_member_id, line.amount.value(), line.memo) for line in json.transfers]
+    batch = transfers.transfer_batch(db.session, require_member(), payments, utcnow(),
+                                     from_company_id=json.from_company_id, memo=json.memo,
+                                     idempotency_key=idempotency_key())
+    return BatchAnswer(entry_id=batch.entry.id, transfers=batch.payments, total=batch.total.minor), 201
 
 
 def contribution_answer(row) -> ContributionAnswer:

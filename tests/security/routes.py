@@ -144,6 +144,8 @@ def json_body(endpoint: str, s: Scenario) -> dict | None:
         "market_api.apply": {"message": "Hire me."},
         "ledger_api.create_conversion": {"direction": "usd_to_rsc", "amount": _money("1.00", "USD")},
         "ledger_api.create_transfer": {"to_member_id": s.admin_id, "amount": _money("0.50", "RSC"), "memo": "thanks"},
+        "ledger_api.create_transfer_batch": {"transfers": [{"to_member_id": s.admin_id,
+                                                            "amount": _money("0.25", "RSC")}]},
         "ledger_api.create_contribution": {"amount": _money("0.50", "RSC")},
         "ledger_api.external_contribution": {"amount": _money("5.00", "USD"), "from": "A friend"},
         "delegation_api.put": {"delegate_id": s.other_id},

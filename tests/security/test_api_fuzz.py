@@ -46,6 +46,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /me/move": "the region must exist and be active",
     "POST /members": "the region must exist and be open to members",
     "POST /transfers": "the payee must be an active member of your region",
+    "POST /transfers/batch": "the payees must be active members of your region, and the lines add up to at most 1,000,000,000.00",
     "POST /proposals": "closes_at must lie far enough ahead of now, and the payload follows the kind",
     "PUT /proposals/{id}/ballot": "the choice's shape follows the proposal's voting method",
     "GET /records/wages": "the cursor must be one this list gave",

@@ -112,6 +112,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("ledger_api.create_contribution", "POST"):        (LOGIN, OK, OK, OK, OK),
     ("ledger_api.create_conversion", "POST"):          (LOGIN, OK, OK, OK, OK),
     ("ledger_api.create_transfer", "POST"):            (LOGIN, OK, OK, OK, OK),
+    ("ledger_api.create_transfer_batch", "POST"):      (LOGIN, OK, OK, OK, OK),
     ("ledger_api.external_contribution", "POST"):      (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("ledger_api.show_account", "GET"):                (NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ("ledger_api.verify", "GET"):                      (OK, OK, OK, OK, OK),
