@@ -100,7 +100,7 @@ def transfer_batch(
         _checked_memo(payment.memo)
     total = sum(payment.amount.minor for payment in payments)
     if total > MAX_MINOR:
-        raise ValidationError.for_field("transfers", "add up to too much for one batch")
+        raise ValidationError.for_field("transfers", "must add up to at most 1000000000.00")
     payer, region_id, label = _batch_payer(session, sender, from_company_id)
     regions.require_active(session, region_id)
     wallets = _wallets_of_active_members(session, {p.to_member_id for p in payments}, region_id)
