@@ -228,6 +228,67 @@ def insert_transfer_rows(world: dict, scale: Scale, run: int) -> dict:
     return {"seconds": seconds, "rate": count / seconds, "detail": {"transfers": count}}
 
 
+def _batch_payees(world: dict, count: int, run: int) -> list[int]:
+    """Wallet ids of the members the batch payer pays (JSON keys: strings)."""
+    import random
+
+    wallets = list(world["batch_payees"])
+    rng = random.Random(run)
+    return [rng.choice(wallets) for _ in range(count)]
+
+
+@figure("transfer_batches", "conductor")
+def post_transfer_batches(world: dict, scale: Scale, run: int) -> dict:
+    """The same transfers through POST /api/v1/transfers/batch's service: batches of 1,000
+    payments from one member, each batch one checked entry and one transaction."""
+    from govern.ledger import transfers
+    from govern.members.models import Member
+    from govern.money import Money
+
+    count = scale.transfers // scale.transfer_batches
+    payees = _batch_payees(world, count, run)
+    payer = db.session.get(Member, world["batch_payer_id"])
+    member_of = world["batch_payees"]
+    batches = [payees[i:i + transfers.MAX_BATCH] for i in range(0, count, transfers.MAX_BATCH)]
+    now = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    db.session.commit()
+    start = time.perf_counter()
+    for batch in batches:
+        transfers.transfer_batch(db.session, payer, [transfers.Payment(member_of[wallet], Money(1, "RSC"))
+                                                     for wallet in batch], now)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rate": count / seconds, "detail": {"transfers": count, "batches": len(batches)}}
+
+
+@figure("transfer_batches", "reference")
+def insert_batch_rows(world: dict, scale: Scale, run: int) -> dict:
+    """One raw entry and its postings per 1,000 transfers, inserted in one transaction, rolled back."""
+    from govern.ledger.transfers import MAX_BATCH
+
+    count = scale.transfers // scale.transfer_batches
+    payees = _batch_payees(world, count, run)
+    db.session.commit()
+    first = db.session.execute(text("SELECT max(id) FROM ledger_entries")).scalar_one() + 1
+    connection = db.session.connection().connection.driver_connection
+    marker = "?" if db.engine.dialect.name == "sqlite" else "%s"
+    now = datetime(2027, 1, 1)
+    batches = [payees[i:i + MAX_BATCH] for i in range(0, count, MAX_BATCH)]
+    entries = [(first + n, world["region_id"], now, "Bench batch", "transfer", f"{n:064x}", f"{first + n:064x}",
+                f"{first + n:064x}") for n in range(len(batches))]
+    postings = [row for n, batch in enumerate(batches)
+                for row in [(first + n, world["batch_payer_wallet"], "RSC", -len(batch))]
+                + [(first + n, int(payee), "RSC", 1) for payee in batch]]
+    start = time.perf_counter()
+    cursor = connection.cursor()
+    cursor.executemany(f"INSERT INTO ledger_entries (id, region_id, created_at, memo, cause_type, fingerprint, "
+                       f"prev_hash, hash) VALUES ({', '.join([marker] * 8)})", entries)
+    cursor.executemany(f"INSERT INTO postings (entry_id, account_id, currency, amount) VALUES "
+                       f"({', '.join([marker] * 4)})", postings)
+    seconds = time.perf_counter() - start
+    db.session.rollback()
+    return {"seconds": seconds, "rate": count / seconds, "detail": {"transfers": count}}
+
+
 # --- records pages -------------------------------------------------------------------------------
 
 def _page_times(app, path: str, requests: int) -> dict:

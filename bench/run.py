@@ -50,6 +50,8 @@ TARGETS = [
            "time_ratio", 2.0),
     Target("transfers", "ledger transfers through post(), one transaction each",
            "raw executemany of the same entries and postings, one transaction", "rate_ratio", 0.3),
+    Target("transfer_batches", "transfers in batches of 1,000 (POST /api/v1/transfers/batch's service)",
+           "raw executemany of the same entries and postings, one transaction", "rate_ratio", 0.3),
     Target("records_capital_pool", "capital-pool history page (1M entries)", "—", "median_ms", 100),
     Target("records_wages", "wage records page (100k workers' payslips)", "—", "median_ms", 100),
     Target("ballot_in_process", "cast a ballot in-process (Flask test client, no HTTP)", "—", "info", 0),

@@ -31,10 +31,17 @@ FULL = Scale(
     http_connections=8, http_voters=2_000, page_requests=15,
 )
 
+# The same figures in minutes: a region of 200,000 members (issue 25 measured its misses at this size).
+MID = Scale(
+    name="mid", members=200_000, workers=20_000, payroll_runs=3, record_entries=200_000,
+    transfers=20_000, transfer_batches=5, tally_runs=3, http_seconds=5.0, http_runs=3,
+    http_connections=8, http_voters=1_000, page_requests=10,
+)
+
 SMOKE = Scale(
     name="smoke", members=1_500, workers=200, payroll_runs=1, record_entries=2_000,
     transfers=200, transfer_batches=2, tally_runs=1, http_seconds=0.5, http_runs=1,
     http_connections=2, http_voters=50, page_requests=2,
 )
 
-SCALES = {scale.name: scale for scale in (FULL, SMOKE)}
+SCALES = {scale.name: scale for scale in (FULL, MID, SMOKE)}

@@ -109,6 +109,7 @@ def build(scale: Scale) -> dict:
     world["company_id"], world["payroll_periods"] = phases.time("company, workers, hours", _company, region.id,
                                                                 member_ids[: scale.workers], scale, rng)
     world["transfer_wallets"] = wallets[: 1000]
+    world.update(phases.time("batch payer", _batch_payer, region.id, member_ids[: 1000], wallets[: 1000], scale))
     phases.time("analyze", _analyze)
     world["phases"] = phases.seconds
     return world
@@ -263,6 +264,22 @@ def _company(region_id: int, worker_ids: list[int], scale: Scale, rng: random.Ra
                           Leg(companies.company_account(db.session, company_id), funding)],
              memo="Bench: sales income", cause_type="income", cause_id=None, now=EPOCH)
     return company_id, [(start.isoformat(), end.isoformat()) for start, end in periods]
+
+
+def _batch_payer(region_id: int, member_ids: list[int], wallets: list[int], scale: Scale) -> dict:
+    """The member who pays the transfer batches, funded for every run, and the members they pay."""
+    from govern.ledger.models import EXTERNAL, ISSUANCE, USD_RESERVE
+    from govern.ledger.service import AccountRef, Leg, post, region_account
+
+    funding = scale.transfers * 10
+    with transaction():
+        post(db.session, [Leg(region_account(db.session, region_id, EXTERNAL), -funding),
+                          Leg(region_account(db.session, region_id, USD_RESERVE), funding),
+                          Leg(region_account(db.session, region_id, ISSUANCE), -funding),
+                          Leg(AccountRef(wallets[0], "RSC"), funding)],
+             memo="Bench: the batch payer's deposit", cause_type="deposit", cause_id=None, now=EPOCH)
+    return {"batch_payer_id": member_ids[0], "batch_payer_wallet": wallets[0],
+            "batch_payees": dict(zip(wallets[1:], member_ids[1:]))}
 
 
 def _pool_movements(board, wallets: list[int], count: int, rng: random.Random) -> int:

@@ -43,8 +43,8 @@ def test_the_bench_runs_end_to_end_and_writes_its_report(tmp_path, bench_databas
 
     results = json.loads((tmp_path / "results.json").read_text())
     assert len(results["databases"]) == 1 + len(bench_database)
-    expected = {"http_ballot", "tally_yes_no", "tally_ranked", "payroll", "transfers", "records_capital_pool",
-                "records_wages", "ballot_in_process"}
+    expected = {"http_ballot", "tally_yes_no", "tally_ranked", "payroll", "transfers", "transfer_batches",
+                "records_capital_pool", "records_wages", "ballot_in_process"}
     for database in results["databases"]:
         figures = {row["figure"]: row for row in database["summary"]}
         assert set(figures) == expected
