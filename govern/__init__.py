@@ -31,11 +31,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_kinds()
     _register_blueprints(app)
 
-    from govern import web
+    from govern import i18n, web
     from govern.cli import govern_cli
     from govern.templating import register_filters
 
     web.register(app)
+    i18n.register(app)
     register_filters(app)
     app.cli.add_command(govern_cli)
 

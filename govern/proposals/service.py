@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from govern import access, audit, voting
 from govern.database import UTCDateTime, write_transaction
 from govern.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from govern.mail import service as mail
 from govern.members import service as members
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.notifications.models import Notification
@@ -397,6 +398,10 @@ def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: 
         except IntegrityError:  # the voter left the electorate while this ballot was on its way
             raise Forbidden("You are not in this proposal's electorate.", code="not_in_electorate") from None
         audit.on_commit(session, "vote: ballot cast on proposal %s by member %s", proposal.id, member.id)
+        # "You have not voted yet" is answered: it no longer counts as unread.
+        session.execute(update(Notification).where(
+            Notification.member_id == member.id, Notification.topic == reminder_topic(proposal.id),
+            Notification.read_at.is_(None)).values(read_at=now))
         voter_id = member.id  # read inside: the commit expires the member, and reading it after costs a query
     return CastBallot(proposal_id, voter_id, choice, receipt, now)
 
@@ -506,7 +511,31 @@ def close_proposal(session: Session, proposal_id: int, now: datetime) -> Proposa
             proposal.execute_by = now + timedelta(days=kind.execution_days)
         else:
             _apply_or_reject(session, kind, proposal, outcome, now)
+        _mail_the_result(session, proposal, now)
     return proposal
+
+
+def _mail_the_result(session: Session, proposal: Proposal, now: datetime) -> None:
+    """Everyone who voted hears how it ended (those who want to): one INSERT … SELECT."""
+    stored = proposal.outcome or {}
+    ended = {PASSED: "passed; the board will now carry it out", EXECUTED: "passed and was carried out",
+             REJECTED: "did not pass"}.get(proposal.status, proposal.status)
+    explanation = stored.get("explanation") or stored.get("reason") or ""
+    if explanation == "quorum":
+        explanation = "Too few members voted for the quorum."
+    mail.queue_for_members(
+        session, region_id=proposal.region_id, kind=mail.RESULT, now=now,
+        subject=f"Result: {proposal.title[:150]}",
+        body=mail.body(None, f"Voting on “{proposal.title}” has closed: it {ended}.",
+                       *([explanation] if explanation else []),
+                       f"See the tally and the published ballots: {mail.SITE}/proposals/{proposal.id}"),
+        key_prefix=f"result:{proposal.id}:",
+        member_ids=select(Ballot.member_id).where(Ballot.proposal_id == proposal.id),
+    )
+
+
+def reminder_topic(proposal_id: int) -> str:
+    return f"reminder:proposal:{proposal_id}"
 
 
 def _apply_or_reject(session: Session, kind: kinds.ProposalKind, proposal: Proposal, outcome: voting.Outcome,
@@ -652,10 +681,17 @@ def send_closing_reminders(session: Session, now: datetime) -> int:
                 ElectorateMember.proposal_id == proposal.id, ElectorateMember.member_id.not_in(voted))
             text = f"Voting on “{proposal.title[:200]}” closes soon, and you have not voted yet."
             session.execute(insert(Notification).from_select(
-                ["member_id", "text", "link", "created_at"],
+                ["member_id", "text", "link", "created_at", "topic"],
                 select(recipients.subquery().c.member_id, literal(text), literal(f"/proposals/{proposal.id}"),
-                       literal(now, UTCDateTime())),
+                       literal(now, UTCDateTime()), literal(reminder_topic(proposal.id))),
             ))
+            mail.queue_for_members(
+                session, region_id=proposal.region_id, kind=mail.REMINDER, now=now,
+                subject=f"Voting closes soon: {proposal.title[:150]}",
+                body=mail.body(None, f"Voting on “{proposal.title}” closes on "
+                                         f"{proposal.closes_at:%Y-%m-%d at %H:%M} UTC, and you have not voted yet.",
+                               f"Read it and vote: {mail.SITE}/proposals/{proposal.id}"),
+                key_prefix=f"reminder:{proposal.id}:", member_ids=recipients)
             proposal.reminder_sent_at = now
             sent += session.execute(select(func.count()).select_from(recipients.subquery())).scalar_one()
     return sent
