@@ -34,6 +34,18 @@ def time_left(moment: datetime | None, now: datetime) -> str:
     return " ".join(parts) or "less than a minute"
 
 
+def ago(moment: datetime | None, now: datetime) -> str:
+    """'just now', '5 minutes ago', '3 hours ago', '2 days ago' — coarse, for humans."""
+    if moment is None:
+        return ""
+    seconds = max(int((now - moment).total_seconds()), 0)
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown to HTML with raw HTML disabled, then sanitized again by nh3 (Ammonia)."""
     html = _markdown.render(text or "")
@@ -70,6 +82,6 @@ def _header_counts() -> dict:
 
 def register_filters(app: Flask) -> None:
     app.context_processor(_header_counts)
-    app.jinja_env.filters.update(hours=hours, markdown=render_markdown, time_left=time_left)
+    app.jinja_env.filters.update(hours=hours, markdown=render_markdown, time_left=time_left, ago=ago)
     app.jinja_env.globals.update(field_attributes=field_attributes)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -17,6 +17,7 @@ from govern.companies.models import Company
 from govern.proposals import presenters
 from govern.treasury import service as treasury
 from govern.throttle import money_moving
+from govern.regions import service as regions
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("companies", __name__)
@@ -46,8 +47,9 @@ def new():
 def _page(company_id: int, **forms_by_name):
     company = companies.get_company(db.session, company_id)
     viewer = current_user if current_user.is_authenticated else None
-    if company.owner != "region" and (viewer is None or viewer.region_id != company.region_id):
-        abort(404)
+    if not companies.sees_inside(db.session, viewer, company):
+        return render_template("companies/public.html", company=company,
+                               region=regions.get_region(db.session, company.region_id)), 200
     workers = companies.workers_of(db.session, company.id)
     hours_form = forms_by_name.pop("hours_form", None) or forms.HoursForm()
     hours_form.member_id.choices = [SelectChoice(w.member_id, name) for w, name in workers]

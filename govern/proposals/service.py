@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from govern import access, audit, voting
 from govern.database import UTCDateTime, write_transaction
 from govern.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from govern.errors import Problems as ValidationProblems
 from govern.mail import service as mail
 from govern.members import service as members
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.notifications.models import Notification
 from govern.proposals import constitution, electorates, kinds
+from govern.voting.rules import THRESHOLDS
 from govern.proposals.models import (
     CANCELLED,
     EXECUTED,
@@ -59,34 +61,76 @@ def create_proposal(
 
     The rule is the kind's default tightened to the region's floor for the payload (see
     constitution.py), and what the proposer asks may only make it stricter. Voting lasts at least
-    the floor's days, or `min_voting_seconds` when the server sets GOVERN_MIN_VOTING_SECONDS."""
+    the floor's days, or `min_voting_seconds` when the server sets GOVERN_MIN_VOTING_SECONDS.
+    Every problem is reported at once (see `check_proposal`)."""
     access.require(author, "propose", "Only active members can propose.")
     regions.require_active(session, author.region_id)
     kind = kinds.get(kind_key)
-    title, body = _clean_text_fields(title, body)
-    if closes_at is None:
-        raise ValidationError.for_field("closes_at", "is required: an ISO 8601 time with a UTC offset")
-    ctx = kinds.Context(session, author.region_id, author, now)
     with write_transaction(session):
-        clean_payload = kind.clean_payload(ctx, kinds.require_mapping(payload))
-        floor = constitution.floor_of(session, author.region_id, kind.floors_for(clean_payload))
-        _check_closes_at(closes_at, now, _ballots_open_at(kind, clean_payload) or now,
-                         floor.min_voting_seconds(min_voting_seconds), floor)
-        rule = _voting_rule(kind, ctx, clean_payload, voting_request, floor)
-        results_visible = bool(voting_request.get("results_visible")) if isinstance(voting_request, dict) else False
-        if results_visible and rule.secret:
-            raise ValidationError.for_field("voting.results_visible", "a secret ballot shows no tally before it closes")
+        checked = _checked(session, author, kind, title=title, body=body, payload=payload, closes_at=closes_at,
+                           now=now, min_voting_seconds=min_voting_seconds, voting_request=voting_request)
         proposal = Proposal(
-            region_id=author.region_id, author_id=author.id, kind=kind.key, title=title, body=body,
-            payload=clean_payload, voting=rule.to_json(), results_visible=results_visible, status=OPEN,
-            opens_at=now, closes_at=closes_at,
+            region_id=author.region_id, author_id=author.id, kind=kind.key, title=checked.title, body=checked.body,
+            payload=checked.payload, voting=checked.rule.to_json(), results_visible=checked.results_visible,
+            status=OPEN, opens_at=now, closes_at=closes_at,
         )
         session.add(proposal)
         session.flush()
-        proposal.electorate_size = _freeze_electorate(session, proposal, rule)
+        proposal.electorate_size = _freeze_electorate(session, proposal, checked.rule)
         if proposal.electorate_size == 0:
             raise ValidationError.for_field("voting.electorate", "has nobody in it")
     return proposal
+
+
+def check_proposal(session: Session, author: Member, *, kind_key: object, title: object, body: object,
+                   payload: object, closes_at: datetime | None, now: datetime, min_voting_seconds: int | None,
+                   voting_request: object = None) -> None:
+    """Every problem a proposal would be refused for, as one ValidationError, writing nothing: the
+    form asks this when its own shape checks failed, so the proposer sees all at once."""
+    access.require(author, "propose", "Only active members can propose.")
+    kind = kinds.get(kind_key)
+    _checked(session, author, kind, title=title, body=body, payload=payload, closes_at=closes_at, now=now,
+             min_voting_seconds=min_voting_seconds, voting_request=voting_request)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    title: str
+    body: str
+    payload: dict
+    rule: voting.VotingRule
+    results_visible: bool
+
+
+def _checked(session: Session, author: Member, kind: kinds.ProposalKind, *, title: object, body: object,
+             payload: object, closes_at: datetime | None, now: datetime, min_voting_seconds: int | None,
+             voting_request: object) -> _Checked:
+    """Each check runs whatever the others found, so that every field's problems come back together."""
+    ctx = kinds.Context(session, author.region_id, author, now)
+    problems = ValidationProblems()
+    text = clean_payload = rule = None
+    with problems.check():
+        text = _clean_text_fields(title, body)
+    with problems.check():
+        clean_payload = kind.clean_payload(ctx, kinds.require_mapping(payload))
+    floor = constitution.floor_of(session, author.region_id,
+                                  kind.floors_for(clean_payload) if clean_payload is not None else (kind.key,))
+    with problems.check():
+        if closes_at is None:
+            raise ValidationError.for_field("closes_at", "is required: the date and time voting closes")
+        _check_closes_at(closes_at, now, (_ballots_open_at(kind, clean_payload) if clean_payload is not None else None) or now,
+                         floor.min_voting_seconds(min_voting_seconds), floor)
+    with problems.check():
+        if clean_payload is not None:
+            rule = _voting_rule(kind, ctx, clean_payload, voting_request, floor)
+        else:
+            _check_voting_request_shape(voting_request)  # the rule needs the payload; its shape does not
+    results_visible = bool(voting_request.get("results_visible")) if isinstance(voting_request, dict) else False
+    with problems.check():
+        if results_visible and rule is not None and rule.secret:
+            raise ValidationError.for_field("voting.results_visible", "a secret ballot shows no tally before it closes")
+    problems.raise_if_any()
+    return _Checked(text[0], text[1], clean_payload, rule, results_visible)
 
 
 def _clean_text_fields(title: object, body: object) -> tuple[str, str]:
@@ -139,6 +183,7 @@ def _voting_rule(kind: kinds.ProposalKind, ctx: kinds.Context, payload: dict, re
     unknown = set(wanted) - kinds.CUSTOMIZABLE
     if unknown:
         raise ValidationError.for_field("voting", f"unknown settings: {', '.join(sorted(unknown))}")
+    _check_voting_request_shape(wanted)
     if "options" in wanted:
         wanted["options"] = _normalise_options(wanted["options"])
     merged = dict(rule.to_json())
@@ -154,6 +199,47 @@ def _voting_rule(kind: kinds.ProposalKind, ctx: kinds.Context, payload: dict, re
     constitution.refuse_looser(_floor_of_rule(rule), new_rule, kind.key)  # the rule is already >= the floor
     electorates.parse(new_rule.electorate)
     return new_rule
+
+
+def _check_voting_request_shape(request: object) -> None:
+    """The settings a proposer types, each checked on its own field: a quorum that is no share, an
+    unknown threshold, options listed twice."""
+    if not isinstance(request, dict):
+        return
+    problems = ValidationProblems()
+    with problems.check():
+        if "quorum" in request:
+            quorum = request["quorum"]
+            try:
+                share = Decimal(str(quorum)) if isinstance(quorum, (str, int, Decimal)) and not isinstance(quorum, bool) \
+                    else None
+            except ArithmeticError:
+                share = None
+            if share is None or not share.is_finite() or not 0 <= share <= 1:
+                raise ValidationError.for_field(
+                    "voting.quorum", "must be a share of the voters from 0 to 1, such as 0.25 for a quarter")
+    with problems.check():
+        if "threshold" in request and request["threshold"] not in THRESHOLDS:
+            raise ValidationError.for_field(
+                "voting.threshold", f"must be one of {', '.join(t.replace('_', ' ') for t in THRESHOLDS)}")
+    with problems.check():
+        if isinstance(request.get("options"), list):
+            _refuse_repeated_options(request["options"])
+    problems.raise_if_any()
+
+
+def _refuse_repeated_options(options: list) -> None:
+    """"Park / Beach / Park" is two options: the same label twice (any case or spacing) is refused."""
+    seen: set[str] = set()
+    for option in options:
+        label = option if isinstance(option, str) else option.get("label") if isinstance(option, dict) else None
+        if not isinstance(label, str) or not label.strip():
+            continue
+        key = " ".join(label.split()).casefold()
+        if key in seen:
+            raise ValidationError.for_field(
+                "voting.options", f"“{label.strip()}” is listed twice: each option must be different")
+        seen.add(key)
 
 
 def _floor_of_rule(rule: voting.VotingRule) -> constitution.Floor:
@@ -226,6 +312,12 @@ def rule_of(proposal: Proposal) -> voting.VotingRule:
 def voting_opens_at(proposal: Proposal) -> datetime:
     """When ballots may be cast: the opening, or later if the kind says so (a nomination window)."""
     return _ballots_open_at(kinds.get(proposal.kind), proposal.payload) or proposal.opens_at
+
+
+def is_being_counted(proposal: Proposal, now: datetime) -> bool:
+    """Past its deadline but not yet closed by the scheduler (up to its interval): no ballot is taken,
+    the result is on its way."""
+    return proposal.status == OPEN and now >= proposal.closes_at
 
 
 def is_accepting_ballots(proposal: Proposal, now: datetime) -> bool:

@@ -8,13 +8,14 @@ from flask_login import current_user, login_required
 from govern import voting
 from govern.apiutil import page_params
 from govern.clock import utcnow
-from govern.errors import DomainError
+from govern.errors import DomainError, Forbidden
 from govern.extensions import db
 from govern.ids import whole_number
 from govern.regions import service as regions
 from govern.members.forms import ConfirmForm
 from govern.members import service as members
 from govern.proposals import charts, constitution, electorates, forms, kinds, presenters, service as proposals
+from govern.i18n import from_local, zone_name
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("proposals", __name__)
@@ -57,21 +58,25 @@ def new(kind_key: str):
         kind = kinds.get(kind_key)
     except DomainError:
         abort(404)
-    form = forms.proposal_form_class(kind)()
     override = current_app.config["GOVERN_MIN_VOTING_SECONDS"]
+    least = constitution.least_threshold(db.session, current_user.region_id, kind)
+    form = forms.proposal_form_class(kind)()
+    forms.fit_to_kind(form, kind, least, zone_name())
     rules = constitution.rules_in_words(db.session, current_user.region_id, kind, override)
-    if form.validate_on_submit():
+    if request.method == "POST":
+        shape_ok = form.validate_on_submit()
+        values = dict(kind_key=kind.key, title=form.title.data, body=form.body.data,
+                      payload=kind.payload_from_form(forms.payload_values(form)), closes_at=from_local(form.closes_at.data),
+                      voting_request=forms.voting_request(form), now=utcnow(), min_voting_seconds=override)
         try:
-            proposal = proposals.create_proposal(
-                db.session, current_user, kind_key=kind.key, title=form.title.data, body=form.body.data,
-                payload=kind.payload_from_form(forms.payload_values(form)), closes_at=forms.closes_at_utc(form),
-                voting_request=forms.voting_request(form), now=utcnow(), min_voting_seconds=override,
-            )
+            if shape_ok:
+                proposal = proposals.create_proposal(db.session, current_user, **values)
+                flash("Your proposal is open for voting.", "success")
+                return redirect(url_for("proposals.show", proposal_id=proposal.id))
+            if not form.csrf_token.errors:  # the rest of the form's problems, all at once
+                proposals.check_proposal(db.session, current_user, **values)
         except DomainError as error:
-            show_error_on_form(form, _form_error(error))
-        else:
-            flash("Your proposal is open for voting.", "success")
-            return redirect(url_for("proposals.show", proposal_id=proposal.id))
+            show_error_on_form(form, _form_error(error), only_new=True)
     return render_template("proposals/new.html", form=form, kind=kind, rules=rules,
                            payload_fields=forms.payload_fields(form)), 400 if form.errors else 200
 
@@ -94,6 +99,12 @@ def _form_error(error: DomainError) -> DomainError:
 
 @bp.get("/proposals/<int:proposal_id>")
 def show(proposal_id: int):
+    return _proposal_page(proposal_id)
+
+
+def _proposal_page(proposal_id: int, *, ballot_error: str = "", submitted: object = None, status: int = 200):
+    """The proposal page; after a refused ballot, with the reason inside the ballot form and what the
+    voter chose still in it."""
     proposal = proposals.get_proposal(db.session, proposal_id)
     now = utcnow()
     rule = proposals.rule_of(proposal)
@@ -120,7 +131,8 @@ def show(proposal_id: int):
         accepting=proposals.is_accepting_ballots(proposal, now),
         can_vote=bool(viewer and viewer.active and proposals.in_electorate(db.session, proposal.id, viewer.id)),
         my_ballot=my_ballot, vote_notes=presenters.vote_notes(db.session, proposal, viewer),
-        my_choice=voting.decode_choice(rule, my_ballot.choice) if my_ballot else None,
+        my_choice=submitted if ballot_error else voting.decode_choice(rule, my_ballot.choice) if my_ballot else None,
+        ballot_error=ballot_error, counting=proposals.is_being_counted(proposal, now),
         my_choice_text=presenters.describe_choice(labels, rule.method, voting.decode_choice(rule, my_ballot.choice))
         if my_ballot else "",
         effects=presenters.describe_effects(db.session, effects, viewer),
@@ -129,7 +141,25 @@ def show(proposal_id: int):
         comment_form=forms.CommentForm(), confirm_form=ConfirmForm(),
         waiting_for_board=waiting_for_board,
         required=proposals.required_confirmations(db.session, proposal) if proposal.status == "passed" else None,
-    )
+    ), status
+
+
+@bp.get("/proposals/<int:proposal_id>/ballots")
+def published_ballots(proposal_id: int):
+    """After the close, every counted ballot by its receipt (and its voter, on a public vote): anyone
+    may check, no login needed, as the tally itself is public."""
+    proposal = proposals.get_proposal(db.session, proposal_id)
+    cursor, limit = page_params(receipt_cursor=True)
+    rows = proposals.published_ballots(db.session, proposal, before=cursor, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    rule = proposals.rule_of(proposal)
+    labels = {option.id: option.label for option in rule.options}
+    voters = {} if rule.secret else members.names_of(db.session, [ballot.member_id for ballot in rows])
+    shown = [(ballot.receipt, presenters.describe_choice(labels, rule.method, voting.decode_choice(rule, ballot.choice)),
+              None if rule.secret else (ballot.member_id, voters.get(ballot.member_id, ""))) for ballot in rows]
+    return render_template("proposals/ballots.html", proposal=proposal, rows=shown, secret=rule.secret,
+                           next_cursor=rows[-1].receipt if more else None)
 
 
 @bp.post("/proposals/<int:proposal_id>/ballot")
@@ -143,8 +173,14 @@ def vote(proposal_id: int):
     raw = forms.choice_from_form(rule.method, options, request.form)
     try:
         ballot = proposals.cast_ballot(db.session, current_user, proposal.id, raw, utcnow())
+    except Forbidden:
+        raise
     except DomainError as error:
-        flash(f"Your ballot was not counted: {error.message}", "error")
+        # Answered where the voter is looking: in the ballot form, with their choice still in it.
+        problem = (error.fields.get("choice") or [None])[0]
+        words = f"your choice {problem}." if problem else error.message
+        return _proposal_page(proposal.id, ballot_error=f"Your ballot was not counted: {words}", submitted=raw,
+                              status=error.status)
     else:
         flash(f"Your ballot is in. Receipt: {ballot.receipt} — keep it to check the published list after the close.",
               "success")

@@ -25,7 +25,7 @@ def test_a_member_reads_the_floor_meets_the_quorum_and_finds_the_constitution(jo
     page.get_by_label("Voting closes (UTC)").fill(closes_in(minutes=30))
     page.get_by_label("Quorum (share of voters who must vote, 0 to 1)").fill("0.1")
     page = proposer.submit("Open for voting", "a looser quorum, refused by its field", status=400)
-    expect(page.locator(".field.has-error")).to_contain_text("quorum must be at least 0.5: the floor this region set")
+    expect(page.locator(".field.has-error")).to_contain_text("the quorum must be at least 0.5 (50% of the voters): the least this region allows")
     page.get_by_label("Quorum (share of voters who must vote, 0 to 1)").fill("")
     page = proposer.submit("Open for voting", "the dissolution, open")
     proposal_path = page.url.removeprefix(server.url)
