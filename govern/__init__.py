@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from govern.facilities import api as facilities_api, views as facilities_views
     from govern.health import api as health_api, views as health_views
     from govern.inventory import api as inventory_api, views as inventory_views
+    from govern.mail import views as mail_views
     from govern.market import api as market_api, views as market_views
     from govern.ledger import api as ledger_api, views as ledger_views
     from govern.members import api as members_api, views as members_views
@@ -118,7 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         members_views.bp, regions_views.bp, ledger_views.bp, proposals_views.bp, notifications_views.bp,
         companies_views.bp, wages_views.bp, inventory_views.bp, acquisitions_views.bp, delegation_views.bp,
-        market_views.bp, records_views.bp, facilities_views.bp, health_views.bp, treasury_views.bp,
+        market_views.bp, records_views.bp, facilities_views.bp, health_views.bp, treasury_views.bp, mail_views.bp,
         members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, wages_api.bp,
         inventory_api.bp, acquisitions_api.bp, delegation_api.bp, market_api.bp, records_api.bp,
         facilities_api.bp, health_api.bp, treasury_api.bp, openapi_bp,

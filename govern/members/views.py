@@ -12,7 +12,7 @@ from govern.apiutil import page_params
 from govern.extensions import db
 from govern.ledger import exchange, service as ledger
 from govern.ledger.models import CONVERSION_USD_TO_RSC
-from govern.members import elections, service as members
+from govern.members import elections, lookup, service as members
 from govern.members.api import join_throttle, login_throttle, password_throttle
 from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm, PasswordForm, SettingsForm
 from govern.money import Money, parse_amount
@@ -109,6 +109,32 @@ def settings():
             return redirect(url_for("members.settings"))
     return render_template("members/settings.html", form=form, switches=members.MAIL_SWITCHES), \
         400 if form.errors else 200
+
+
+@bp.get("/people")
+@login_required
+def people():
+    """Find a member or a company of your region by name: the plain search form behind every
+    person and company field (which, with script, suggest as you type from /people/suggest)."""
+    text = (request.args.get("q") or "").strip()[:100]
+    kind = "companies" if request.args.get("kind") == "companies" else "people"
+    found = (lookup.companies if kind == "companies" else lookup.people)(db.session, current_user.region_id, text,
+                                                                        limit=50) if text else []
+    return render_template("members/people.html", q=text, kind=kind, found=found)
+
+
+@bp.get("/people/suggest")
+@login_required
+def suggest():
+    """Suggestions for a person or company field, as JSON: {items: [{value, label}]}."""
+    text = (request.args.get("q") or "").strip()[:100]
+    if request.args.get("kind") == "companies":
+        items = [{"value": lookup.person_label(i, name), "label": f"{name} · {industry}"}
+                 for i, name, industry in lookup.companies(db.session, current_user.region_id, text)]
+    else:
+        items = [{"value": lookup.person_label(i, name), "label": f"{name}{' · ' + place if place else ''}"}
+                 for i, name, place in lookup.people(db.session, current_user.region_id, text)]
+    return {"items": items}
 
 
 @bp.get("/me/tokens")

@@ -49,7 +49,7 @@ class CustomVotingForm(ProposalForm):
 def proposal_form_class(kind: ProposalKind) -> type[FlaskForm]:
     """The form for one kind: the common fields plus the kind's payload fields."""
     base = CustomVotingForm if "method" in kind.customizable else ProposalForm
-    attributes = {}
+    attributes = {"picks": {PAYLOAD_PREFIX + spec.name: "companies" for spec in kind.form_fields if spec.kind == "company"}}
     for spec in kind.form_fields:
         validators = [DataRequired()] if spec.required else [Optional()]
         if spec.kind == "select":
@@ -58,6 +58,8 @@ def proposal_form_class(kind: ProposalKind) -> type[FlaskForm]:
         elif spec.kind == "datetime":
             field = DateTimeLocalField(spec.label, format="%Y-%m-%dT%H:%M", validators=validators,
                                        description=spec.help)
+        elif spec.kind == "company":
+            field = StringField(spec.label, validators=validators + [Length(max=140)], description=spec.help)
         elif spec.kind in ("textarea", "member_list"):
             field = TextAreaField(spec.label, validators=validators, description=spec.help)
         else:

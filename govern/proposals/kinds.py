@@ -54,7 +54,9 @@ class PayloadField:
 
     name: str
     label: str
-    kind: str = "text"          # "text" | "decimal" | "integer" | "select" | "member_list" | "textarea" | "datetime"
+    # "text" | "decimal" | "integer" | "select" | "member_list" (people by name or number) | "company" (by name
+    # or number) | "textarea" | "datetime"
+    kind: str = "text"
     help: str = ""
     # (value, label) pairs, or a function giving them when the form is built (a list that grows
     # as areas register, such as the parameters)

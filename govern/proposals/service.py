@@ -369,6 +369,44 @@ def participation(session: Session, proposal: Proposal) -> Participation:
                          voting.Quorum.of(quorum, ballots, proposal.electorate_size).needed)
 
 
+@dataclass(frozen=True)
+class Glance:
+    """One proposal in a list: how many voted against its quorum, and whether the viewer did."""
+
+    participation: Participation
+    voted: bool | None  # None: the viewer is not in its electorate
+    share: Decimal       # turnout as a share of the electorate
+    quorum_share: Decimal
+
+
+def at_a_glance(session: Session, rows: list[Proposal], viewer_id: int | None) -> dict[int, Glance]:
+    """Turnout, quorum and the viewer's vote for a page of proposals: two grouped queries, whatever
+    the electorate's size."""
+    ids = [p.id for p in rows]
+    if not ids:
+        return {}
+    counts = dict(session.execute(select(Ballot.proposal_id, func.count()).where(Ballot.proposal_id.in_(ids))
+                                  .group_by(Ballot.proposal_id)).all())
+    mine: set[int] = set()
+    electorate: set[int] = set()
+    if viewer_id is not None:
+        mine = set(session.execute(select(Ballot.proposal_id).where(
+            Ballot.proposal_id.in_(ids), Ballot.member_id == viewer_id)).scalars())
+        electorate = set(session.execute(select(ElectorateMember.proposal_id).where(
+            ElectorateMember.proposal_id.in_(ids), ElectorateMember.member_id == viewer_id)).scalars())
+    glances = {}
+    for proposal in rows:
+        ballots = counts.get(proposal.id, 0)
+        quorum = rule_of(proposal).quorum
+        size = proposal.electorate_size or 0
+        needed = voting.Quorum.of(quorum, ballots, size).needed
+        glances[proposal.id] = Glance(
+            Participation(ballots, size, quorum, needed),
+            (proposal.id in mine) if proposal.id in electorate or proposal.id in mine else None,
+            Decimal(ballots) / size if size else Decimal(0), Decimal(needed) / size if size else Decimal(0))
+    return glances
+
+
 def turnout(session: Session, proposal_id: int) -> int:
     return session.execute(
         select(func.count()).select_from(Ballot).where(Ballot.proposal_id == proposal_id)).scalar_one()

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from govern import voting
 from govern.apiutil import page_params
 from govern.clock import utcnow
-from govern.errors import DomainError, Forbidden
+from govern.errors import DomainError, Forbidden, Problems
+from govern.members import lookup
 from govern.extensions import db
 from govern.ids import whole_number
 from govern.regions import service as regions
@@ -39,6 +40,7 @@ def index():
     more = len(rows) > limit
     rows = rows[:limit]
     return render_template("proposals/index.html", rows=rows, tab=tab, tabs=TABS, region=region,
+                           glances=proposals.at_a_glance(db.session, rows, current_user.id),
                            next_cursor=rows[-1].id if more else None, now=utcnow())
 
 
@@ -65,10 +67,16 @@ def new(kind_key: str):
     rules = constitution.rules_in_words(db.session, current_user.region_id, kind, override)
     if request.method == "POST":
         shape_ok = form.validate_on_submit()
+        problems = Problems()
+        with problems.check():
+            typed = _names_resolved(kind, forms.payload_values(form))
         values = dict(kind_key=kind.key, title=form.title.data, body=form.body.data,
-                      payload=kind.payload_from_form(forms.payload_values(form)), closes_at=from_local(form.closes_at.data),
+                      payload=kind.payload_from_form(typed), closes_at=from_local(form.closes_at.data),
                       voting_request=forms.voting_request(form), now=utcnow(), min_voting_seconds=override)
+        if problems:
+            shape_ok = False
         try:
+            problems.raise_if_any()
             if shape_ok:
                 proposal = proposals.create_proposal(db.session, current_user, **values)
                 flash("Your proposal is open for voting.", "success")
@@ -79,6 +87,28 @@ def new(kind_key: str):
             show_error_on_form(form, _form_error(error), only_new=True)
     return render_template("proposals/new.html", form=form, kind=kind, rules=rules,
                            payload_fields=forms.payload_fields(form)), 400 if form.errors else 200
+
+
+def _names_resolved(kind, values: dict) -> dict:
+    """People and companies typed by name (or "Name (#12)", or a number) on the form, as the ids
+    the payload takes: a company field, and a list of members separated by commas or lines."""
+    problems = Problems()
+    resolved = dict(values)
+    for spec in kind.form_fields:
+        text = values.get(spec.name)
+        if spec.kind == "company" and text:
+            with problems.check():
+                resolved[spec.name] = lookup.resolve_company(db.session, current_user.region_id, text,
+                                                             f"payload.{spec.name}")
+        elif spec.kind == "member_list" and text:
+            ids = []
+            for part in [p for p in text.replace("\n", ",").split(",") if p.strip()]:
+                with problems.check():
+                    ids.append(str(lookup.resolve_member(db.session, current_user.region_id, part,
+                                                         f"payload.{spec.name}")))
+            resolved[spec.name] = ", ".join(ids)
+    problems.raise_if_any()
+    return resolved
 
 
 def _form_error(error: DomainError) -> DomainError:
