@@ -51,6 +51,7 @@ def from_environment(instance_path: Path) -> dict:
         # Mail: through this SMTP server, or (unset) written to instance/outbox/ for the board's outbox page.
         "GOVERN_SMTP_URL": os.environ.get("GOVERN_SMTP_URL", ""),
         "GOVERN_MAIL_FROM": os.environ.get("GOVERN_MAIL_FROM", "Conductor <conductor@localhost>"),
+        "GOVERN_OUTBOX_DIR": os.environ.get("GOVERN_OUTBOX_DIR", str(instance_path / "outbox")),
         # The site's address, for links in mails.
         "GOVERN_BASE_URL": os.environ.get("GOVERN_BASE_URL", "http://127.0.0.1:5000"),
         "RATELIMIT_STORAGE_URI": os.environ.get("GOVERN_RATELIMIT_STORAGE_URL", "memory://"),

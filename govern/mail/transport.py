@@ -86,4 +86,4 @@ def transport_for(config: dict, instance_path: str):
     sender = config.get("GOVERN_MAIL_FROM") or "Conductor <conductor@localhost>"
     if url:
         return SMTPTransport(url, sender)
-    return FileTransport(Path(instance_path) / "outbox", sender)
+    return FileTransport(Path(config.get("GOVERN_OUTBOX_DIR") or Path(instance_path) / "outbox"), sender)

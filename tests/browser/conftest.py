@@ -153,7 +153,7 @@ def utcnow() -> datetime:
 def server(schema, tmp_path):
     """The real app on a fresh migrated database, served on 127.0.0.1 at a free port."""
     app = create_app({**base_config(new_database_url(schema, tmp_path)), "WTF_CSRF_ENABLED": True,
-                      "GOVERN_MIN_VOTING_SECONDS": 1})
+                      "GOVERN_MIN_VOTING_SECONDS": 1, "GOVERN_OUTBOX_DIR": str(tmp_path / "outbox")})
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, name="live-server", daemon=True)
     thread.start()
