@@ -63,7 +63,9 @@ def when(moment: datetime | None) -> str:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return format_datetime(moment, "d MMM yyyy, HH:mm zzz")
+    zone = str(get_timezone())
+    abbreviation = moment.astimezone(ZoneInfo(zone)).tzname() or zone  # "CET", "JST", "UTC" (CLDR has none for most)
+    return f"{format_datetime(moment, 'd MMM yyyy, HH:mm')} {abbreviation}"
 
 
 def local_input(moment: datetime | None) -> str:

@@ -37,7 +37,7 @@ def _clean(ctx: kinds.Context, payload: dict) -> dict:
         except ValidationError as error:
             fields.update(error.fields)
     if not fields and Decimal(bounds["min"]) > Decimal(bounds["max"]):
-        fields["payload.max"] = ["must not be below min"]
+        fields["payload.max"] = ["must not be below the lowest value"]
     if fields:
         raise ValidationError("The payload needs another look.", fields=fields)
     current = regions.parameter(ctx.session, ctx.region_id, name)

@@ -134,4 +134,4 @@ def test_a_member_proposes_a_wage_rate_through_the_form_and_sees_it_to_vote_on(c
     bad = client.post("/proposals/new/wage_rate", data={
         "title": "Welders", "closes_at": closes, "payload_occupation": "Welder", "payload_min": "30",
         "payload_max": "20"})
-    assert bad.status_code == 400 and "must not be below min" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "must not be below the lowest value" in bad.get_data(as_text=True)
