@@ -97,6 +97,8 @@ class ProposalKind:
     panel: Callable[[Context, "Proposal"], tuple[str, dict] | None] | None = None
     # The payload without what only the board of the region may read (people's emails); None: all public.
     public_payload: Callable[[dict], dict] | None = None
+    # Sentences the new-proposal form shows before it is filled in (what the choice will mean here).
+    form_notes: Callable[[Context], list[str]] | None = None
 
     def __post_init__(self):
         if self.carried_out_by not in (AUTOMATIC, BOARD):

@@ -65,6 +65,8 @@ def new(kind_key: str):
     form = forms.proposal_form_class(kind)()
     forms.fit_to_kind(form, kind, least, zone_name())
     rules = constitution.rules_in_words(db.session, current_user.region_id, kind, override)
+    notes = kind.form_notes(kinds.Context(db.session, current_user.region_id, current_user, utcnow())) \
+        if kind.form_notes else []
     if request.method == "POST":
         shape_ok = form.validate_on_submit()
         problems = Problems()
@@ -81,11 +83,11 @@ def new(kind_key: str):
                 proposal = proposals.create_proposal(db.session, current_user, **values)
                 flash("Your proposal is open for voting.", "success")
                 return redirect(url_for("proposals.show", proposal_id=proposal.id))
-            if not form.csrf_token.errors:  # the rest of the form's problems, all at once
+            if not getattr(getattr(form, "csrf_token", None), "errors", None):  # the rest of its problems, all at once
                 proposals.check_proposal(db.session, current_user, **values)
         except DomainError as error:
             show_error_on_form(form, _form_error(error), only_new=True)
-    return render_template("proposals/new.html", form=form, kind=kind, rules=rules,
+    return render_template("proposals/new.html", form=form, kind=kind, rules=rules, notes=notes,
                            payload_fields=forms.payload_fields(form)), 400 if form.errors else 200
 
 
@@ -238,6 +240,8 @@ def execute(proposal_id: int):
         state = proposals.confirm_execution(db.session, current_user, proposal_id, utcnow())
         if state.proposal.status != "executed":
             flash(f"Your confirmation is recorded: {state.confirmations} of {state.required} needed.", "info")
+        else:
+            flash("Carried out: what the members approved is now on the books.", "success")
     return act_on_proposal(proposal_id, confirm, None)
 
 
