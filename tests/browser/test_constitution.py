@@ -30,7 +30,7 @@ def test_a_member_reads_the_floor_meets_the_quorum_and_finds_the_constitution(jo
     page = proposer.submit("Open for voting", "the dissolution, open")
     proposal_path = page.url.removeprefix(server.url)
     turnout = page.locator("#turnout")
-    expect(turnout).to_contain_text("0 of 4 (0.0%); the quorum is 2 (50% of voters)")
+    expect(turnout).to_contain_text("0 of 4 (0%); the quorum is 2 (50% of voters)")
     expect(turnout).to_contain_text("2 more ballots needed")
 
     page.get_by_label("Yes").check()
