@@ -194,6 +194,8 @@ def _voting_rule(kind: kinds.ProposalKind, ctx: kinds.Context, payload: dict, re
             raise ValidationError.for_field(f"voting.{key}", f"cannot be changed for a {kind.key} proposal")
     try:
         new_rule = voting.VotingRule.from_json(merged)
+    except ValidationError as error:
+        raise _placed(error) from None
     except (TypeError, ValueError, KeyError, ArithmeticError) as error:
         raise ValidationError.for_field("voting", f"is not a valid voting rule: {error}") from None
     constitution.refuse_looser(_floor_of_rule(rule), new_rule, kind.key)  # the rule is already >= the floor
@@ -216,16 +218,38 @@ def _check_voting_request_shape(request: object) -> None:
             except ArithmeticError:
                 share = None
             if share is None or not share.is_finite() or not 0 <= share <= 1:
-                raise ValidationError.for_field(
-                    "voting.quorum", "must be a share of the voters from 0 to 1, such as 0.25 for a quarter")
+                raise _voting_problem("quorum", "must be a share of the voters from 0 to 1, such as 0.25 for a quarter")
     with problems.check():
         if "threshold" in request and request["threshold"] not in THRESHOLDS:
-            raise ValidationError.for_field(
-                "voting.threshold", f"must be one of {', '.join(t.replace('_', ' ') for t in THRESHOLDS)}")
+            raise _voting_problem("threshold", f"must be one of {', '.join(t.replace('_', ' ') for t in THRESHOLDS)}")
     with problems.check():
         if isinstance(request.get("options"), list):
             _refuse_repeated_options(request["options"])
     problems.raise_if_any()
+
+
+_SETTING_OF_PROBLEM = (("seats ", "seats"), ("there cannot be more seats", "seats"), ("max_points", "max_points"),
+                       ("options", "options"), ("each option", "options"), ("option ids", "options"),
+                       ("the ", "options"), ("minimum", "minimum"), ("maximum", "maximum"), ("method", "method"))
+
+
+def _placed(error: ValidationError) -> ValidationError:
+    """A problem the voting rule found ("seats must be …", "the ranked method needs options"), named
+    by the setting it is about as well, so a form can show it next to that field."""
+    problem = (error.fields.get("voting") or [error.message])[0]
+    for start, setting in _SETTING_OF_PROBLEM:
+        if problem.startswith(start):
+            words = problem[len(setting) + 1:] if problem.startswith(setting + " ") else problem
+            placed = _voting_problem(setting, words)
+            placed.fields["voting"] = [problem]
+            return placed
+    return error
+
+
+def _voting_problem(setting: str, problem: str) -> ValidationError:
+    """A problem of one voting setting: under `voting.<setting>`, and under `voting` as the API has
+    always named problems of the rule."""
+    return ValidationError(f"voting.{setting}: {problem}", fields={"voting": [problem], f"voting.{setting}": [problem]})
 
 
 def _refuse_repeated_options(options: list) -> None:
@@ -237,8 +261,7 @@ def _refuse_repeated_options(options: list) -> None:
             continue
         key = " ".join(label.split()).casefold()
         if key in seen:
-            raise ValidationError.for_field(
-                "voting.options", f"“{label.strip()}” is listed twice: each option must be different")
+            raise _voting_problem("options", f"“{label.strip()}” is listed twice: each option must be different")
         seen.add(key)
 
 

@@ -137,3 +137,15 @@ def test_a_proposal_form_with_an_empty_title_and_a_past_deadline_shows_both(clie
     assert response.status_code == 400
     assert "There are 2 problems" in page
     assert "This field is required." in page and "must be at least" in page
+
+
+def test_a_voting_setting_the_rule_refuses_is_shown_by_its_own_field(client, member, now):
+    log_in(client, member)
+    closes = (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post("/proposals/new/referendum", data={
+        "title": "Pick two", "closes_at": closes, "method": "approval", "options": "Park\nBeach", "seats": "5",
+        "electorate": "region"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="seats-error"' in page and "there cannot be more seats than options" in page
+    assert "voting:" not in page and "is not a valid voting rule" not in page
