@@ -57,12 +57,15 @@ def _init_extensions(app: Flask) -> None:
 
     @app.before_request
     def _forget_the_previous_request():
-        """Flask-Login caches the user, Flask-WTF the CSRF token and its check on `g`, which
+        """Flask-Login caches the user, Flask-WTF the CSRF token and its check, Flask-Babel the time zone on `g`, which
         outlives a request when the app context was pushed before it (tests and scripts do
         that): never reuse another request's. Registered first, so it runs before CSRFProtect."""
         g.pop("_login_user", None)
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         g.pop("csrf_valid", None)
+        from flask_babel import refresh
+
+        refresh()  # Flask-Babel keeps the viewer's time zone on `g` too
 
     from govern.web import cap_unsized_body
 
