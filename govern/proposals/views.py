@@ -86,7 +86,7 @@ def new(kind_key: str):
             if not getattr(getattr(form, "csrf_token", None), "errors", None):  # the rest of its problems, all at once
                 proposals.check_proposal(db.session, current_user, **values)
         except DomainError as error:
-            show_error_on_form(form, _form_error(error), only_new=True)
+            show_error_on_form(form, _form_error(error, form), only_new=True)
     return render_template("proposals/new.html", form=form, kind=kind, rules=rules, notes=notes,
                            payload_fields=forms.payload_fields(form)), 400 if form.errors else 200
 
@@ -113,17 +113,28 @@ def _names_resolved(kind, values: dict) -> dict:
     return resolved
 
 
-def _form_error(error: DomainError) -> DomainError:
-    """Map API field names (payload.min, voting.quorum) onto the form's field names."""
-    renamed = {}
+def _form_error(error: DomainError, form=None) -> DomainError:
+    """Map API field names (payload.min, voting.quorum) onto the form's field names; a problem of one
+    line of a list (payload.employees.2.email) is told on the list's field as "line 3, email: …"."""
+    renamed: dict[str, list[str]] = {}
     for name, problems in error.fields.items():
         head, _, tail = name.partition(".")
         if head == "payload" and tail:
-            renamed[forms.PAYLOAD_PREFIX + tail] = problems
+            field, _, rest = tail.partition(".")
+            target = forms.PAYLOAD_PREFIX + field
+            if form is not None and getattr(form, target, None) is None and \
+                    getattr(form, target + "_amount", None) is not None:
+                target += "_amount"  # money is typed as an amount beside its currency
+            if rest:
+                position, _, key = rest.partition(".")
+                where = f"line {int(position) + 1}" if position.isdigit() else position
+                where += f", {key.replace('_', ' ')}" if key else ""
+                problems = [f"{where}: {problem}" for problem in problems]
+            renamed.setdefault(target, []).extend(problems)
         elif head == "voting" and tail:
-            renamed[tail] = problems
+            renamed.setdefault(tail, []).extend(problems)
         else:
-            renamed[name] = problems
+            renamed.setdefault(name, []).extend(problems)
     mapped = DomainError(error.message, code=error.code, fields=renamed)
     mapped.status = error.status
     return mapped

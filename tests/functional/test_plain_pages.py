@@ -149,3 +149,17 @@ def test_a_voting_setting_the_rule_refuses_is_shown_by_its_own_field(client, mem
     assert response.status_code == 400
     assert 'id="seats-error"' in page and "there cannot be more seats than options" in page
     assert "voting:" not in page and "is not a valid voting rule" not in page
+
+
+def test_a_bad_employee_line_of_an_acquisition_is_told_by_its_line_next_to_the_employees(client, member, now):
+    log_in(client, member)
+    closes = (now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post("/proposals/new/acquisition", data={
+        "title": "Buy the corner bakery", "payload_business_name": "Corner Bakery", "payload_seller": "Ms Crumb",
+        "payload_price_amount": "5000.00", "payload_price_currency": "RSC", "payload_industry": "bakery",
+        "payload_employees": "Cleo Baker, cleo@bakery.example, baker, 22.50\nDan Dough, not-an-email, baker, 20.00",
+        "closes_at": closes})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="payload_employees-error"' in page and "line 2, email:" in page
+    assert "The payload needs another look." not in page
