@@ -163,7 +163,7 @@ def _check_closes_at(closes_at: datetime, now: datetime, voting_opens: datetime,
             days = min_seconds // constitution.DAY_SECONDS
             least = f"{days} day{'s' if days != 1 else ''} {since}: the least voting period this region set"
         else:
-            least = f"{min_seconds} seconds {since}"
+            least = f"{min_seconds} second{'s' if min_seconds != 1 else ''} {since}"
         raise ValidationError.for_field("closes_at", f"must be at least {least}")
     if closes_at > now + timedelta(days=MAX_VOTING_DAYS):
         raise ValidationError.for_field("closes_at", f"must be within {MAX_VOTING_DAYS} days")
