@@ -27,7 +27,7 @@ def pool_chart(history: service.PoolHistory, now: datetime) -> StepChart | None:
 # --- money in and out of the pool, by cause --------------------------------------------------
 
 FLOW_WIDTH = 560
-FLOW_LABEL = 200
+FLOW_LABEL = 250
 FLOW_ROW = 34
 FLOW_TOP = 8
 
@@ -70,7 +70,7 @@ class FlowChart:
         return Markup("".join(parts))
 
 
-def _short(label: str, length: int = 28) -> str:
+def _short(label: str, length: int = 30) -> str:
     return label if len(label) <= length else label[:length - 1] + "…"
 
 
