@@ -31,11 +31,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_kinds()
     _register_blueprints(app)
 
-    from govern import web
+    from govern import i18n, web
     from govern.cli import govern_cli
     from govern.templating import register_filters
 
     web.register(app)
+    i18n.register(app)
     register_filters(app)
     app.cli.add_command(govern_cli)
 
@@ -52,12 +53,15 @@ def _init_extensions(app: Flask) -> None:
 
     @app.before_request
     def _forget_the_previous_request():
-        """Flask-Login caches the user, Flask-WTF the CSRF token and its check on `g`, which
+        """Flask-Login caches the user, Flask-WTF the CSRF token and its check, Flask-Babel the time zone on `g`, which
         outlives a request when the app context was pushed before it (tests and scripts do
         that): never reuse another request's. Registered first, so it runs before CSRFProtect."""
         g.pop("_login_user", None)
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         g.pop("csrf_valid", None)
+        from flask_babel import refresh
+
+        refresh()  # Flask-Babel keeps the viewer's time zone on `g` too
 
     from govern.web import cap_unsized_body
 
@@ -99,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from govern.facilities import api as facilities_api, views as facilities_views
     from govern.health import api as health_api, views as health_views
     from govern.inventory import api as inventory_api, views as inventory_views
+    from govern.mail import views as mail_views
     from govern.market import api as market_api, views as market_views
     from govern.ledger import api as ledger_api, views as ledger_views
     from govern.members import api as members_api, views as members_views
@@ -113,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         members_views.bp, regions_views.bp, ledger_views.bp, proposals_views.bp, notifications_views.bp,
         companies_views.bp, wages_views.bp, inventory_views.bp, acquisitions_views.bp, delegation_views.bp,
-        market_views.bp, records_views.bp, facilities_views.bp, health_views.bp, treasury_views.bp,
+        market_views.bp, records_views.bp, facilities_views.bp, health_views.bp, treasury_views.bp, mail_views.bp,
         members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, wages_api.bp,
         inventory_api.bp, acquisitions_api.bp, delegation_api.bp, market_api.bp, records_api.bp,
         facilities_api.bp, health_api.bp, treasury_api.bp, apidocs.bp, apidocs.page_bp,

@@ -14,7 +14,7 @@ ROLE_BOARD = "board"
 ROLE_FORMER_MEMBER = "former_member"
 
 # A member who left keeps only what concerns their own money.
-_FORMER = {"view_own_account", "convert_rsc_to_usd"}
+_FORMER = {"view_own_account", "convert_rsc_to_usd", "own_settings"}
 _MEMBER = _FORMER | {"convert_usd_to_rsc", "leave", "vote", "propose"}
 # audit_ledger: the ledger export with every account of the board's region one by one (records/exports.py).
 _BOARD = _MEMBER | {"view_member_email", "board_actions", "audit_ledger"}

@@ -47,6 +47,12 @@ def from_environment(instance_path: Path) -> dict:
         "GOVERN_LOGIN_LIMIT": os.environ.get("GOVERN_LOGIN_LIMIT", "5 per 5 minutes"),
         "GOVERN_JOIN_LIMIT": os.environ.get("GOVERN_JOIN_LIMIT", "20 per hour"),
         "GOVERN_MONEY_LIMIT": os.environ.get("GOVERN_MONEY_LIMIT", "30 per minute; 500 per day"),
+        # Mail: through this SMTP server, or (unset) written to instance/outbox/ for the board's outbox page.
+        "GOVERN_SMTP_URL": os.environ.get("GOVERN_SMTP_URL", ""),
+        "GOVERN_MAIL_FROM": os.environ.get("GOVERN_MAIL_FROM", "Conductor <conductor@localhost>"),
+        "GOVERN_OUTBOX_DIR": os.environ.get("GOVERN_OUTBOX_DIR", str(instance_path / "outbox")),
+        # The site's address, for links in mails.
+        "GOVERN_BASE_URL": os.environ.get("GOVERN_BASE_URL", "http://127.0.0.1:5000"),
         "RATELIMIT_STORAGE_URI": os.environ.get("GOVERN_RATELIMIT_STORAGE_URL", "memory://"),
         # Several sites sharing one Redis keep their counts apart with a prefix each.
         "RATELIMIT_KEY_PREFIX": os.environ.get("GOVERN_RATELIMIT_KEY_PREFIX", ""),

@@ -1,6 +1,9 @@
 """The domain error hierarchy. Services raise these; one handler renders them (see web.py)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 
 class DomainError(Exception):
     """A rule of the domain was not met. `status` is the HTTP answer it maps to."""
@@ -23,6 +26,43 @@ class ValidationError(DomainError):
     @classmethod
     def for_field(cls, field: str, problem: str) -> "ValidationError":
         return cls(f"{field}: {problem}", fields={field: [problem]})
+
+
+class Problems:
+    """Gathers the ValidationErrors of several independent checks, so that a form is answered with
+    all its problems at once rather than the first one:
+
+        problems = Problems()
+        with problems.check():
+            title = clean_title(...)
+        ...
+        problems.raise_if_any()
+
+    One problem is raised again as it was (its code and message kept); several become one
+    ValidationError with every field's problems. Other errors (a conflict, a refusal) pass at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[ValidationError] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except ValidationError as error:
+            self.errors.append(error)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self, message: str = "Some fields need another look.") -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            fields: dict[str, list[str]] = {}
+            for error in self.errors:
+                for name, problems in (error.fields or {"": [error.message]}).items():
+                    fields.setdefault(name, []).extend(p for p in problems if p not in fields.get(name, []))
+            raise ValidationError(message, fields=fields)
 
 
 class NotAuthenticated(DomainError):

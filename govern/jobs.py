@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import text
 
 from govern.clock import utcnow
@@ -20,6 +20,8 @@ from govern.extensions import db
 from govern.companies import service as companies
 from govern.facilities import service as facilities
 from govern.health import service as health
+from govern.mail import service as mail
+from govern.mail.transport import transport_for
 from govern.members import service as members
 from govern.proposals import service as proposals
 
@@ -33,6 +35,12 @@ class Job:
     run: Callable
 
 
+def send_mail(session, now):
+    """The outbox through the configured transport (SMTP, or instance/outbox/ without it)."""
+    config = current_app.config
+    return mail.send_due(session, now, transport_for(config, current_app.instance_path), config["GOVERN_BASE_URL"])
+
+
 JOBS: list[Job] = [
     Job("close_due_proposals", 30, proposals.close_due_proposals),
     Job("send_closing_reminders", 300, proposals.send_closing_reminders),
@@ -41,7 +49,10 @@ JOBS: list[Job] = [
     Job("purge_expired_tokens", 3600, members.purge_expired_tokens),
     Job("charge_rent", 3600, facilities.run_monthly_charges),
     Job("charge_health_premiums", 3600, health.run_monthly_premiums),
+    Job("send_mail", 30, send_mail),
+    Job("send_digests", 3600, mail.send_digests),
 ]
+
 
 
 def run_job(app: Flask, job: Job) -> object:

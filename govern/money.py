@@ -48,7 +48,7 @@ def parse_amount(text: object, field: str = "amount", *, allow_zero: bool = Fals
         raise ValidationError.for_field(field, "must be a decimal string such as \"12.50\"")
     text = text.strip()
     if not _AMOUNT.match(text):
-        raise ValidationError.for_field(field, "must be a decimal string with at most two decimals")
+        raise ValidationError.for_field(field, _amount_problem(text))
     minor = int((Decimal(text) * MINOR_PER_UNIT).to_integral_value())
     if minor < 0:
         raise ValidationError.for_field(field, "must not be negative")
@@ -57,6 +57,17 @@ def parse_amount(text: object, field: str = "amount", *, allow_zero: bool = Fals
     if minor > MAX_MINOR:
         raise ValidationError.for_field(field, f"must be at most {MAX_AMOUNT_TEXT}")
     return minor
+
+
+def _amount_problem(text: str) -> str:
+    """What is wrong with an amount, in words: too large, too many decimals, or not a number."""
+    if re.fullmatch(r"-?[0-9]+(\.[0-9]*)?", text):
+        whole, _, cents = text.lstrip("-").partition(".")
+        if len(whole.lstrip("0")) > 10:
+            return f"must be at most {MAX_AMOUNT_TEXT}"
+        if len(cents) > 2:
+            return "can have at most two decimals (cents), such as 12.50"
+    return "must be an amount such as 12.50 (digits, and a point before the cents)"
 
 
 def parse_money(value: object, field: str = "amount", *, currencies: tuple[str, ...] = CURRENCIES,

@@ -1,4 +1,4 @@
-"""Jinja filters for money, shares, times and Markdown."""
+"""Jinja filters for hours, time left and Markdown (money, numbers, shares and times: govern/i18n.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,23 +8,12 @@ from flask import Flask
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from govern.money import format_minor
-from govern.proposals.constitution import percent
-
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-
-
-def money(minor: int | None, currency: str = "RSC") -> str:
-    return "—" if minor is None else f"{format_minor(minor)} {currency}"
 
 
 def hours(centihours: int | None) -> str:
     """Hundredths of an hour as hours: 725 -> '7.25'."""
     return "" if centihours is None else f"{centihours // 100}.{centihours % 100:02d}"
-
-
-def when(moment: datetime | None) -> str:
-    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def time_left(moment: datetime | None, now: datetime) -> str:
@@ -45,6 +34,18 @@ def time_left(moment: datetime | None, now: datetime) -> str:
     return " ".join(parts) or "less than a minute"
 
 
+def ago(moment: datetime | None, now: datetime) -> str:
+    """'just now', '5 minutes ago', '3 hours ago', '2 days ago' — coarse, for humans."""
+    if moment is None:
+        return ""
+    seconds = max(int((now - moment).total_seconds()), 0)
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown to HTML with raw HTML disabled, then sanitized again by nh3 (Ammonia)."""
     html = _markdown.render(text or "")
@@ -56,8 +57,9 @@ def field_attributes(field, autocomplete: str | None = None) -> dict[str, str]:
     attributes = {}
     if autocomplete:
         attributes["autocomplete"] = autocomplete
-    if field.description:
-        attributes["aria-describedby"] = f"{field.id}-help"
+    described_by = ([f"{field.id}-help"] if field.description else []) + ([f"{field.id}-error"] if field.errors else [])
+    if described_by:
+        attributes["aria-describedby"] = " ".join(described_by)
     if field.errors:
         attributes["aria-invalid"] = "true"
     return attributes
@@ -80,6 +82,6 @@ def _header_counts() -> dict:
 
 def register_filters(app: Flask) -> None:
     app.context_processor(_header_counts)
-    app.jinja_env.filters.update(money=money, hours=hours, when=when, markdown=render_markdown, time_left=time_left,
-                               percent=percent)
+    app.jinja_env.filters.update(hours=hours, markdown=render_markdown, time_left=time_left, ago=ago)
     app.jinja_env.globals.update(field_attributes=field_attributes)
+    app.jinja_env.add_extension("jinja2.ext.do")

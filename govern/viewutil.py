@@ -10,8 +10,10 @@ from flask_wtf import FlaskForm
 from govern.errors import DomainError, Forbidden, ValidationError
 
 
-def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's error next to the fields it names, or at the top of the form.
+def show_error_on_form(form: FlaskForm, error: DomainError, *, only_new: bool = False) -> None:
+    """Put a service's error next to the fields it names, or at the top of the form. With
+    `only_new`, a field the form's own checks already faulted keeps just their message (the
+    service would say the same thing again in other words).
 
     Not being allowed is not about the form: a Forbidden is raised again, so that the one error
     handler answers it with 403 and a page that says so."""
@@ -21,7 +23,8 @@ def show_error_on_form(form: FlaskForm, error: DomainError) -> None:
     for name, problems in error.fields.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + problems
+            if not (only_new and field.errors):
+                field.errors = list(field.errors) + [p for p in problems if p not in field.errors]
             placed = True
     if not placed:
         form.form_errors.append(error.message)

@@ -51,10 +51,33 @@ def handle_domain_error(error: DomainError):
     return render_template("error.html", error=error), error.status
 
 
+# What an error page says when the code that stopped the request gave no reason of its own (Werkzeug's
+# default descriptions speak of servers and URLs, not of what the person was doing).
+_PLAIN_WORDS = {
+    400: "The request could not be read. Go back, check what you typed and try again.",
+    401: "Log in to see this page.",
+    403: "You are not allowed to do this.",
+    404: "There is no page at this address. It may have moved, or the link may be mistyped.",
+    405: "This page cannot be used that way.",
+    409: "This cannot be done now: the record changed since you loaded the page. Reload it and try again.",
+    413: "What you sent is too large.",
+    415: "What you sent is not in a form this page reads.",
+    429: "Too many attempts. Wait a few minutes and try again.",
+}
+
+
+def _message_of(error: HTTPException, status: int) -> str:
+    """The error's own description, unless it is Werkzeug's default for its status."""
+    description = error.description or ""
+    if not description or description == type(error).description:
+        return _PLAIN_WORDS.get(status, error.name)
+    return description
+
+
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
     code = _HTTP_CODES.get(status, "http_error" if status < 500 else "internal_error")
-    message = error.description or error.name
+    message = _message_of(error, status)
     if isinstance(error, RateLimitExceeded):
         code = "rate_limited"  # the limit's own message (joining), or the login throttle's
         message = error.description if error.limit.error_message else "Too many attempts. Wait a few minutes and try again."

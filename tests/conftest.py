@@ -83,6 +83,8 @@ def base_config(database_url: str) -> dict:
         "ARGON2_MEMORY_COST": 8,
         "RATELIMIT_STORAGE_URI": "memory://",
         "GOVERN_RUN_SCHEDULER": False,
+        "GOVERN_SMTP_URL": "",
+        "GOVERN_BASE_URL": "http://coop.test",
     }
 
 
@@ -133,7 +135,7 @@ def app_factory(schema, tmp_path):
     made = []
 
     def make(**overrides):
-        app = create_app({**base_config(url), **overrides})
+        app = create_app({**base_config(url), "GOVERN_OUTBOX_DIR": str(tmp_path / "outbox"), **overrides})
         made.append(app)
         return app
 

@@ -277,7 +277,8 @@ EQUIPMENT_GRANT = kinds.register(kinds.ProposalKind(
     clean_payload=_clean_grant, default_voting=_grant_rule, apply=_apply_grant,
     floor=constitution.Floor(Decimal("0.1"), "majority", 3),
     form_fields=(
-        kinds.PayloadField("company_id", "Company number", "integer"),
+        kinds.PayloadField("company_id", "Company", "company",
+                           help="Type part of its name and pick it from the list (or its number)."),
         kinds.PayloadField("item", "Item"),
         kinds.PayloadField("cost_amount", "Cost (RSC)"),
         kinds.PayloadField("justification", "Why the company needs it", "textarea"),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govern.acquisitions.models import ACCEPTED, PENDING, Invitation
+from govern.mail import service as mail
 from govern.companies import service as companies
 from govern.companies.models import Company
 from govern.database import write_transaction
@@ -61,6 +62,16 @@ def invite(session: Session, *, company: Company, proposal_id: int, employees: l
                        hourly_wage_minor=e.hourly_wage_minor, status=PENDING, created_at=now) for e in employees]
     session.add_all(rows)
     session.flush()
+    for row in rows:  # the board no longer hands the links out by hand
+        wage = f"{row.hourly_wage_minor // 100}.{row.hourly_wage_minor % 100:02d} RSC an hour"
+        mail.queue(session, region_id=row.region_id, kind=mail.INVITATION, to_address=row.email, now=now,
+                   subject=f"{company.name} is now owned by its co-op: you are invited to join",
+                   body=mail.body(row.name, f"The members of the co-op voted to buy {company.name}, where you work. "
+                                            f"You are invited to join the co-op and keep working there as "
+                                            f"{row.occupation.replace('_', ' ')}, at {wage}.",
+                                  f"Accept the invitation (the link is yours alone): {mail.SITE}/invitations/{row.token}",
+                                  "As a member you own an equal share of the co-op and vote on what it does."),
+                   dedupe_key=f"invitation:{row.id}")
     return rows
 
 

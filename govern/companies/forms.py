@@ -12,8 +12,8 @@ class CompanyForm(FlaskForm):
 
 
 class WorkerForm(FlaskForm):
-    member_id = IntegerField("Member number", id="worker_member_id", validators=[DataRequired()],
-                             description="Shown on the member's profile page.")
+    member = StringField("Member", id="worker_member", validators=[DataRequired(), Length(max=140)],
+                         description="Type part of their name and pick them from the list (or their member number).")
     occupation = StringField("Occupation", validators=[DataRequired(), Length(max=60)])
     hourly_rate = StringField("Hourly rate (RSC)", validators=[Optional(), Length(max=20)],
                               description="Leave empty to keep the worker without a rate for now.")

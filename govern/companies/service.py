@@ -45,6 +45,7 @@ from govern.ledger.models import (
     UsdPayout,
 )
 from govern.ledger.service import AccountRef, Leg, open_account, post, region_account
+from govern.members import service as members
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.money import Money, parse_decimal, require_positive
 from govern.regions import service as regions
@@ -135,6 +136,17 @@ def workers_of(session: Session, company_id: int) -> list[tuple[Worker, str]]:
 def worker_of(session: Session, company_id: int, member_id: int) -> Worker | None:
     return session.execute(select(Worker).where(Worker.company_id == company_id,
                                                 Worker.member_id == member_id)).scalar_one_or_none()
+
+
+def sees_inside(session: Session, viewer, company: Company) -> bool:
+    """A region-owned company is a public record; a worker-owned one shows its workers, pay and
+    accounts to the members of its region and to its own workers (who may have moved to another
+    region in a split). Anyone else sees only its public card: name, industry, region."""
+    if company.owner == "region":
+        return True
+    if viewer is None:
+        return False
+    return viewer.region_id == company.region_id or worker_of(session, company.id, viewer.id) is not None
 
 
 def companies_of_member(session: Session, member_id: int) -> list[tuple[Company, Worker]]:
@@ -237,7 +249,7 @@ def parse_period(start: object, end: object) -> tuple[date, date]:
         raise ValidationError("Bad period.", fields=fields)
     first, last = parsed
     if last < first:
-        raise ValidationError.for_field("period_end", "must not be before period_start")
+        raise ValidationError.for_field("period_end", "must not be before the first day of the period")
     if (last - first).days + 1 > MAX_PERIOD_DAYS:
         raise ValidationError.for_field("period_end", f"a period is at most {MAX_PERIOD_DAYS} days")
     return first, last
@@ -367,8 +379,10 @@ def _plan(session: Session, company: Company, start: date, end: date) -> Payroll
         lines.append(arithmetic.PayLine(row.member_id, row.occupation, int(row.centihours), rate,
                                         row.auto_convert_percent or 0, row.contribution_percent or 0))
     if missing:
-        names = ", ".join(str(m) for m in missing[:10])
-        raise Conflict(f"Set an hourly rate first for member(s) {names}.", code="rate_missing")
+        known = members.names_of(session, missing[:10])
+        names = ", ".join(known.get(m) or f"member {m}" for m in missing[:10]) + (" and others" if len(missing) > 10 else "")
+        whom = "these workers" if len(missing) > 1 else "this worker"
+        raise Conflict(f"Set an hourly rate first for {whom}: {names}.", code="rate_missing")
     slips = [arithmetic.slip_for(line, tax_rate, exchange_rate) for line in lines]
     return PayrollPlan(company, start, end, slips, arithmetic.totals(slips), tax_rate, exchange_rate,
                        company_account(session, company.id).balance,

@@ -17,6 +17,8 @@ from govern.companies.models import Company
 from govern.proposals import presenters
 from govern.treasury import service as treasury
 from govern.throttle import money_moving
+from govern.members import lookup
+from govern.regions import service as regions
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("companies", __name__)
@@ -46,8 +48,9 @@ def new():
 def _page(company_id: int, **forms_by_name):
     company = companies.get_company(db.session, company_id)
     viewer = current_user if current_user.is_authenticated else None
-    if company.owner != "region" and (viewer is None or viewer.region_id != company.region_id):
-        abort(404)
+    if not companies.sees_inside(db.session, viewer, company):
+        return render_template("companies/public.html", company=company,
+                               region=regions.get_region(db.session, company.region_id)), 200
     workers = companies.workers_of(db.session, company.id)
     hours_form = forms_by_name.pop("hours_form", None) or forms.HoursForm()
     hours_form.member_id.choices = [SelectChoice(w.member_id, name) for w, name in workers]
@@ -85,11 +88,16 @@ def add_worker(company_id: int):
     form = forms.WorkerForm()
     if form.validate_on_submit():
         try:
-            companies.set_worker(db.session, current_user, company_id, member_id=form.member_id.data,
+            company = companies.get_company(db.session, company_id)
+            member_id = lookup.resolve_member(db.session, company.region_id, form.member.data, "member")
+            companies.set_worker(db.session, current_user, company_id, member_id=member_id,
                                  occupation=form.occupation.data, hourly_rate=_money_field(form, "hourly_rate", "RSC"),
                                  make_admin=True if form.admin.data else None, now=utcnow())
         except DomainError as error:
+            if "member_id" in error.fields:
+                error.fields = {("member" if k == "member_id" else k): v for k, v in error.fields.items()}
             show_error_on_form(form, error)
+            form.suggestions = lookup.people(db.session, current_user.region_id, form.member.data)
         else:
             flash("Worker saved.", "success")
             return redirect(url_for("companies.show", company_id=company_id) + "#workers")

@@ -4,16 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
 from govern.clock import utcnow
 from govern.delegation import service as delegation
 from govern.delegation.models import ALL
 from govern.errors import DomainError
 from govern.extensions import db
-from govern.members import service as members
+from govern.members import lookup, service as members
 from govern.members.forms import ConfirmForm
 from govern.proposals import kinds, presenters
 from govern.viewutil import show_error_on_form
@@ -23,8 +23,8 @@ bp = Blueprint("delegation", __name__)
 
 class DelegationForm(FlaskForm):
     scope = SelectField("For", validators=[DataRequired()])
-    delegate_id = IntegerField("Member number of the person you trust", validators=[DataRequired()],
-                               description="Shown on their profile page.")
+    delegate = StringField("The person you trust", validators=[DataRequired(), Length(max=140)],
+                           description="Type part of their name and pick them from the list (or their member number).")
 
 
 def _scopes() -> list[SelectChoice]:
@@ -36,11 +36,14 @@ def _scopes() -> list[SelectChoice]:
 def index():
     form = DelegationForm()
     form.scope.choices = _scopes()
+    suggestions = []
     if form.validate_on_submit():
         try:
-            delegation.set_delegation(db.session, current_user, form.scope.data, form.delegate_id.data, utcnow())
+            delegate_id = lookup.resolve_member(db.session, current_user.region_id, form.delegate.data, "delegate")
+            delegation.set_delegation(db.session, current_user, form.scope.data, delegate_id, utcnow())
         except DomainError as error:
-            show_error_on_form(form, error)
+            show_error_on_form(form, _renamed(error))
+            suggestions = lookup.people(db.session, current_user.region_id, form.delegate.data)
         else:
             flash("Delegation saved. A ballot of your own always counts instead.", "success")
             return redirect(url_for("delegation.index"))
@@ -48,7 +51,14 @@ def index():
     names = members.names_of(db.session, [d.delegate_id for d in rows])
     labels = {choice.value: choice.label for choice in _scopes()}
     return render_template("delegation/index.html", form=form, rows=rows, names=names, labels=labels,
-                           confirm_form=ConfirmForm()), 400 if form.errors else 200
+                           suggestions=suggestions, confirm_form=ConfirmForm()), 400 if form.errors else 200
+
+
+def _renamed(error: DomainError) -> DomainError:
+    """The service names the field `delegate_id` (as the API does); the form calls it `delegate`."""
+    if "delegate_id" in error.fields:
+        error.fields = {("delegate" if k == "delegate_id" else k): v for k, v in error.fields.items()}
+    return error
 
 
 @bp.get("/members/<int:member_id>/as-delegate")

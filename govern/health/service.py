@@ -124,8 +124,8 @@ def enroll(session: Session, member: Member, now: datetime) -> HealthEnrollment:
             raise Conflict("You are already enrolled.", code="already_enrolled")
         share = inside_share(session, member, now)
         if not share.eligible:
-            found = "no commerce to count" if share.share is None else f"{share.shown} of your commerce"
-            raise Conflict(f"The plan is for members who do at least {share.minimum} of their commerce inside the "
+            found = "no commerce to count" if share.share is None else f"{_in_percent(share.share)} of your commerce"
+            raise Conflict(f"The plan is for members who do at least {_in_percent(share.minimum)} of their commerce inside the "
                            f"co-op; over the last {share.days} days you did {found}.", code="inside_share_too_low")
         row = HealthEnrollment(region_id=member.region_id, member_id=member.id, status=ENROLLED,
                                enrolled_key=member.id, inside_share=share.shown, enrolled_at=now)
@@ -265,3 +265,8 @@ def _try_to_pay(session: Session, member: Member, premium: HealthPremium, now: d
         return
     premium.status, premium.entry_id, premium.paid_at = PAID, entry.id, now
 
+
+def _in_percent(share: Decimal) -> str:
+    """0.5 -> '50%', 0.33333 -> '33.3%'."""
+    text = f"{share * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"

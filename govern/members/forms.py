@@ -1,6 +1,6 @@
 """Forms check shape only; the services decide."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -42,3 +42,14 @@ class ConvertForm(FlaskForm):
     )
     amount = StringField("Amount", validators=[DataRequired(), Length(max=20)],
                          description="In USD when buying RSC, in RSC when cashing out, e.g. 25.50.")
+
+
+class SettingsForm(FlaskForm):
+    """The member's own settings: the time zone of their pages and which mails they get."""
+
+    time_zone = SelectField("Time zone", description="Times on your pages and in your mails are shown in it.")
+    mail_reminders = BooleanField("Voting closes soon on a proposal I have not voted on")
+    mail_results = BooleanField("The result of a proposal I voted on")
+    mail_deposits = BooleanField("My deposit reached the bank (or was rejected)")
+    mail_payouts = BooleanField("My payout was sent")
+    mail_digest = BooleanField("Send these once a day in one mail (a daily digest) instead of one by one")

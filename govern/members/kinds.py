@@ -174,8 +174,8 @@ BOARD_ELECTION = kinds.register(kinds.ProposalKind(
     panel=_panel,
     form_fields=(
         kinds.PayloadField("seats", "Seats", "integer"),
-        kinds.PayloadField("candidates", "Candidates (member numbers, separated by commas)", "member_list",
-                           help="At least as many as seats. A member's number is shown on their profile page."),
+        kinds.PayloadField("candidates", "Candidates (names or member numbers, separated by commas)", "member_list",
+                           help="At least as many as seats: “Ann Lee, Ben Ode” or “Ann Lee (#12), 14”."),
         kinds.PayloadField("nominations_close_at", "Nominations close (UTC, optional)", "datetime", required=False,
                            help="Until then members may add themselves as candidates and nobody votes; voting "
                                 "then runs until the close."),

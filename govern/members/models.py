@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govern.access import ROLE_BOARD, ROLE_FORMER_MEMBER, ROLE_MEMBER
@@ -34,6 +34,14 @@ class Member(UserMixin, db.Model):
     session_nonce: Mapped[str] = mapped_column(String(32))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The member's own settings: the time zone their pages show times in, and which mails they get
+    # (each kind switchable; with the digest on, they come once a day in one mail).
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    mail_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    mail_results: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    mail_deposits: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    mail_payouts: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    mail_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def active(self) -> bool:

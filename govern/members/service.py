@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from govern import access, audit
+from govern import access, audit, zones
 from govern.database import write_transaction
 from govern.errors import Conflict, NotAuthenticated, NotFound, ValidationError
 from govern.ids import is_id, whole_number
@@ -335,3 +335,38 @@ def ensure_region_with_board(
             member.is_board = True
         created = True
     return region, member, created
+
+
+@dataclass(frozen=True)
+class Settings:
+    time_zone: str
+    mail_reminders: bool
+    mail_results: bool
+    mail_deposits: bool
+    mail_payouts: bool
+    mail_digest: bool
+
+
+MAIL_SWITCHES = ("mail_reminders", "mail_results", "mail_deposits", "mail_payouts", "mail_digest")
+
+
+def settings_of(member: Member) -> Settings:
+    return Settings(member.time_zone, *(bool(getattr(member, name)) for name in MAIL_SWITCHES))
+
+
+def update_settings(session: Session, member: Member, *, time_zone: object, now: datetime, **switches: object) -> Member:
+    """The member's time zone (an IANA name such as "Europe/Paris") and their mail switches."""
+    access.require(member, "own_settings", "Log in to change your settings.")
+    if not zones.is_time_zone(time_zone):
+        raise ValidationError.for_field("time_zone", "choose a time zone from the list, such as Europe/Paris or UTC")
+    unknown = set(switches) - set(MAIL_SWITCHES)
+    if unknown:
+        raise ValidationError.for_field(sorted(unknown)[0], "is not a setting")
+    with write_transaction(session):
+        row = session.get(Member, member.id)
+        row.time_zone = time_zone
+        for name in MAIL_SWITCHES:
+            if name in switches:
+                setattr(row, name, bool(switches[name]))
+        audit.on_commit(session, "settings: member %s changed their settings", row.id)
+    return row

@@ -5,16 +5,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 from flask_login import current_user, login_required, logout_user
 
-from govern import audit
+from govern import audit, zones
 from govern.clock import utcnow
 from govern.errors import DomainError, NotAuthenticated
 from govern.apiutil import page_params
 from govern.extensions import db
 from govern.ledger import exchange, service as ledger
 from govern.ledger.models import CONVERSION_USD_TO_RSC
-from govern.members import elections, service as members
+from govern.members import elections, lookup, service as members
 from govern.members.api import join_throttle, login_throttle, password_throttle
-from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm, PasswordForm
+from govern.members.forms import ConfirmForm, ConvertForm, JoinForm, LoginForm, PasswordForm, SettingsForm
 from govern.money import Money, parse_amount
 from govern.regions import service as regions
 from govern.treasury import service as treasury, views as treasury_views
@@ -90,6 +90,51 @@ def logout():
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("members.home"))
+
+
+@bp.route("/me/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """The member's time zone and which mails they get (each kind, and the daily digest)."""
+    form = SettingsForm(obj=members.settings_of(current_user))
+    form.time_zone.choices = [SelectChoice(zone, zone.replace("_", " ")) for zone in zones.time_zones()]
+    if form.validate_on_submit():
+        try:
+            members.update_settings(db.session, current_user, time_zone=form.time_zone.data, now=utcnow(),
+                                    **{name: getattr(form, name).data for name in members.MAIL_SWITCHES})
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Your settings are saved.", "success")
+            return redirect(url_for("members.settings"))
+    return render_template("members/settings.html", form=form, switches=members.MAIL_SWITCHES), \
+        400 if form.errors else 200
+
+
+@bp.get("/people")
+@login_required
+def people():
+    """Find a member or a company of your region by name: the plain search form behind every
+    person and company field (which, with script, suggest as you type from /people/suggest)."""
+    text = (request.args.get("q") or "").strip()[:100]
+    kind = "companies" if request.args.get("kind") == "companies" else "people"
+    found = (lookup.companies if kind == "companies" else lookup.people)(db.session, current_user.region_id, text,
+                                                                        limit=50) if text else []
+    return render_template("members/people.html", q=text, kind=kind, found=found)
+
+
+@bp.get("/people/suggest")
+@login_required
+def suggest():
+    """Suggestions for a person or company field, as JSON: {items: [{value, label}]}."""
+    text = (request.args.get("q") or "").strip()[:100]
+    if request.args.get("kind") == "companies":
+        items = [{"value": lookup.person_label(i, name), "label": f"{name} · {industry}"}
+                 for i, name, industry in lookup.companies(db.session, current_user.region_id, text)]
+    else:
+        items = [{"value": lookup.person_label(i, name), "label": f"{name}{' · ' + place if place else ''}"}
+                 for i, name, place in lookup.people(db.session, current_user.region_id, text)]
+    return {"items": items}
 
 
 @bp.get("/me/tokens")

@@ -11,7 +11,8 @@ from govern.extensions import db
 
 class Notification(db.Model):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at"),)
+    __table_args__ = (Index("ix_notifications_member_unread", "member_id", "read_at"),
+                      Index("ix_notifications_member_topic", "member_id", "topic"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
@@ -19,3 +20,6 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the notification is about, when answering it makes it moot ("reminder:proposal:<id>": cleared
+    # when the member votes).
+    topic: Mapped[str] = mapped_column(String(60), default="", server_default="")

@@ -72,9 +72,11 @@ class Floor:
         """What in `rule` is below this floor: {setting: problem}."""
         problems = {}
         if rule.quorum < self.quorum:
-            problems["quorum"] = f"quorum must be at least {self.quorum}: the floor this region set"
+            problems["quorum"] = (f"the quorum must be at least {self.quorum} ({percent(self.quorum)} of the voters): "
+                                  "the least this region allows")
         if self.threshold is not None and THRESHOLDS.index(rule.threshold) < THRESHOLDS.index(self.threshold):
-            problems["threshold"] = f"threshold must be {self.threshold} or stricter: the floor this region set"
+            problems["threshold"] = (f"the threshold must be {THRESHOLD_WORDS[self.threshold]} or stricter: "
+                                     "the least this region allows")
         return problems
 
     def min_voting_seconds(self, override: int | None) -> int:
@@ -182,6 +184,15 @@ def rules_in_words(session: Session, region_id: int, kind, override_seconds: int
     for when, key in kind.other_floors:
         rows.append((when, own.stricter(floor_of(session, region_id, (key,))).words("yes_no", override_seconds)))
     return rows
+
+
+def least_threshold(session: Session, region_id: int, kind) -> str | None:
+    """The least threshold a proposer of this kind may choose here: the region's floor, or the kind's
+    default rule when that is stricter; None when the kind's count has no threshold (median, ranked)."""
+    if kind.method != "yes_no" and "method" not in kind.customizable:
+        return None
+    floor = floor_of(session, region_id, (kind.key,))
+    return floor.threshold or "majority"
 
 
 def refuse_looser(floor: Floor, rule: VotingRule, what: str) -> None:

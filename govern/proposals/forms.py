@@ -2,15 +2,17 @@
 turning a ballot form into the choice the API would take. Shape only; the services decide."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from govern.i18n import from_local
 from govern.ids import whole_number
 from govern.proposals.kinds import ProposalKind
+from govern.voting.rules import THRESHOLDS
 
 PAYLOAD_PREFIX = "payload_"
 METHOD_CHOICES = [
@@ -18,8 +20,8 @@ METHOD_CHOICES = [
     SelectChoice("ranked", "Ranked choice"), SelectChoice("cumulative", "Cumulative (share out points)"),
     SelectChoice("consensus", "Board consensus"),
 ]
-THRESHOLD_CHOICES = [SelectChoice("", "This kind's default"), SelectChoice("majority", "Simple majority"),
-                     SelectChoice("two_thirds", "Two thirds"), SelectChoice("three_quarters", "Three quarters")]
+THRESHOLD_LABELS = {"majority": "Simple majority", "two_thirds": "Two thirds", "three_quarters": "Three quarters"}
+THRESHOLD_CHOICES = [SelectChoice("", "This kind's default")] + [SelectChoice(k, v) for k, v in THRESHOLD_LABELS.items()]
 ELECTORATE_CHOICES = [SelectChoice("region", "All active members"), SelectChoice("board", "The board")]
 
 
@@ -27,7 +29,8 @@ class ProposalForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     body = TextAreaField("What and why", validators=[Optional(), Length(max=20000)],
                          description="Markdown: **bold**, lists, links. HTML is removed.")
-    closes_at = DateTimeLocalField("Voting closes (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    closes_at = DateTimeLocalField("Voting closes (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()],
+                                   description="In your own time zone (your settings).")
     threshold = SelectField("Threshold", choices=THRESHOLD_CHOICES, default="", validators=[Optional()],
                             description="Yes/no votes only. You may only make it stricter than the kind's default.")
     quorum = StringField("Quorum (share of voters who must vote, 0 to 1)", validators=[Optional(), Length(max=10)])
@@ -46,7 +49,7 @@ class CustomVotingForm(ProposalForm):
 def proposal_form_class(kind: ProposalKind) -> type[FlaskForm]:
     """The form for one kind: the common fields plus the kind's payload fields."""
     base = CustomVotingForm if "method" in kind.customizable else ProposalForm
-    attributes = {}
+    attributes = {"picks": {PAYLOAD_PREFIX + spec.name: "companies" for spec in kind.form_fields if spec.kind == "company"}}
     for spec in kind.form_fields:
         validators = [DataRequired()] if spec.required else [Optional()]
         if spec.kind == "select":
@@ -55,6 +58,8 @@ def proposal_form_class(kind: ProposalKind) -> type[FlaskForm]:
         elif spec.kind == "datetime":
             field = DateTimeLocalField(spec.label, format="%Y-%m-%dT%H:%M", validators=validators,
                                        description=spec.help)
+        elif spec.kind == "company":
+            field = StringField(spec.label, validators=validators + [Length(max=140)], description=spec.help)
         elif spec.kind in ("textarea", "member_list"):
             field = TextAreaField(spec.label, validators=validators, description=spec.help)
         else:
@@ -63,25 +68,44 @@ def proposal_form_class(kind: ProposalKind) -> type[FlaskForm]:
     return type(f"{kind.key.title().replace('_', '')}ProposalForm", (base,), attributes)
 
 
+def fit_to_kind(form: FlaskForm, kind: ProposalKind, least_threshold: str | None, zone: str) -> None:
+    """Offer only what the kind may be given: thresholds at least as strict as the region's floor,
+    none at all when its count has no threshold (a median, a ranked election); and the deadline in
+    the member's own time zone."""
+    if least_threshold is None:
+        del form.threshold
+    else:
+        stricter = THRESHOLDS[THRESHOLDS.index(least_threshold):]
+        form.threshold.choices = [SelectChoice("", f"This kind's default ({THRESHOLD_LABELS[least_threshold].lower()})")] + [
+            SelectChoice(key, THRESHOLD_LABELS[key]) for key in stricter[1:]]
+        if len(form.threshold.choices) == 1:
+            del form.threshold
+        elif "method" in kind.customizable:
+            form.threshold.description = "For yes/no votes. You may make it stricter than the default, never looser."
+        else:
+            form.threshold.description = "You may make it stricter than the default, never looser."
+    form.closes_at.label.text = f"Voting closes ({zone.replace('_', ' ')})"
+
+
 def payload_fields(form: FlaskForm) -> list:
     return [field for field in form if field.name.startswith(PAYLOAD_PREFIX)]
 
 
 def payload_values(form: FlaskForm) -> dict:
-    """The payload fields' values; a date and time is given as ISO 8601 in UTC, as the API takes it."""
+    """The payload fields' values; a date and time is given as ISO 8601 with its offset, as the API takes it."""
     return {field.name[len(PAYLOAD_PREFIX):]: _plain_value(field.data) for field in payload_fields(form)}
 
 
 def _plain_value(value: object) -> object:
     if isinstance(value, datetime):
-        return value.replace(tzinfo=timezone.utc).isoformat()
+        return from_local(value).isoformat()  # typed in the member's time zone
     return value
 
 
 def voting_request(form: FlaskForm) -> dict:
     """The voting settings the proposer chose, as the API would take them."""
     request: dict = {"results_visible": bool(form.results_visible.data)}
-    if form.threshold.data:
+    if getattr(form, "threshold", None) is not None and form.threshold.data:
         request["threshold"] = form.threshold.data
     if form.quorum.data:
         request["quorum"] = form.quorum.data.strip()
@@ -98,11 +122,6 @@ def voting_request(form: FlaskForm) -> dict:
         if form.secret.data:
             request["secret"] = True
     return request
-
-
-def closes_at_utc(form: ProposalForm) -> datetime | None:
-    value = form.closes_at.data
-    return value.replace(tzinfo=timezone.utc) if value else None
 
 
 class CommentForm(FlaskForm):

@@ -54,7 +54,9 @@ class PayloadField:
 
     name: str
     label: str
-    kind: str = "text"          # "text" | "decimal" | "integer" | "select" | "member_list" | "textarea" | "datetime"
+    # "text" | "decimal" | "integer" | "select" | "member_list" (people by name or number) | "company" (by name
+    # or number) | "textarea" | "datetime"
+    kind: str = "text"
     help: str = ""
     # (value, label) pairs, or a function giving them when the form is built (a list that grows
     # as areas register, such as the parameters)
@@ -95,6 +97,8 @@ class ProposalKind:
     panel: Callable[[Context, "Proposal"], tuple[str, dict] | None] | None = None
     # The payload without what only the board of the region may read (people's emails); None: all public.
     public_payload: Callable[[dict], dict] | None = None
+    # Sentences the new-proposal form shows before it is filled in (what the choice will mean here).
+    form_notes: Callable[[Context], list[str]] | None = None
 
     def __post_init__(self):
         if self.carried_out_by not in (AUTOMATIC, BOARD):

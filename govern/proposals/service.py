@@ -19,10 +19,13 @@ from sqlalchemy.orm import Session
 from govern import access, audit, voting
 from govern.database import UTCDateTime, write_transaction
 from govern.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from govern.errors import Problems as ValidationProblems
+from govern.mail import service as mail
 from govern.members import service as members
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.notifications.models import Notification
 from govern.proposals import constitution, electorates, kinds
+from govern.voting.rules import THRESHOLDS
 from govern.proposals.models import (
     CANCELLED,
     EXECUTED,
@@ -58,34 +61,76 @@ def create_proposal(
 
     The rule is the kind's default tightened to the region's floor for the payload (see
     constitution.py), and what the proposer asks may only make it stricter. Voting lasts at least
-    the floor's days, or `min_voting_seconds` when the server sets GOVERN_MIN_VOTING_SECONDS."""
+    the floor's days, or `min_voting_seconds` when the server sets GOVERN_MIN_VOTING_SECONDS.
+    Every problem is reported at once (see `check_proposal`)."""
     access.require(author, "propose", "Only active members can propose.")
     regions.require_active(session, author.region_id)
     kind = kinds.get(kind_key)
-    title, body = _clean_text_fields(title, body)
-    if closes_at is None:
-        raise ValidationError.for_field("closes_at", "is required: an ISO 8601 time with a UTC offset")
-    ctx = kinds.Context(session, author.region_id, author, now)
     with write_transaction(session):
-        clean_payload = kind.clean_payload(ctx, kinds.require_mapping(payload))
-        floor = constitution.floor_of(session, author.region_id, kind.floors_for(clean_payload))
-        _check_closes_at(closes_at, now, _ballots_open_at(kind, clean_payload) or now,
-                         floor.min_voting_seconds(min_voting_seconds), floor)
-        rule = _voting_rule(kind, ctx, clean_payload, voting_request, floor)
-        results_visible = bool(voting_request.get("results_visible")) if isinstance(voting_request, dict) else False
-        if results_visible and rule.secret:
-            raise ValidationError.for_field("voting.results_visible", "a secret ballot shows no tally before it closes")
+        checked = _checked(session, author, kind, title=title, body=body, payload=payload, closes_at=closes_at,
+                           now=now, min_voting_seconds=min_voting_seconds, voting_request=voting_request)
         proposal = Proposal(
-            region_id=author.region_id, author_id=author.id, kind=kind.key, title=title, body=body,
-            payload=clean_payload, voting=rule.to_json(), results_visible=results_visible, status=OPEN,
-            opens_at=now, closes_at=closes_at,
+            region_id=author.region_id, author_id=author.id, kind=kind.key, title=checked.title, body=checked.body,
+            payload=checked.payload, voting=checked.rule.to_json(), results_visible=checked.results_visible,
+            status=OPEN, opens_at=now, closes_at=closes_at,
         )
         session.add(proposal)
         session.flush()
-        proposal.electorate_size = _freeze_electorate(session, proposal, rule)
+        proposal.electorate_size = _freeze_electorate(session, proposal, checked.rule)
         if proposal.electorate_size == 0:
             raise ValidationError.for_field("voting.electorate", "has nobody in it")
     return proposal
+
+
+def check_proposal(session: Session, author: Member, *, kind_key: object, title: object, body: object,
+                   payload: object, closes_at: datetime | None, now: datetime, min_voting_seconds: int | None,
+                   voting_request: object = None) -> None:
+    """Every problem a proposal would be refused for, as one ValidationError, writing nothing: the
+    form asks this when its own shape checks failed, so the proposer sees all at once."""
+    access.require(author, "propose", "Only active members can propose.")
+    kind = kinds.get(kind_key)
+    _checked(session, author, kind, title=title, body=body, payload=payload, closes_at=closes_at, now=now,
+             min_voting_seconds=min_voting_seconds, voting_request=voting_request)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    title: str
+    body: str
+    payload: dict
+    rule: voting.VotingRule
+    results_visible: bool
+
+
+def _checked(session: Session, author: Member, kind: kinds.ProposalKind, *, title: object, body: object,
+             payload: object, closes_at: datetime | None, now: datetime, min_voting_seconds: int | None,
+             voting_request: object) -> _Checked:
+    """Each check runs whatever the others found, so that every field's problems come back together."""
+    ctx = kinds.Context(session, author.region_id, author, now)
+    problems = ValidationProblems()
+    text = clean_payload = rule = None
+    with problems.check():
+        text = _clean_text_fields(title, body)
+    with problems.check():
+        clean_payload = kind.clean_payload(ctx, kinds.require_mapping(payload))
+    floor = constitution.floor_of(session, author.region_id,
+                                  kind.floors_for(clean_payload) if clean_payload is not None else (kind.key,))
+    with problems.check():
+        if closes_at is None:
+            raise ValidationError.for_field("closes_at", "is required: the date and time voting closes")
+        _check_closes_at(closes_at, now, (_ballots_open_at(kind, clean_payload) if clean_payload is not None else None) or now,
+                         floor.min_voting_seconds(min_voting_seconds), floor)
+    with problems.check():
+        if clean_payload is not None:
+            rule = _voting_rule(kind, ctx, clean_payload, voting_request, floor)
+        else:
+            _check_voting_request_shape(voting_request)  # the rule needs the payload; its shape does not
+    results_visible = bool(voting_request.get("results_visible")) if isinstance(voting_request, dict) else False
+    with problems.check():
+        if results_visible and rule is not None and rule.secret:
+            raise ValidationError.for_field("voting.results_visible", "a secret ballot shows no tally before it closes")
+    problems.raise_if_any()
+    return _Checked(text[0], text[1], clean_payload, rule, results_visible)
 
 
 def _clean_text_fields(title: object, body: object) -> tuple[str, str]:
@@ -118,7 +163,7 @@ def _check_closes_at(closes_at: datetime, now: datetime, voting_opens: datetime,
             days = min_seconds // constitution.DAY_SECONDS
             least = f"{days} day{'s' if days != 1 else ''} {since}: the least voting period this region set"
         else:
-            least = f"{min_seconds} seconds {since}"
+            least = f"{min_seconds} second{'s' if min_seconds != 1 else ''} {since}"
         raise ValidationError.for_field("closes_at", f"must be at least {least}")
     if closes_at > now + timedelta(days=MAX_VOTING_DAYS):
         raise ValidationError.for_field("closes_at", f"must be within {MAX_VOTING_DAYS} days")
@@ -138,6 +183,7 @@ def _voting_rule(kind: kinds.ProposalKind, ctx: kinds.Context, payload: dict, re
     unknown = set(wanted) - kinds.CUSTOMIZABLE
     if unknown:
         raise ValidationError.for_field("voting", f"unknown settings: {', '.join(sorted(unknown))}")
+    _check_voting_request_shape(wanted)
     if "options" in wanted:
         wanted["options"] = _normalise_options(wanted["options"])
     merged = dict(rule.to_json())
@@ -148,11 +194,75 @@ def _voting_rule(kind: kinds.ProposalKind, ctx: kinds.Context, payload: dict, re
             raise ValidationError.for_field(f"voting.{key}", f"cannot be changed for a {kind.key} proposal")
     try:
         new_rule = voting.VotingRule.from_json(merged)
+    except ValidationError as error:
+        raise _placed(error) from None
     except (TypeError, ValueError, KeyError, ArithmeticError) as error:
         raise ValidationError.for_field("voting", f"is not a valid voting rule: {error}") from None
     constitution.refuse_looser(_floor_of_rule(rule), new_rule, kind.key)  # the rule is already >= the floor
     electorates.parse(new_rule.electorate)
     return new_rule
+
+
+def _check_voting_request_shape(request: object) -> None:
+    """The settings a proposer types, each checked on its own field: a quorum that is no share, an
+    unknown threshold, options listed twice."""
+    if not isinstance(request, dict):
+        return
+    problems = ValidationProblems()
+    with problems.check():
+        if "quorum" in request:
+            quorum = request["quorum"]
+            try:
+                share = Decimal(str(quorum)) if isinstance(quorum, (str, int, Decimal)) and not isinstance(quorum, bool) \
+                    else None
+            except ArithmeticError:
+                share = None
+            if share is None or not share.is_finite() or not 0 <= share <= 1:
+                raise _voting_problem("quorum", "must be a share of the voters from 0 to 1, such as 0.25 for a quarter")
+    with problems.check():
+        if "threshold" in request and request["threshold"] not in THRESHOLDS:
+            raise _voting_problem("threshold", f"must be one of {', '.join(t.replace('_', ' ') for t in THRESHOLDS)}")
+    with problems.check():
+        if isinstance(request.get("options"), list):
+            _refuse_repeated_options(request["options"])
+    problems.raise_if_any()
+
+
+_SETTING_OF_PROBLEM = (("seats ", "seats"), ("there cannot be more seats", "seats"), ("max_points", "max_points"),
+                       ("options", "options"), ("each option", "options"), ("option ids", "options"),
+                       ("the ", "options"), ("minimum", "minimum"), ("maximum", "maximum"), ("method", "method"))
+
+
+def _placed(error: ValidationError) -> ValidationError:
+    """A problem the voting rule found ("seats must be …", "the ranked method needs options"), named
+    by the setting it is about as well, so a form can show it next to that field."""
+    problem = (error.fields.get("voting") or [error.message])[0]
+    for start, setting in _SETTING_OF_PROBLEM:
+        if problem.startswith(start):
+            words = problem[len(setting) + 1:] if problem.startswith(setting + " ") else problem
+            placed = _voting_problem(setting, words)
+            placed.fields["voting"] = [problem]
+            return placed
+    return error
+
+
+def _voting_problem(setting: str, problem: str) -> ValidationError:
+    """A problem of one voting setting: under `voting.<setting>`, and under `voting` as the API has
+    always named problems of the rule."""
+    return ValidationError(f"voting.{setting}: {problem}", fields={"voting": [problem], f"voting.{setting}": [problem]})
+
+
+def _refuse_repeated_options(options: list) -> None:
+    """"Park / Beach / Park" is two options: the same label twice (any case or spacing) is refused."""
+    seen: set[str] = set()
+    for option in options:
+        label = option if isinstance(option, str) else option.get("label") if isinstance(option, dict) else None
+        if not isinstance(label, str) or not label.strip():
+            continue
+        key = " ".join(label.split()).casefold()
+        if key in seen:
+            raise _voting_problem("options", f"“{label.strip()}” is listed twice: each option must be different")
+        seen.add(key)
 
 
 def _floor_of_rule(rule: voting.VotingRule) -> constitution.Floor:
@@ -227,6 +337,12 @@ def voting_opens_at(proposal: Proposal) -> datetime:
     return _ballots_open_at(kinds.get(proposal.kind), proposal.payload) or proposal.opens_at
 
 
+def is_being_counted(proposal: Proposal, now: datetime) -> bool:
+    """Past its deadline but not yet closed by the scheduler (up to its interval): no ballot is taken,
+    the result is on its way."""
+    return proposal.status == OPEN and now >= proposal.closes_at
+
+
 def is_accepting_ballots(proposal: Proposal, now: datetime) -> bool:
     """Open, voting begun, and before its deadline: past `closes_at` no ballot counts, whether or
     not a job ran."""
@@ -274,6 +390,44 @@ def participation(session: Session, proposal: Proposal) -> Participation:
     ballots = turnout(session, proposal.id)
     return Participation(ballots, proposal.electorate_size, quorum,
                          voting.Quorum.of(quorum, ballots, proposal.electorate_size).needed)
+
+
+@dataclass(frozen=True)
+class Glance:
+    """One proposal in a list: how many voted against its quorum, and whether the viewer did."""
+
+    participation: Participation
+    voted: bool | None  # None: the viewer is not in its electorate
+    share: Decimal       # turnout as a share of the electorate
+    quorum_share: Decimal
+
+
+def at_a_glance(session: Session, rows: list[Proposal], viewer_id: int | None) -> dict[int, Glance]:
+    """Turnout, quorum and the viewer's vote for a page of proposals: two grouped queries, whatever
+    the electorate's size."""
+    ids = [p.id for p in rows]
+    if not ids:
+        return {}
+    counts = dict(session.execute(select(Ballot.proposal_id, func.count()).where(Ballot.proposal_id.in_(ids))
+                                  .group_by(Ballot.proposal_id)).all())
+    mine: set[int] = set()
+    electorate: set[int] = set()
+    if viewer_id is not None:
+        mine = set(session.execute(select(Ballot.proposal_id).where(
+            Ballot.proposal_id.in_(ids), Ballot.member_id == viewer_id)).scalars())
+        electorate = set(session.execute(select(ElectorateMember.proposal_id).where(
+            ElectorateMember.proposal_id.in_(ids), ElectorateMember.member_id == viewer_id)).scalars())
+    glances = {}
+    for proposal in rows:
+        ballots = counts.get(proposal.id, 0)
+        quorum = rule_of(proposal).quorum
+        size = proposal.electorate_size or 0
+        needed = voting.Quorum.of(quorum, ballots, size).needed
+        glances[proposal.id] = Glance(
+            Participation(ballots, size, quorum, needed),
+            (proposal.id in mine) if proposal.id in electorate or proposal.id in mine else None,
+            Decimal(ballots) / size if size else Decimal(0), Decimal(needed) / size if size else Decimal(0))
+    return glances
 
 
 def turnout(session: Session, proposal_id: int) -> int:
@@ -436,6 +590,10 @@ def cast_ballot(session: Session, member: Member, proposal_id: int, raw_choice: 
             written = None
         if written is None:
             _refuse_ballot(session, proposal_id, voter_id, now)
+        # "You have not voted yet" is answered: it no longer counts as unread.
+        session.execute(update(Notification).where(
+            Notification.member_id == voter_id, Notification.topic == reminder_topic(proposal_id),
+            Notification.read_at.is_(None)).values(read_at=now))
         audit.on_commit(session, "vote: ballot cast on proposal %s by member %s", proposal_id, voter_id)
     return CastBallot(proposal_id, voter_id, choice, values["receipt"], now)
 
@@ -561,7 +719,31 @@ def close_proposal(session: Session, proposal_id: int, now: datetime) -> Proposa
             proposal.execute_by = now + timedelta(days=kind.execution_days)
         else:
             _apply_or_reject(session, kind, proposal, outcome, now)
+        _mail_the_result(session, proposal, now)
     return proposal
+
+
+def _mail_the_result(session: Session, proposal: Proposal, now: datetime) -> None:
+    """Everyone who voted hears how it ended (those who want to): one INSERT … SELECT."""
+    stored = proposal.outcome or {}
+    ended = {PASSED: "passed; the board will now carry it out", EXECUTED: "passed and was carried out",
+             REJECTED: "did not pass"}.get(proposal.status, proposal.status)
+    explanation = stored.get("explanation") or stored.get("reason") or ""
+    if explanation == "quorum":
+        explanation = "Too few members voted for the quorum."
+    mail.queue_for_members(
+        session, region_id=proposal.region_id, kind=mail.RESULT, now=now,
+        subject=f"Result: {proposal.title[:150]}",
+        body=mail.body(None, f"Voting on “{proposal.title}” has closed: it {ended}.",
+                       *([explanation] if explanation else []),
+                       f"See the tally and the published ballots: {mail.SITE}/proposals/{proposal.id}"),
+        key_prefix=f"result:{proposal.id}:",
+        member_ids=select(Ballot.member_id).where(Ballot.proposal_id == proposal.id),
+    )
+
+
+def reminder_topic(proposal_id: int) -> str:
+    return f"reminder:proposal:{proposal_id}"
 
 
 def _apply_or_reject(session: Session, kind: kinds.ProposalKind, proposal: Proposal, outcome: voting.Outcome,
@@ -707,10 +889,17 @@ def send_closing_reminders(session: Session, now: datetime) -> int:
                 ElectorateMember.proposal_id == proposal.id, ElectorateMember.member_id.not_in(voted))
             text = f"Voting on “{proposal.title[:200]}” closes soon, and you have not voted yet."
             session.execute(insert(Notification).from_select(
-                ["member_id", "text", "link", "created_at"],
+                ["member_id", "text", "link", "created_at", "topic"],
                 select(recipients.subquery().c.member_id, literal(text), literal(f"/proposals/{proposal.id}"),
-                       literal(now, UTCDateTime())),
+                       literal(now, UTCDateTime()), literal(reminder_topic(proposal.id))),
             ))
+            mail.queue_for_members(
+                session, region_id=proposal.region_id, kind=mail.REMINDER, now=now,
+                subject=f"Voting closes soon: {proposal.title[:150]}",
+                body=mail.body(None, f"Voting on “{proposal.title}” closes on "
+                                         f"{proposal.closes_at:%Y-%m-%d at %H:%M} UTC, and you have not voted yet.",
+                               f"Read it and vote: {mail.SITE}/proposals/{proposal.id}"),
+                key_prefix=f"reminder:{proposal.id}:", member_ids=recipients)
             proposal.reminder_sent_at = now
             sent += session.execute(select(func.count()).select_from(recipients.subquery())).scalar_one()
     return sent

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import BigInteger, String, and_, cast, distinct, func, literal_column, or_, select, union_all
+from sqlalchemy import BigInteger, String, and_, case, cast, distinct, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from govern.companies.models import OWNER_REGION as OWNED_BY_REGION
@@ -186,12 +186,22 @@ class PoolPeriod:
 
 
 @dataclass(frozen=True)
+class CauseFlow:
+    """What one kind of cause brought into the pool and took out of it over the chart's window."""
+
+    cause_type: str
+    money_in: int
+    money_out: int  # zero or negative
+
+
+@dataclass(frozen=True)
 class PoolHistory:
     grouping: str
     since: datetime
     opening: int  # the balance when the chart starts
     periods: list[PoolPeriod] | None  # oldest first, periods with movements; None on later pages
     page: MovementPage
+    flows: list[CauseFlow] | None = None  # by cause over the window, largest first; None on later pages
 
 
 def pool_movements(session: Session, region_id: int, *, before: int | None, limit: int) -> MovementPage:
@@ -211,9 +221,24 @@ def pool_history(session: Session, region_id: int, *, grouping: str, now: dateti
         page = _movement_page(session, region_id, before, limit)
         periods = None if before is not None else _pool_periods(session, page.account_id, page.balance,
                                                                  grouping, since)
+        flows = None if before is not None else pool_flows(session, page.account_id, since)
     first = periods[0] if periods else None
     opening = first.closing - first.money_in - first.money_out if first else page.balance
-    return PoolHistory(grouping, since, opening, periods, page)
+    return PoolHistory(grouping, since, opening, periods, page, flows)
+
+
+def pool_flows(session: Session, account_id: int, since: datetime) -> list[CauseFlow]:
+    """Money in and out of the pool by kind of cause since `since`, summed by the database."""
+    amount = Posting.amount
+    rows = session.execute(
+        select(LedgerEntry.cause_type,
+               func.coalesce(func.sum(case((amount > 0, amount), else_=0)), 0),
+               func.coalesce(func.sum(case((amount < 0, amount), else_=0)), 0))
+        .join(LedgerEntry, LedgerEntry.id == Posting.entry_id)
+        .where(Posting.account_id == account_id, LedgerEntry.created_at >= since)
+        .group_by(LedgerEntry.cause_type)).all()
+    flows = [CauseFlow(cause or "other", int(money_in), int(money_out)) for cause, money_in, money_out in rows]
+    return sorted(flows, key=lambda f: (-(f.money_in - f.money_out), f.cause_type))
 
 
 def _movement_page(session: Session, region_id: int, before: int | None, limit: int) -> MovementPage:

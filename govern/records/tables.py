@@ -172,6 +172,21 @@ _CAUSES = {
 }
 
 
+# Kinds of cause, as the capital pool's chart of money in and out names them.
+CAUSE_KINDS = {
+    "payroll": "Income tax from pay", "order": "Sales tax", "conversion": "Exchange spreads and incentives",
+    "deposit": "Exchange spreads on deposits", "income": "Incentives on outside income",
+    "contribution": "Contributions", "proposal": "Passed proposals", "rent": "Rent",
+    "health_premium": "Health plan premiums", "split": "Region split", "founding": "Founding",
+    "transfer": "Transfers", "move": "Members moving away", "payout": "Payouts",
+    "outside_purchase": "Outside purchases",
+}
+
+
+def cause_kind_label(cause_type: str) -> str:
+    return CAUSE_KINDS.get(cause_type, cause_type.replace("_", " ").capitalize())
+
+
 def kind_label(key: str) -> str:
     try:
         return kinds.get(key).label
@@ -208,9 +223,17 @@ def capital_pool_page(region: Region, history: service.PoolHistory, filters: dic
         [{"period": p.period, "money_in": Money(p.money_in, "RSC"), "money_out": Money(p.money_out, "RSC"),
           "closing": Money(p.closing, "RSC")} for p in history.periods],
         empty="No movements in this period.")
+    flows = Table("flows", f"Money in and out by cause, since {history.since:%Y-%m-%d}", (
+        Column("cause", "Cause"), money_column("money_in", "In"), money_column("money_out", "Out"),
+        money_column("net", "Net")),
+        [{"cause": cause_kind_label(f.cause_type), "money_in": Money(f.money_in, "RSC"),
+          "money_out": Money(f.money_out, "RSC"), "net": Money(f.money_in + f.money_out, "RSC")}
+         for f in history.flows or ()],
+        empty="No movements in this period.")
     facts = (("balance", "Balance now", Money(history.page.balance, "RSC")),
              ("opening", f"Balance on {history.since:%Y-%m-%d}", Money(history.opening, "RSC")))
-    return RecordPage("capital-pool", "Capital pool", region, (balance, movements), filters, next_cursor, facts)
+    return RecordPage("capital-pool", "Capital pool", region, (balance, flows, movements), filters, next_cursor,
+                      facts)
 
 
 def movements_table(page: service.MovementPage) -> Table:

@@ -81,7 +81,8 @@ def capital_pool(fmt: str):
     history = service.pool_history(db.session, region.id, grouping=grouping, now=now, before=params.id_cursor(),
                                    limit=params.limit())
     page = tables.capital_pool_page(region, history, params.filters(region.id, "by", "cursor", "limit"))
-    return _answer(page, fmt, "records/capital_pool.html", chart=charts.pool_chart(history, now), grouping=grouping)
+    return _answer(page, fmt, "records/capital_pool.html", chart=charts.pool_chart(history, now), grouping=grouping,
+                   flow_chart=charts.flow_chart(history, tables.cause_kind_label))
 
 
 @_page_route("/records/wages")

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import func, select
+
 from govern import voting
 from govern.errors import ValidationError
 from govern.proposals import constitution, kinds
+from govern.members.models import MEMBER_ACTIVE, Member
 from govern.money import parse_decimal
 from govern.regions import parameters, reorganise, service as regions
 
@@ -37,7 +40,7 @@ def _clean(ctx: kinds.Context, payload: dict) -> dict:
         except ValidationError as error:
             fields.update(error.fields)
     if not fields and Decimal(bounds["min"]) > Decimal(bounds["max"]):
-        fields["payload.max"] = ["must not be below min"]
+        fields["payload.max"] = ["must not be below the lowest value"]
     if fields:
         raise ValidationError("The payload needs another look.", fields=fields)
     current = regions.parameter(ctx.session, ctx.region_id, name)
@@ -165,6 +168,23 @@ def _apply_split(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[
     return [kinds.Effect("region", record.child_id)] + ([kinds.Effect("entry", entry.id)] if entry else [])
 
 
+def _split_notes(ctx: kinds.Context) -> list[str]:
+    """Where the board lives: members who move to the new region leave the board, and the new region
+    starts with none, so a split can leave either side without one."""
+    rows = ctx.session.execute(
+        select(Member.locality, func.count()).where(Member.region_id == ctx.region_id, Member.status == MEMBER_ACTIVE,
+                                                    Member.is_board.is_(True))
+        .group_by(Member.locality).order_by(Member.locality)).all()
+    notes = ["The new region starts without a board: its members elect one with a board election. Board members "
+             "who move with their locality leave this region's board."]
+    if not rows:
+        return notes + ["This region has no board now."]
+    where = ", ".join(f"{place or 'no locality given'} ({count})" for place, count in rows)
+    notes.append(f"This region's board members live in: {where}. A split that takes all of these localities "
+                 "leaves this region without a board.")
+    return notes
+
+
 SPLIT = kinds.register(kinds.ProposalKind(
     key="split",
     label="Split the region",
@@ -174,6 +194,7 @@ SPLIT = kinds.register(kinds.ProposalKind(
     default_voting=lambda ctx, payload: voting.VotingRule(method="yes_no", electorate="region"),
     apply=_apply_split,
     floor=constitution.Floor(Decimal("0.4"), "two_thirds", 14),
+    form_notes=_split_notes,
     form_fields=(
         kinds.PayloadField("new_region_name", "Name of the new region"),
         kinds.PayloadField("localities", "Localities that go, one per line", "textarea"),

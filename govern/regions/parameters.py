@@ -91,7 +91,8 @@ SPECS: dict[str, ParameterSpec] = {
                       Decimal("0"), Decimal("3650"), integer=True,
                       help="After the delay, their wage falls linearly to the new one over these days."),
         *(ParameterSpec(f"subsidy_{kind}", f"Subsidy on {kind} facilities", "0", Decimal("0"), Decimal("1"),
-                        help=f"Share of a {kind} unit's monthly cost the capital pool bears; members pay the rest.")
+                        help=f"Share of {'an' if kind[0] in 'aeiou' else 'a'} {kind} unit's monthly cost the capital pool "
+                             "bears; members pay the rest.")
           for kind in ("housing", "office", "health", "education")),
         ParameterSpec("facility_amortisation_years", "Years over which a facility's purchase is amortised", "30",
                       Decimal("1"), Decimal("100"), integer=True,

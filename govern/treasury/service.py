@@ -49,6 +49,7 @@ from govern.ledger.models import (
 from govern.ledger.service import Leg, post, region_account, region_balances
 from govern.members.models import Member
 from govern.money import Money, require_positive
+from govern.mail import service as mail
 from govern.notifications.models import Notification
 from govern.regions import service as regions
 from govern.treasury import references, statements
@@ -96,8 +97,14 @@ def _require_board(actor, message: str) -> None:
     access.require(actor, "board_actions", message)
 
 
-def _notify(session: Session, member_id: int, text: str, link: str, now: datetime) -> None:
+def _notify(session: Session, member_id: int, text: str, link: str, now: datetime, *, mail_kind: str,
+            subject: str, dedupe_key: str) -> None:
+    """Tell the member in the app, and by mail if they want it (their switch for this kind)."""
     session.add(Notification(member_id=member_id, text=text[:300], link=link, created_at=now))
+    member = session.get(Member, member_id)
+    if member is not None:
+        mail.queue(session, region_id=member.region_id, member=member, kind=mail_kind, subject=subject,
+                   body=mail.body(member.name, text, f"Details: {mail.SITE}{link}"), dedupe_key=dedupe_key, now=now)
 
 
 # --- deposits: claiming ----------------------------------------------------------------------
@@ -225,7 +232,9 @@ def _confirm(session: Session, deposit: Deposit, by: int | None, bank_reference:
     deposit.bank_reference = bank_reference
     deposit.entry_id, deposit.credited_minor = entry.id, q.rsc
     _notify(session, deposit.member_id, f"Your deposit {deposit.reference} of {Money(q.usd, 'USD')} arrived: "
-                                        f"{Money(q.rsc, 'RSC')} issued.", f"/deposits/{deposit.id}", now)
+                                        f"{Money(q.rsc, 'RSC')} issued.", f"/deposits/{deposit.id}", now,
+            mail_kind=mail.DEPOSIT, subject=f"Your deposit {deposit.reference} arrived",
+            dedupe_key=f"deposit:{deposit.id}:confirmed")
     session.flush()
 
 
@@ -240,7 +249,8 @@ def reject_deposit(session: Session, board, deposit_id: int, reason: object, now
         deposit.status = REJECTED
         deposit.decided_at, deposit.decided_by, deposit.reason = now, board.id, reason
         _notify(session, deposit.member_id, f"Your deposit {deposit.reference} was rejected: {reason}",
-                f"/deposits/{deposit.id}", now)
+                f"/deposits/{deposit.id}", now, mail_kind=mail.DEPOSIT,
+                subject=f"Your deposit {deposit.reference} was rejected", dedupe_key=f"deposit:{deposit.id}:rejected")
         audit.on_commit(session, "money: deposit %s rejected by member %s", deposit.id, board.id)
     return deposit
 
@@ -341,7 +351,9 @@ def _settle(session: Session, payout: UsdPayout, by: int | None, bank_reference:
     payout.status, payout.paid_at, payout.paid_entry_id = PAYOUT_PAID, now, entry.id
     payout.paid_by, payout.bank_reference = by, bank_reference
     _notify(session, payout.member_id, f"Your payout {payout.reference} of {Money(payout.amount_minor, 'USD')} "
-                                       "was paid to your bank account.", "/convert", now)
+                                       "was paid to your bank account.", "/convert", now,
+            mail_kind=mail.PAYOUT, subject=f"Your payout {payout.reference} was sent",
+            dedupe_key=f"payout:{payout.id}:paid")
     session.flush()
 
 

@@ -52,7 +52,7 @@ def _clean_rate(ctx: kinds.Context, payload: dict) -> dict:
     cleaned = _occupation_and_industry(fields, payload, "payload.")
     bounds = {key: _collect(fields, parse_amount, payload.get(key), f"payload.{key}") for key in ("min", "max")}
     if None not in bounds.values() and bounds["min"] > bounds["max"]:
-        fields["payload.max"] = ["must not be below min"]
+        fields["payload.max"] = ["must not be below the lowest value"]
     _raise_if(fields)
     current = _current_wage(ctx, cleaned["occupation"], cleaned.get("industry"))
     if current is not None:

@@ -84,7 +84,8 @@ def _chart(label: str, rows, labels: dict) -> charts.StepChart | None:
 def _wage_rows(session, ids, viewer):
     rows = session.query(WageRate).filter(WageRate.id.in_([int(i) for i in ids])).all()
     return {str(r.id): (f"Wage: {r.occupation}{' (' + r.industry + ')' if r.industry else ''} "
-                        f"{format_minor(r.hourly_wage_minor)} RSC an hour", url_for("wages.occupation", occupation=r.occupation))
+                        f"{format_minor(r.hourly_wage_minor)} RSC an hour",
+                        url_for("wages.occupation", occupation=r.occupation, region=r.region_id))
             for r in rows}
 
 

@@ -45,6 +45,10 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = TEST_PASSWORD
+# axe-core, vendored from npm with its licence (tests/browser/vendor/axe-core/README.md): the
+# accessibility rules a page is checked against in `Visitor.accessibility`.
+AXE = ROOT / "tests" / "browser" / "vendor" / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
 
 
 # Pages are fully loaded when the tests look at them: a short wait is plenty, and a failing
@@ -153,7 +157,7 @@ def utcnow() -> datetime:
 def server(schema, tmp_path):
     """The real app on a fresh migrated database, served on 127.0.0.1 at a free port."""
     app = create_app({**base_config(new_database_url(schema, tmp_path)), "WTF_CSRF_ENABLED": True,
-                      "GOVERN_MIN_VOTING_SECONDS": 1})
+                      "GOVERN_MIN_VOTING_SECONDS": 1, "GOVERN_OUTBOX_DIR": str(tmp_path / "outbox")})
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -312,13 +316,31 @@ class Visitor:
     def link(self, name: str, step: str, *, status: int = 200, exact: bool = True):
         return self.follow(self.page.get_by_role("link", name=name, exact=exact).first, step, status=status)
 
+    def accessibility(self, step: str) -> list[str]:
+        """Run axe-core on the page shown (at the desktop width, then at 390 px) and gather its
+        serious and critical violations as page problems; returns them."""
+        page = self.page
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(_axe_source())  # evaluated, not a <script>: the app's CSP allows no inline script
+        found = []
+        for size in (DESKTOP, PHONE):
+            page.set_viewport_size(size)
+            found += [f"axe {v} (at {size['width']} px)" for v in page.evaluate(_AXE_RUN, list(SERIOUS))]
+        page.set_viewport_size(DESKTOP)
+        where = f"{step} ({page.url.removeprefix(self.base)}, {self.who})"
+        self.journey.problems += [f"{where}: {problem}" for problem in found]
+        self.journey.axe_pages += 1
+        return found
+
     def flash(self) -> str:
         return " ".join(self.page.locator(".flash").all_inner_texts())
 
     def figure(self, term: str) -> str:
         """The value next to a term in a <dl class="figures"> or <dl class="facts">."""
-        return self.page.locator(f"xpath=//dt[normalize-space()={_xpath_literal(term)}]/following-sibling::dd[1]") \
-            .first.inner_text().strip()
+        dd = self.page.locator(f"xpath=//dt[normalize-space()={_xpath_literal(term)}]/following-sibling::dd[1]").first
+        # the figure itself, without the <small> note a figure may carry under it
+        return dd.evaluate("dd => [...dd.childNodes].filter(n => !(n.nodeType === 1 && n.tagName === 'SMALL'))"
+                           ".map(n => n.textContent).join('').trim()")
 
     # -- the checks --
 
@@ -349,6 +371,22 @@ class Visitor:
         return page
 
 
+_AXE_RUN = r"""async (impacts) => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.filter(v => impacts.includes(v.impact)).map(v =>
+    `${v.impact} ${v.id}: ${v.help} — ` + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+}"""
+
+
+_axe_text: list[str] = []
+
+
+def _axe_source() -> str:
+    if not _axe_text:
+        _axe_text.append(AXE.read_text(encoding="utf-8"))
+    return _axe_text[0]
+
+
 def _xpath_literal(text: str) -> str:
     return f'"{text}"' if '"' not in text else "concat('" + text.replace("'", "',\"'\",'") + "')"
 
@@ -359,6 +397,7 @@ class Journey:
     new_context: object
     shots: Shots
     problems: list[str] = field(default_factory=list)
+    axe_pages: int = 0
 
     def visitor(self, who: str = "visitor", **context_args) -> Visitor:
         return Visitor(self, self.new_context(**context_args), who)

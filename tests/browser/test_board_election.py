@@ -25,7 +25,9 @@ def test_a_board_election_is_ranked_with_the_keyboard_and_without_javascript_and
     page = proposer.open("/proposals/new/board_election", "the election form")
     page.get_by_label("Title", exact=True).fill("Elect next year's board")
     page.get_by_label("Seats", exact=True).fill("1")
-    page.get_by_label("Candidates (member numbers, separated by commas)").fill(f"{cara.id}, {dev.id}, {eli.id}")
+    # Candidates by name, as people know each other (a number works too)
+    page.get_by_label("Candidates (names or member numbers, separated by commas)").fill(
+        f"Cara Mendes, dev okafor, {eli.id}")
     page.get_by_label("Voting closes (UTC)").fill(closes_in(minutes=30))
     page = proposer.submit("Open for voting", "the election, open")
     expect(page.locator("h1 .badge")).to_have_text("open")

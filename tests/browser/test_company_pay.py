@@ -35,11 +35,10 @@ def test_a_member_registers_a_company_pays_themself_and_reads_the_payslip(journe
     with server.session() as session:  # the money reached the bank: the board confirms it
         confirm(session, deposit_id, utcnow())
     page = member.open(company_path, "the company with its income")
-    assert member.figure("Balance") == "1000.00 RSC"
+    assert member.figure("Balance") == "1,000.00 RSC"
 
     rate = page.locator("section", has=page.get_by_role("heading", name="Add a worker or change a rate"))
-    # By name: the hours form's worker <select> has the same id (see the report on the company page).
-    rate.locator("input[name=member_id]").fill(str(nia.id))
+    rate.get_by_label("Member", exact=True).fill("Nia Lee")  # picked by name
     rate.get_by_label("Occupation").fill("mechanic")
     rate.get_by_label("Hourly rate (RSC)").fill("25.00")
     # Ticked, or the founder stops being the company's admin: see the test below.
@@ -124,7 +123,7 @@ def test_the_only_admin_who_sets_their_own_rate_is_still_the_companys_admin(jour
     member = journey.member(nia)
     page = member.open(f"/companies/{company_id}", "the company page")
     rate = page.locator("section", has=page.get_by_role("heading", name="Add a worker or change a rate"))
-    rate.locator("input[name=member_id]").fill(str(nia.id))
+    rate.get_by_label("Member", exact=True).fill(str(nia.id))  # a member number works as well as a name
     rate.get_by_label("Occupation").fill("mechanic")
     rate.get_by_label("Hourly rate (RSC)").fill("25.00")
     page = member.submit("Save worker", "my own rate saved, the admin box left as it was")

@@ -21,7 +21,7 @@ def test_equipment_granted_to_a_company_returns_to_the_region_when_the_board_dec
     page = admin.open("/proposals/new", "what do you propose?")
     page = admin.link("Petition for equipment", "the equipment petition form")
     page.get_by_label("Title", exact=True).fill("A wheel truing stand for Alice's Bikes")
-    page.get_by_label("Company number").fill(str(company_id))
+    page.get_by_label("Company", exact=True).fill("Alice's Bikes")  # by name
     page.get_by_label("Item", exact=True).fill("Wheel truing stand")
     page.get_by_label("Cost (RSC)").fill("15.00")
     page.get_by_label("Why the company needs it").fill("We true wheels by hand today.")

@@ -50,7 +50,7 @@ def test_a_proposal_with_bounds_the_wrong_way_round_is_answered_by_the_field_and
     page.get_by_label("Voting closes (UTC)").fill(closes)
     page = proposer.submit("Open for voting", "the parameter form with max below min", status=400)
 
-    expect(field_of(page, "Highest value members may vote").locator(".error")).to_have_text("must not be below min")
+    expect(field_of(page, "Highest value members may vote").locator(".error")).to_have_text("must not be below the lowest value")
     expect(page.get_by_label("Highest value members may vote")).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".field .error")).to_have_count(1)
     expect(page.get_by_label("Title", exact=True)).to_have_value("A lower income tax")

@@ -31,7 +31,7 @@ def test_three_members_vote_an_income_tax_rate_and_the_median_becomes_the_region
     for visitor, figure in ((proposer, "0.05"), (journey.member(ben), "0.03"), (journey.member(cat), "0.1")):
         page = visitor.open(proposal_path, "reads the proposal")
         ballot = page.get_by_label("Your figure")
-        expect(page.get_by_text("Between 0 and 0.2.")).to_be_visible()
+        expect(page.get_by_text("From 0 to 0.2.")).to_be_visible()
         ballot.fill(figure)
         page = visitor.submit("Cast my ballot", f"voted {figure}")
         assert "Your ballot is in. Receipt:" in visitor.flash()

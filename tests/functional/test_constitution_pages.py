@@ -59,7 +59,7 @@ def test_a_form_asking_for_less_than_the_floor_comes_back_with_the_reason_by_the
         "title": "Dissolve", "closes_at": closes(31), "payload_municipality": "Springfield", "quorum": "0.1"})
     page = answer.get_data(as_text=True)
     assert answer.status_code == 400
-    assert "quorum must be at least 0.5: the floor this region set" in page
+    assert "the quorum must be at least 0.5 (50% of the voters): the least this region allows" in page
     short = client.post("/proposals/new/dissolution", data={
         "title": "Dissolve", "closes_at": closes(10), "payload_municipality": "Springfield"}).get_data(as_text=True)
     assert "must be at least 30 days from now: the least voting period this region set" in short
@@ -72,7 +72,7 @@ def test_a_floor_is_changed_through_the_parameter_form_by_a_yes_no_vote(producti
         "payload_value": "0.6"}, follow_redirects=True)
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200, page
-    assert "two thirds" in page and "quorum 50.0% of voters" in page
+    assert "two thirds" in page and "quorum 50% of voters" in page
     assert 'name="choice" value="yes"' in page
 
 
@@ -80,7 +80,7 @@ def test_an_open_proposal_shows_its_turnout_against_its_quorum(client, member, m
     others = [make_member() for _ in range(3)]
     proposal = propose(member, voting={"quorum": "0.5"})
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
-    assert "0 of 4 (0.0%); the quorum is 2 (50% of voters):" in page and "2 more ballots needed" in page
+    assert "0 of 4 (0%); the quorum is 2 (50% of voters):" in page and "2 more ballots needed" in page
     proposals.cast_ballot(db.session, others[0], proposal.id, "abstain", now)
     assert "1 more ballot needed" in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     proposals.cast_ballot(db.session, others[1], proposal.id, "no", now)

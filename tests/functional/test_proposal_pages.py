@@ -29,7 +29,7 @@ def test_bad_proposal_input_shows_the_form_again_with_the_message_by_the_field(c
     })
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "must not be below min" in page
+    assert "must not be below the lowest value" in page
     assert 'value="Tax"' in page
 
 

@@ -56,7 +56,7 @@ def test_adding_money_gives_a_reference_and_the_cooperatives_bank_details(client
     assert exchange.member_wallet(session, member.id).balance == 0
 
 
-@pytest.mark.parametrize("amount, problem", [("abc", "at most two decimals"), ("0", "more than zero"),
+@pytest.mark.parametrize("amount, problem", [("abc", "must be an amount such as 12.50"), ("0", "more than zero"),
                                              ("1000000000.01", "at most 1000000000.00")])
 def test_a_bad_amount_is_shown_next_to_the_field_and_claims_nothing(client, member, session, amount, problem):
     log_in(client, member)

@@ -32,7 +32,7 @@ def table(session, region, now):
 
 
 def no_inline_code(page: str) -> bool:
-    return "<script" not in page and " style=" not in page
+    return not re.search(r"<script(?![^>]*\ssrc=)", page) and " style=" not in page  # the site's script file is fine
 
 
 def test_the_wage_table_is_public_and_shows_only_the_current_rows(client, region, table):
@@ -134,4 +134,4 @@ def test_a_member_proposes_a_wage_rate_through_the_form_and_sees_it_to_vote_on(c
     bad = client.post("/proposals/new/wage_rate", data={
         "title": "Welders", "closes_at": closes, "payload_occupation": "Welder", "payload_min": "30",
         "payload_max": "20"})
-    assert bad.status_code == 400 and "must not be below min" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "must not be below the lowest value" in bad.get_data(as_text=True)

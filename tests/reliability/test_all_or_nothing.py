@@ -194,4 +194,4 @@ def test_a_passed_grant_the_pool_cannot_pay_is_rejected_and_moves_nothing(
 
     assert closed.status == "rejected"
     assert "could not be carried out" in closed.outcome["reason"]
-    assert changed_tables(before, snapshot(session)) == ["proposals"]
+    assert changed_tables(before, snapshot(session)) == ["outbox", "proposals"]  # and its voter is mailed the result

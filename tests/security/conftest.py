@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from govern.companies import service as companies
 from govern.delegation import service as delegation
@@ -18,6 +18,7 @@ from govern.health import service as health
 from govern.ledger import exchange, service as ledger
 from govern.ledger.models import CAPITAL_POOL, UsdPayout
 from govern.market import service as market
+from govern.mail.models import OutgoingMail
 from govern.members import service as members
 from govern.money import Money
 from govern.proposals import service as proposals
@@ -68,6 +69,7 @@ class Scenario:
     statement_id: int  # a bank statement the board imported
     statement_line_id: int  # its line that matched nothing
     inventory_item_id: int | None = None
+    mail_id: int | None = None  # a mail the outbox holds for the region (the member's confirmed deposit)
 
     def email_of(self, role: str) -> str | None:
         return {"board": self.board_email, "admin": self.admin_email, "member": self.member_email,
@@ -151,6 +153,7 @@ def build_scenario(session, now) -> Scenario:
         rent_charge_id=charge.id, health_enrollment_id=enrollment.id, deposit_id=deposit.id,
         payout_id=session.execute(select(UsdPayout.id).where(UsdPayout.conversion_id == cashed.id)).scalar_one(),
         statement_id=imported.statement.id, statement_line_id=imported.unmatched[0].id,
+        mail_id=session.execute(select(func.min(OutgoingMail.id)).where(OutgoingMail.region_id == region.id)).scalar_one(),
     )
 
 

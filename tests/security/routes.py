@@ -55,6 +55,7 @@ def path_values(s: Scenario) -> dict[str, object]:
         "token": "no-such-invitation", "occupation": "baker", "fmt": "csv", "filename": "style.css",
         "facility_id": s.facility_id, "tenancy_id": s.tenancy_id, "deposit_id": s.deposit_id,
         "payout_id": s.payout_id, "line_id": s.statement_line_id, "statement_id": s.statement_id,
+        "mail_id": s.mail_id,
         "token_id": 1,  # in a world of its own (TERMINAL), the caller's own token: the first one issued
     }
 
@@ -86,14 +87,14 @@ def form_body(endpoint: str, s: Scenario) -> dict:
         "members.convert": {"direction": "usd_to_rsc", "amount": "1.00"},
         "members.change_password": {"current_password": PASSWORD, "new_password": "a-brand-new-secret-for-77"},
         "companies.new": {"name": "Bikes", "industry": "bicycle repair"},
-        "companies.add_worker": {"member_id": s.other_id, "occupation": "baker", "hourly_rate": "15.00"},
+        "companies.add_worker": {"member": str(s.other_id), "occupation": "baker", "hourly_rate": "15.00"},
         "companies.income": {"amount": "10.00", "memo": "a sale"},
         "companies.hours": {"member_id": s.member_id, "period_start": "2026-11-01", "period_end": "2026-11-02",
                             "hours": "2"},
         "companies.payroll": {"period_start": "2026-11-01", "period_end": "2026-11-02"},
         "companies.schedule": {"pay_schedule": "monthly", "schedule_start": "2026-12-01"},
         "companies.payslips": {"percent": "10"},
-        "delegation.index": {"scope": "all", "delegate_id": s.other_id},
+        "delegation.index": {"scope": "all", "delegate": str(s.other_id)},
         "acquisitions.invitation": {"password": PASSWORD},
         "market.new": {"company_id": s.company_id, "kind": "product", "title": "Rye loaf", "price": "3.00"},
         "market.show": {"quantity": "1"},
@@ -108,6 +109,7 @@ def form_body(endpoint: str, s: Scenario) -> dict:
         "facilities.record_cost": {"month": _this_month(), "amount": "5.00", "memo": "Water"},
         "facilities.assign": {"application_id": str(s.facility_application_id), "start_month": "", "reason": ""},
         "members.payout_account": {"details": "Mill Bank 98-7654-3"},
+        "members.settings": {"time_zone": "Europe/Paris", "mail_results": "y", "mail_digest": "y"},
         "treasury.add_money": {"amount": "15.00"},
         "treasury.confirm": {"bank_reference": "MB-2026-11-20-0042"},
         "treasury.reject": {"reason": "Never arrived"},

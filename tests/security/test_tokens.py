@@ -66,7 +66,7 @@ def test_the_tokens_page_lists_tokens_with_their_use_and_revokes_one(app, scenar
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert "Bank bridge &lt;script&gt;" in text and "curl/8.5.0" in text and "Your API tokens (2)" in text
-    assert "2026-11-26 14:00" in text and "never" in text  # the script was used two hours in; curl not yet
+    assert "26 Nov 2026, 14:00 UTC" in text and "never" in text  # the script was used two hours in; curl not yet
     [bridge_id] = db.session.execute(select(ApiToken.id).where(ApiToken.label == "Bank bridge <script>")).scalars()
     done = browser.post(f"/me/tokens/{bridge_id}/revoke", follow_redirects=True)
     assert "The token was revoked" in done.get_data(as_text=True) and "Bank bridge" not in done.get_data(as_text=True)
