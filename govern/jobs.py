@@ -18,6 +18,7 @@ from sqlalchemy import text
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.companies import service as companies
+from govern.companies import schedules
 from govern.facilities import service as facilities
 from govern.health import service as health
 from govern.members import service as members
@@ -37,7 +38,7 @@ JOBS: list[Job] = [
     Job("close_due_proposals", 30, proposals.close_due_proposals),
     Job("send_closing_reminders", 300, proposals.send_closing_reminders),
     Job("expire_overdue_approvals", 300, proposals.expire_overdue_approvals),
-    Job("run_scheduled_payrolls", 3600, companies.run_scheduled_payrolls),
+    Job("run_scheduled_payrolls", 3600, schedules.run_scheduled_payrolls),
     Job("purge_expired_tokens", 3600, members.purge_expired_tokens),
     Job("charge_rent", 3600, facilities.run_monthly_charges),
     Job("charge_health_premiums", 3600, health.run_monthly_premiums),

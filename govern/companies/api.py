@@ -6,6 +6,11 @@ from flask import jsonify
 from govern.apiutil import api_blueprint, idempotency_key, iso, json_body, page, page_params, require_member
 from govern.clock import utcnow
 from govern.companies import service as companies
+from govern.companies import bankruptcy as bankruptcies
+from govern.companies import hours as company_hours
+from govern.companies import pay_settings
+from govern.companies import payroll as payrolls
+from govern.companies import workers as workforce
 from govern.companies.models import Company, PayrollRun, Payslip
 from govern.errors import NotFound, ValidationError
 from govern.extensions import db
@@ -47,7 +52,7 @@ def run_json(run: PayrollRun) -> dict:
         "period_end": run.period_end.isoformat(), "gross": Money(run.gross_minor, "RSC").to_json(),
         "tax": Money(run.tax_minor, "RSC").to_json(), "net": Money(run.net_minor, "RSC").to_json(),
         "tax_rate": run.tax_rate, "entry_id": run.entry_id, "created_at": iso(run.created_at),
-        "payslips": [payslip_json(s) for s in companies.payslips_of_run(db.session, run.id)],
+        "payslips": [payslip_json(s) for s in payrolls.payslips_of_run(db.session, run.id)],
     }
 
 
@@ -76,7 +81,7 @@ def show(company_id: int):
 def add_worker(company_id: int):
     data = json_body()
     rate = data.get("hourly_rate")
-    companies.set_worker(db.session, require_member(), company_id, member_id=data.get("member_id"),
+    workforce.set_worker(db.session, require_member(), company_id, member_id=data.get("member_id"),
                          occupation=data.get("occupation"), now=utcnow(),
                          hourly_rate=None if rate is None else parse_money(rate, "hourly_rate"),
                          make_admin=data.get("admin") if isinstance(data.get("admin"), bool) else None)
@@ -96,7 +101,7 @@ def income(company_id: int):
 @bp.post("/companies/<int:company_id>/hours")
 def hours(company_id: int):
     data = json_body()
-    entry = companies.enter_hours(db.session, require_member(), company_id, member_id=data.get("member_id"),
+    entry = company_hours.enter_hours(db.session, require_member(), company_id, member_id=data.get("member_id"),
                                   period_start=data.get("period_start"), period_end=data.get("period_end"),
                                   hours=data.get("hours"), now=utcnow())
     return jsonify({"id": entry.id, "member_id": entry.member_id, "period_start": entry.period_start.isoformat(),
@@ -108,7 +113,7 @@ def hours(company_id: int):
 @money_moving
 def payroll(company_id: int):
     data = json_body()
-    result = companies.run_payroll(db.session, require_member(), company_id, data.get("period_start"),
+    result = payrolls.run_payroll(db.session, require_member(), company_id, data.get("period_start"),
                                    data.get("period_end"), utcnow())
     return jsonify(run_json(result.run)), 201 if result.created else 200
 
@@ -116,7 +121,7 @@ def payroll(company_id: int):
 @bp.post("/companies/<int:company_id>/payroll/preview")
 def payroll_preview(company_id: int):
     data = json_body()
-    plan = companies.plan_payroll(db.session, require_member(), company_id, data.get("period_start"),
+    plan = payrolls.plan_payroll(db.session, require_member(), company_id, data.get("period_start"),
                                   data.get("period_end"))
     t = plan.totals
     return jsonify({
@@ -134,10 +139,10 @@ def payroll_preview(company_id: int):
 @bp.get("/companies/<int:company_id>/payroll")
 def runs(company_id: int):
     company = _company_visible(company_id)
-    if not companies.can_see_pay(db.session, require_member(), company.id):
+    if not payrolls.can_see_pay(db.session, require_member(), company.id):
         raise NotFound("Payroll runs are visible to the company's workers.")
     cursor, limit = page_params()
-    rows = companies.runs_of(db.session, company.id, before=cursor, limit=limit + 1)
+    rows = payrolls.runs_of(db.session, company.id, before=cursor, limit=limit + 1)
     return jsonify(page(rows, limit, run_json, lambda r: r.id))
 
 
@@ -145,7 +150,7 @@ def runs(company_id: int):
 def my_payslips():
     member = require_member()
     cursor, limit = page_params()
-    rows = companies.payslips_of_member(db.session, member.id, before=cursor, limit=limit + 1)
+    rows = payrolls.payslips_of_member(db.session, member.id, before=cursor, limit=limit + 1)
 
     def render(row):
         slip, run, company = row
@@ -161,7 +166,7 @@ def auto_convert():
     data = json_body()
     if "percent" not in data:
         raise ValidationError.for_field("percent", "is required")
-    percent = companies.set_auto_convert(db.session, require_member(), data["percent"])
+    percent = pay_settings.set_auto_convert(db.session, require_member(), data["percent"])
     return jsonify({"percent": str(percent)})
 
 
@@ -170,11 +175,11 @@ def contribution_rate():
     data = json_body()
     if "percent" not in data:
         raise ValidationError.for_field("percent", "is required")
-    percent = companies.set_contribution_rate(db.session, require_member(), data["percent"])
+    percent = pay_settings.set_contribution_rate(db.session, require_member(), data["percent"])
     return jsonify({"percent": str(percent)})
 
 
 @bp.post("/companies/<int:company_id>/bankruptcy")
 def bankruptcy(company_id: int):
-    company = companies.declare_bankrupt(db.session, require_member(), company_id, utcnow())
+    company = bankruptcies.declare_bankrupt(db.session, require_member(), company_id, utcnow())
     return jsonify(company_json(company))

@@ -9,6 +9,12 @@ from wtforms.fields.choices import SelectChoice
 from govern.apiutil import page_params
 from govern.clock import utcnow
 from govern.companies import forms, service as companies
+from govern.companies import bankruptcy as bankruptcies
+from govern.companies import hours as company_hours
+from govern.companies import pay_settings
+from govern.companies import payroll as payrolls
+from govern.companies import schedules
+from govern.companies import workers as workforce
 from govern.errors import DomainError
 from govern.extensions import db
 from govern.members.forms import ConfirmForm
@@ -60,7 +66,7 @@ def _page(company_id: int, **forms_by_name):
     return render_template(
         "companies/show.html", company=company, workers=workers, hours_form=hours_form,
         account=companies.company_account(db.session, company.id),
-        runs=companies.runs_of(db.session, company.id) if companies.can_see_pay(db.session, viewer, company.id) else None,
+        runs=payrolls.runs_of(db.session, company.id) if payrolls.can_see_pay(db.session, viewer, company.id) else None,
         is_admin=companies.is_admin(db.session, viewer, company.id),
         income_waiting=treasury.income_waiting(db.session, company.id)
         if companies.is_admin(db.session, viewer, company.id) else [],
@@ -85,7 +91,7 @@ def add_worker(company_id: int):
     form = forms.WorkerForm()
     if form.validate_on_submit():
         try:
-            companies.set_worker(db.session, current_user, company_id, member_id=form.member_id.data,
+            workforce.set_worker(db.session, current_user, company_id, member_id=form.member_id.data,
                                  occupation=form.occupation.data, hourly_rate=_money_field(form, "hourly_rate", "RSC"),
                                  make_admin=True if form.admin.data else None, now=utcnow())
         except DomainError as error:
@@ -121,7 +127,7 @@ def hours(company_id: int):
     form.member_id.choices = [SelectChoice(w.member_id, name) for w, name in companies.workers_of(db.session, company_id)]
     if form.validate_on_submit():
         try:
-            companies.enter_hours(db.session, current_user, company_id, member_id=form.member_id.data,
+            company_hours.enter_hours(db.session, current_user, company_id, member_id=form.member_id.data,
                                   period_start=form.period_start.data, period_end=form.period_end.data,
                                   hours=form.hours.data, now=utcnow())
         except DomainError as error:
@@ -145,12 +151,12 @@ def payroll(company_id: int):
         return _page(company_id, payroll_form=form)
     try:
         if request.method == "POST":
-            result = companies.run_payroll(db.session, current_user, company_id, form.period_start.data,
+            result = payrolls.run_payroll(db.session, current_user, company_id, form.period_start.data,
                                            form.period_end.data, utcnow())
             flash("Payroll paid." if result.created else "This period was already paid: nothing new was paid.",
                   "success" if result.created else "info")
             return redirect(url_for("companies.show", company_id=company_id) + "#payroll")
-        plan = companies.plan_payroll(db.session, current_user, company_id, form.period_start.data, form.period_end.data)
+        plan = payrolls.plan_payroll(db.session, current_user, company_id, form.period_start.data, form.period_end.data)
     except DomainError as error:
         show_error_on_form(form, error)
         return _page(company_id, payroll_form=form)
@@ -164,7 +170,7 @@ def schedule(company_id: int):
     form = forms.ScheduleForm()
     if form.validate_on_submit():
         try:
-            companies.set_pay_schedule(db.session, current_user, company_id, form.pay_schedule.data,
+            schedules.set_pay_schedule(db.session, current_user, company_id, form.pay_schedule.data,
                                        form.schedule_start.data)
         except DomainError as error:
             show_error_on_form(form, error)
@@ -180,7 +186,7 @@ def bankruptcy(company_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        companies.declare_bankrupt(db.session, current_user, company_id, utcnow())
+        bankruptcies.declare_bankrupt(db.session, current_user, company_id, utcnow())
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -194,16 +200,16 @@ def payslips():
     form = forms.AutoConvertForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            companies.set_auto_convert(db.session, current_user, str(form.percent.data))
+            pay_settings.set_auto_convert(db.session, current_user, str(form.percent.data))
         except DomainError as error:
             show_error_on_form(form, error)
         else:
             flash(f"{form.percent.data}% of each net pay will be converted to USD.", "success")
             return redirect(url_for("companies.payslips"))
     elif request.method == "GET":
-        form.percent.data = companies.auto_convert_percent(db.session, current_user.id)
+        form.percent.data = pay_settings.auto_convert_percent(db.session, current_user.id)
     cursor, limit = page_params()
-    rows = companies.payslips_of_member(db.session, current_user.id, before=cursor, limit=limit + 1)
+    rows = payrolls.payslips_of_member(db.session, current_user.id, before=cursor, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     return render_template("companies/payslips.html", rows=rows, form=form,

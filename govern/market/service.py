@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from govern import access
 from govern.companies import service as companies
+from govern.companies import workers
 from govern.companies.models import ACTIVE as COMPANY_ACTIVE, Company
 from govern.database import next_id, write_transaction
 from govern.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -227,7 +228,7 @@ def accept(session: Session, admin: Member, application_id: int, now: datetime) 
         companies.require_admin(session, admin, companies.get_company(session, listing.company_id))
         if application.status != PENDING:
             raise Conflict("This application was already decided.", code="already_decided")
-        companies.set_worker(session, admin, listing.company_id, member_id=application.member_id,
+        workers.set_worker(session, admin, listing.company_id, member_id=application.member_id,
                              occupation=listing.occupation, hourly_rate=Money(listing.price_minor, "RSC"), now=now)
         application.status = ACCEPTED
         application.decided_at = now

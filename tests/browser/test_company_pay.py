@@ -3,6 +3,9 @@ import pytest
 from playwright.sync_api import expect
 
 from govern.companies import service as companies
+from govern.companies import hours as company_hours
+from govern.companies import payroll
+from govern.companies import workers
 from govern.members import service as members
 from govern.money import Money
 from tests.browser.conftest import utcnow
@@ -95,11 +98,11 @@ def test_a_member_reads_the_payslip_of_a_run_and_sets_half_of_each_pay_to_conver
         founder, now = members.get_member(session, nia.id), utcnow()
         company_id = companies.register_company(session, founder, "Nia's Bikes", "bicycle repair", now).id
         record_income(session, founder, company_id, 100000, "repairs", now)
-        companies.set_worker(session, founder, company_id, member_id=nia.id, occupation="mechanic",
+        workers.set_worker(session, founder, company_id, member_id=nia.id, occupation="mechanic",
                              hourly_rate=Money(2500, "RSC"), make_admin=True, now=now)
-        companies.enter_hours(session, founder, company_id, member_id=nia.id, period_start="2026-10-05",
+        company_hours.enter_hours(session, founder, company_id, member_id=nia.id, period_start="2026-10-05",
                               period_end="2026-10-09", hours="20", now=now)
-        companies.run_payroll(session, founder, company_id, "2026-10-01", "2026-10-31", now)
+        payroll.run_payroll(session, founder, company_id, "2026-10-01", "2026-10-31", now)
     member = journey.member(nia)
 
     page = member.link("Companies", "my companies")

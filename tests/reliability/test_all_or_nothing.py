@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import event, func, select
 
 from govern.companies import service as companies
+from govern.companies import payroll
 from govern.companies.models import Company
 from govern.extensions import db
 from govern.inventory.models import InventoryItem
@@ -90,13 +91,13 @@ def test_a_payroll_run_applies_all_or_nothing(session, staffed_company, now):
 
     def run():
         admin = session.get(Member, admin_id)
-        return companies.run_payroll(session, admin, company_id, "2026-06-01", "2026-06-30", now).run.id
+        return payroll.run_payroll(session, admin, company_id, "2026-06-01", "2026-06-30", now).run.id
 
     written, run_id = fault_before_each_write(session, run)
 
     assert {"payroll_runs", "ledger_entries", "postings", "accounts", "ledger_head", "payslips", "contributions",
             "conversions", "usd_payouts", "hours_entries"} <= set(written)
-    assert sorted(s.member_id for s in companies.payslips_of_run(session, run_id)) == sorted(workers)
+    assert sorted(s.member_id for s in payroll.payslips_of_run(session, run_id)) == sorted(workers)
     assert count(session, LedgerEntry, LedgerEntry.cause_type == "payroll") == 1
     assert ledger.verify(session).ok
 

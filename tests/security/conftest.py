@@ -10,6 +10,9 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from govern.companies import service as companies
+from govern.companies import hours as company_hours
+from govern.companies import payroll
+from govern.companies import workers
 from govern.delegation import service as delegation
 from govern.extensions import db
 from govern.facilities import service as facilities
@@ -88,11 +91,11 @@ def build_scenario(session, now) -> Scenario:
 
     company = companies.register_company(session, admin, "Bread & Co", "bakery", now)
     record_income(session, admin, company.id, 100_000, "first sales", now)
-    companies.set_worker(session, admin, company.id, member_id=member.id, occupation="baker",
+    workers.set_worker(session, admin, company.id, member_id=member.id, occupation="baker",
                          hourly_rate=Money(2_000, "RSC"), now=now)
-    companies.enter_hours(session, member, company.id, member_id=member.id, period_start=PAY_PERIOD[0],
+    company_hours.enter_hours(session, member, company.id, member_id=member.id, period_start=PAY_PERIOD[0],
                           period_end=PAY_PERIOD[1], hours="10", now=now)
-    companies.run_payroll(session, admin, company.id, *PAY_PERIOD, now)
+    payroll.run_payroll(session, admin, company.id, *PAY_PERIOD, now)
 
     buy_rsc(session, member, 5_000, now)
     product = market.create_listing(session, admin, company_id=company.id, kind="product", title="Sourdough loaf",
