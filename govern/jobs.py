@@ -17,9 +17,8 @@ from sqlalchemy import text
 
 from govern.clock import utcnow
 from govern.extensions import db
-from govern.companies import service as companies
-from govern.companies import schedules
-from govern.facilities import service as facilities
+from govern.companies import schedules, surplus
+from govern.facilities import costs as facility_costs, rent as rents
 from govern.health import service as health
 from govern.members import service as members
 from govern.proposals import service as proposals
@@ -39,8 +38,10 @@ JOBS: list[Job] = [
     Job("send_closing_reminders", 300, proposals.send_closing_reminders),
     Job("expire_overdue_approvals", 300, proposals.expire_overdue_approvals),
     Job("run_scheduled_payrolls", 3600, schedules.run_scheduled_payrolls),
+    Job("sweep_surplus", 3600, surplus.run_surplus_sweeps),
     Job("purge_expired_tokens", 3600, members.purge_expired_tokens),
-    Job("charge_rent", 3600, facilities.run_monthly_charges),
+    Job("charge_rent", 3600, rents.run_monthly_charges),
+    Job("pay_facility_maintenance", 3600, facility_costs.run_maintenance),
     Job("charge_health_premiums", 3600, health.run_monthly_premiums),
 ]
 

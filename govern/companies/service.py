@@ -138,6 +138,14 @@ def require_admin(session: Session, member: Member, company: Company) -> None:
         raise Forbidden("Only the company's admins can do this.")
 
 
+def may_see_books(session: Session, viewer: Member | None, company: Company) -> bool:
+    """A region-owned company's books (its account, purchases, grants, sweeps) are public records;
+    a worker-owned company's are its workers' business."""
+    if company.owner == OWNER_REGION:
+        return True
+    return viewer is not None and worker_of(session, company.id, viewer.id) is not None
+
+
 def require_trading(company: Company) -> None:
     """A bankrupt or closed company (or one of a dissolved region) no longer pays, trades or takes
     income."""

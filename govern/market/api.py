@@ -6,8 +6,11 @@ from flask import jsonify, request
 from govern.apiutil import (api_blueprint, idempotency_key, iso, json_body, optional_json_body, page, page_params,
                             require_member)
 from govern.clock import utcnow
-from govern.errors import ValidationError
+from govern.companies import purchases, service as companies
+from govern.companies.models import OutsidePurchase
+from govern.errors import NotFound, ValidationError
 from govern.extensions import db
+from govern.ledger.models import UsdPayout
 from govern.market import service as market
 from govern.market.models import Application, Listing, Order
 from govern.money import Money, parse_money
@@ -103,10 +106,36 @@ def bridge(company_id: int):
     return jsonify({"company_id": company.id, "is_bridge": company.is_bridge})
 
 
+def purchase_json(purchase: OutsidePurchase, payout=None) -> dict:
+    payout = payout or db.session.get(UsdPayout, purchase.payout_id)
+    return {"id": purchase.id, "company_id": purchase.company_id, "supplier": purchase.supplier,
+            "memo": purchase.memo, "amount": Money(purchase.amount_minor, "USD").to_json(),
+            "grant_proposal_id": purchase.grant_proposal_id, "entry_id": purchase.entry_id,
+            "payout": {"id": payout.id, "reference": payout.reference, "status": payout.status,
+                       "paid_at": iso(payout.paid_at)},
+            "created_at": iso(purchase.created_at)}
+
+
+@bp.get("/companies/<int:company_id>/outside-purchases")
+def outside_purchases(company_id: int):
+    """A company's outside purchases, newest first: its admins and workers (a region-owned
+    company's: every member, its account being public)."""
+    member = require_member()
+    company = companies.get_company(db.session, company_id)
+    if not companies.may_see_books(db.session, member, company):
+        raise NotFound("No such company.")
+    cursor, limit = page_params()
+    rows = purchases.purchases_of(db.session, company.id, before=cursor, limit=limit + 1)
+    return jsonify(page(rows, limit, lambda row: purchase_json(*row), lambda row: row[0].id))
+
+
 @bp.post("/companies/<int:company_id>/outside-purchases")
 @money_moving
 def outside_purchase(company_id: int):
+    """Any company buys from a supplier outside the co-op (see companies/purchases.py)."""
     data = json_body()
-    entry = market.record_outside_purchase(db.session, require_member(), company_id, parse_money(data.get("amount")),
-                                           data.get("memo"), utcnow())
-    return jsonify({"entry_id": entry.id, "amount": parse_money(data.get("amount")).to_json()}), 201
+    purchase = purchases.record_outside_purchase(
+        db.session, require_member(), company_id, parse_money(data.get("amount"), currencies=("USD",)),
+        supplier=data.get("supplier"), pay_to=data.get("pay_to"), memo=data.get("memo"),
+        grant_proposal_id=data.get("grant_proposal_id"), now=utcnow(), idempotency_key=idempotency_key())
+    return jsonify(purchase_json(purchase)), 201

@@ -14,11 +14,11 @@ from govern.companies import service as companies
 from govern.companies import workers
 from govern.companies.models import ACTIVE as COMPANY_ACTIVE, Company
 from govern.database import next_id, write_transaction
-from govern.errors import Conflict, Forbidden, NotFound, ValidationError
+from govern.errors import Conflict, NotFound, ValidationError
 from govern.ids import is_id
 from govern.ledger import idempotency
 from govern.ledger.exchange import member_wallet
-from govern.ledger.models import CAPITAL_POOL, EXTERNAL, ISSUANCE, USD_RESERVE, LedgerEntry
+from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import Leg, post, region_account
 from govern.market.models import (
     ACCEPTED,
@@ -244,28 +244,6 @@ def applications_for(session: Session, member_id: int, *, limit: int = 100) -> l
         select(Application, Listing, Member.name).join(Listing, Listing.id == Application.listing_id)
         .join(Member, Member.id == Application.member_id)
         .where(Listing.company_id.in_(mine), Application.status == PENDING).order_by(Application.id).limit(limit))]
-
-
-def record_outside_purchase(session: Session, admin: Member, company_id: int, amount: Money, memo: object,
-                            now: datetime) -> LedgerEntry:
-    """A bridge company buys outside in USD: its RSC is redeemed at par and the USD leaves the
-    reserve, so the reserve still backs every RSC (409 when the company holds too little)."""
-    if amount.currency != "USD":
-        raise ValidationError.for_field("amount", "outside purchases are in USD")
-    require_positive(amount)
-    memo = _text(memo, "memo", 200, required=False)
-    with write_transaction(session):
-        company = companies.get_company(session, company_id)
-        companies.require_admin(session, admin, company)
-        if not company.is_bridge:
-            raise Forbidden("Only a bridge company records outside purchases.")
-        region_id = company.region_id
-        return post(session, [Leg(companies.company_account(session, company.id), -amount.minor),
-                              Leg(region_account(session, region_id, ISSUANCE), amount.minor),
-                              Leg(region_account(session, region_id, USD_RESERVE), -amount.minor),
-                              Leg(region_account(session, region_id, EXTERNAL), amount.minor)],
-                    memo=memo or f"Outside purchase by {company.name}", cause_type="outside_purchase",
-                    cause_id=company.id, now=now, region_id=region_id)
 
 
 def set_bridge(session: Session, admin: Member, company_id: int, is_bridge: bool) -> Company:

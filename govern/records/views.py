@@ -11,6 +11,7 @@ from govern.clock import utcnow
 from govern.errors import NotFound, ValidationError
 from govern.extensions import db
 from govern.facilities import service as facilities_service
+from govern.facilities import public_record as facility_record
 from govern.ids import whole_number
 from govern.proposals import presenters
 from govern.records import charts, params, service, tables
@@ -107,7 +108,7 @@ def facilities(fmt: str):
     facility_id = params.optional_id("facility")
     after = service.decode_cursor(params.cursor(), str, int)
     limit = params.limit()
-    rows = facilities_service.facility_months(db.session, region.id, facility_id=facility_id, after=after,
+    rows = facility_record.facility_months(db.session, region.id, facility_id=facility_id, after=after,
                                               limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]

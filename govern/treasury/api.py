@@ -47,7 +47,8 @@ def payout_json(payout: UsdPayout) -> dict:
     return {"id": payout.id, "member_id": payout.member_id, "amount": Money(payout.amount_minor, "USD").to_json(),
             "reference": payout.reference, "status": payout.status, "created_at": iso(payout.created_at),
             "paid_at": iso(payout.paid_at), "bank_reference": payout.bank_reference,
-            "entry_id": payout.paid_entry_id}
+            "entry_id": payout.paid_entry_id, "payee": payout.payee, "company_id": payout.company_id,
+            "memo": payout.memo}
 
 
 def line_json(line: StatementLine) -> dict:

@@ -333,8 +333,9 @@ def _settle(session: Session, payout: UsdPayout, by: int | None, bank_reference:
                  region_id=payout.region_id, idempotency_key=f"payout:{payout.id}")
     payout.status, payout.paid_at, payout.paid_entry_id = PAYOUT_PAID, now, entry.id
     payout.paid_by, payout.bank_reference = by, bank_reference
-    _notify(session, payout.member_id, f"Your payout {payout.reference} of {Money(payout.amount_minor, 'USD')} "
-                                       "was paid to your bank account.", "/convert", now)
+    if payout.member_id is not None:  # a supplier's payout (treasury/suppliers.py) has nobody to notify
+        _notify(session, payout.member_id, f"Your payout {payout.reference} of {Money(payout.amount_minor, 'USD')} "
+                                           "was paid to your bank account.", "/convert", now)
     session.flush()
 
 
@@ -364,11 +365,13 @@ class PayoutToMake:
 
 
 def payouts_to_make(session: Session, board, *, after: int | None = None, limit: int = 1000) -> list[PayoutToMake]:
-    """The region's owed payouts, oldest first, with the member's name and where they want it paid:
-    what the bank needs. Paged by id (`after`) so an export of any size reads a page at a time."""
+    """The region's owed payouts, oldest first, with the member's name and where they want it paid
+    (a supplier's: its name and the bank details the buyer gave): what the bank needs. Paged by id
+    (`after`) so an export of any size reads a page at a time."""
     _require_board(board, "Only the board exports the payouts to make.")
-    query = (select(UsdPayout, Member.name, PayoutAccount.details)
-             .join(Member, Member.id == UsdPayout.member_id)
+    query = (select(UsdPayout, func.coalesce(UsdPayout.payee, Member.name),
+                    func.coalesce(UsdPayout.pay_to, PayoutAccount.details))
+             .outerjoin(Member, Member.id == UsdPayout.member_id)
              .outerjoin(PayoutAccount, PayoutAccount.member_id == UsdPayout.member_id)
              .where(UsdPayout.region_id == board.region_id, UsdPayout.status == PAYOUT_OWED))
     if after is not None:
