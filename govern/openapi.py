@@ -118,6 +118,8 @@ SCHEMAS = {
             "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
             "capital_pool": ref("Money"), "usd_reserve": ref("Money"), "rsc_outstanding": ref("Money"),
             "member_count": {"type": "integer"}, "equal_share": ref("Money"),
+            "co_op_assets": {"type": "object", "description": "What the members own together, each part and the total",
+                             "additionalProperties": ref("Money")},
         },
     },
     "Account": {
@@ -193,21 +195,29 @@ SCHEMAS = {
         "properties": {
             "id": {"type": "integer"}, "name": {"type": "string"}, "industry": {"type": "string"},
             "owner": {"type": "string", "enum": ["workers", "region"]},
-            "status": {"type": "string", "enum": ["active", "bankrupt"]}, "region_id": {"type": "integer"},
+            "status": {"type": "string", "enum": ["active", "bankrupt", "closed"]}, "region_id": {"type": "integer"},
             "account_id": {"type": "integer"}, "pay_schedule": {"type": "string"}, "created_at": TIME,
+            "run_by": {"type": "string", "enum": ["admins", "board"],
+                       "description": "board: a region-owned company whose workers have not elected an admin yet"},
+            "returned_entry_id": {"type": ["integer", "null"]},
             "workers": {"type": "array", "items": {"type": "object",
                                                    "required": ["member_id", "occupation", "hourly_rate", "admin"],
                                                    "properties": {"member_id": {"type": "integer"}, "name": {"type": "string"},
                                                                   "occupation": {"type": "string"},
                                                                   "hourly_rate": {"oneOf": [ref("Money"), {"type": "null"}]},
-                                                                  "admin": {"type": "boolean"}}}},
+                                                                  "admin": {"type": "boolean"},
+                                                                  "kept_wage": {"oneOf": [ref("Money"), {"type": "null"}]},
+                                                                  "productivity": {"type": "string"},
+                                                                  "rate_now": {"oneOf": [ref("Money"), {"type": "null"}]}}}},
         },
     },
     "Payslip": {
         "type": "object", "required": ["member_id", "hours", "rate", "gross", "tax", "net"],
         "properties": {"member_id": {"type": "integer"}, "occupation": {"type": "string"}, "hours": {"type": "string"},
                        "rate": ref("Money"), "gross": ref("Money"), "tax": ref("Money"), "net": ref("Money"),
-                       "converted": ref("Money"), "contributed": ref("Money")},
+                       "converted": ref("Money"), "contributed": ref("Money"),
+                       "base_rate": {"oneOf": [ref("Money"), {"type": "null"}]},
+                       "productivity": {"type": ["string", "null"]}},
     },
     "PayrollRun": {
         "type": "object", "required": ["run_id", "gross", "tax", "net", "payslips"],
@@ -215,6 +225,7 @@ SCHEMAS = {
                        "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"},
                        "gross": ref("Money"), "tax": ref("Money"), "net": ref("Money"), "tax_rate": {"type": "string"},
                        "entry_id": {"type": ["integer", "null"]}, "created_at": TIME,
+                       "final": {"type": "boolean"}, "paid_share": {"type": "string"},
                        "payslips": {"type": "array", "items": ref("Payslip")}},
     },
     "WageRate": {
@@ -467,7 +478,8 @@ PATHS = {
         params=[path_id("id")],
         body={"type": "object", "required": ["member_id", "occupation"], "properties": {
             "member_id": {"type": "integer"}, "occupation": {"type": "string", "maxLength": 60},
-            "hourly_rate": ref("Money"), "admin": {"type": "boolean"}}})},
+            "hourly_rate": ref("Money"), "admin": {"type": "boolean"},
+            "productivity": {"type": "string", "description": "0 to 1, within the region's voted bounds"}}})},
     "/companies/{id}/income": {"post": operation(
         "Claim outside income in USD (company admins): a pending deposit; when the board confirms it, the USD goes "
         "into the reserve and the company receives RSC at the rate of the day it was claimed",
@@ -538,7 +550,8 @@ PATHS = {
         "Accept an invitation from an acquired business: with a token, link yourself; without, join as a new member",
         {"201": answer("Accepted", {"type": "object", "properties": {
             "invitation_id": {"type": "integer"}, "company_id": {"type": "integer"}, "member_id": {"type": "integer"},
-            "status": {"type": "string"}, "accepted_at": TIME}}), **errors("400", "401", "403", "404", "409")},
+            "status": {"type": "string"}, "accepted_at": TIME, "occupation": {"type": "string"},
+            "hourly_wage": ref("Money"), "admin": {"type": "boolean"}}}), **errors("400", "401", "403", "404", "409")},
         auth=False, params=[{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
         body={"type": "object", "properties": {"password": {"type": "string", "minLength": 8},
                                                "locality": {"type": "string"}}})},
@@ -579,10 +592,20 @@ PATHS = {
     "/companies/{id}/bridge": {"put": operation(
         "Mark a company a bridge to the outside economy", {"200": answer("The setting"), **errors("400", "401", "403", "404")},
         params=[path_id("id")], body={"type": "object", "required": ["is_bridge"], "properties": {"is_bridge": {"type": "boolean"}}})},
-    "/companies/{id}/outside-purchases": {"post": operation(
-        "A bridge company buys outside in USD: its RSC is redeemed and the USD leaves the reserve",
-        {"201": answer("The entry"), **errors("400", "401", "403", "404", "409", "429")}, params=[path_id("id")],
-        body={"type": "object", "required": ["amount"], "properties": {"amount": ref("Money"), "memo": {"type": "string"}}})},
+    "/companies/{id}/outside-purchases": {
+        "post": operation(
+            "Any company buys from a supplier outside the co-op in USD (company admins): its RSC is redeemed at par, "
+            "the USD leaves the reserve into a payout the board makes to the supplier; it may spend an equipment grant",
+            {"201": answer("The purchase", ref("OutsidePurchase")), **errors("400", "401", "403", "404", "409", "429")},
+            params=[path_id("id")], idempotent=True,
+            body={"type": "object", "required": ["amount", "supplier"], "properties": {
+                "amount": ref("Money"), "supplier": {"type": "string", "minLength": 1, "maxLength": 200},
+                "pay_to": {"type": "string", "maxLength": 500}, "memo": {"type": "string", "maxLength": 200},
+                "grant_proposal_id": {"type": "integer"}}}),
+        "get": operation("A company's outside purchases, newest first (its workers; a region-owned company's: members)",
+                         {"200": answer("Purchases", list_of(ref("OutsidePurchase"))), **errors("400", "401", "404")},
+                         params=[path_id("id"), *PAGING]),
+    },
     "/contributions": {"post": operation(
         "Give RSC to the capital pool (it buys no ownership and no vote)",
         {"201": answer("The contribution"), **errors("400", "401", "403", "409", "429")}, idempotent=True,
@@ -644,6 +667,9 @@ SCHEMAS.update({
             "purchase": ref("Money"), "maintenance": ref("Money"), "market_rate": {"oneOf": [ref("Money"), {"type": "null"}]},
             "status": {"type": "string", "enum": ["open", "closed"]}, "let": {"type": "boolean"},
             "waiting": {"type": "integer"}, "price_now": RENT, "created_at": TIME,
+            "maintainer": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+                "company_id": {"type": ["integer", "null"]}, "supplier": {"type": ["string", "null"]}}}]},
+            "maintenance_next_month": {"type": ["string", "null"]},
         },
     },
     "FacilityApplication": {
@@ -672,7 +698,19 @@ SCHEMAS.update({
     "OperatingCost": {
         "type": "object", "required": ["id", "facility_id", "month", "amount", "memo"],
         "properties": {"id": {"type": "integer"}, "facility_id": {"type": "integer"}, "month": {"type": "string"},
-                       "amount": ref("Money"), "memo": {"type": "string"}, "created_at": TIME},
+                       "amount": ref("Money"), "memo": {"type": "string"}, "created_at": TIME,
+                       "paid_to": {"type": "object", "properties": {"company_id": {"type": ["integer", "null"]},
+                                                                    "supplier": {"type": ["string", "null"]}}},
+                       "entry_id": {"type": ["integer", "null"]}, "payout_id": {"type": ["integer", "null"]}},
+    },
+    "MaintenancePayment": {
+        "type": "object", "required": ["id", "facility_id", "month", "amount", "status"],
+        "properties": {"id": {"type": "integer"}, "facility_id": {"type": "integer"}, "month": {"type": "string"},
+                       "amount": ref("Money"), "status": {"type": "string", "enum": ["paid", "unpaid"]},
+                       "paid_to": {"type": "object", "properties": {"company_id": {"type": ["integer", "null"]},
+                                                                    "supplier": {"type": ["string", "null"]}}},
+                       "entry_id": {"type": ["integer", "null"]}, "payout_id": {"type": ["integer", "null"]},
+                       "paid_at": {"type": ["string", "null"], "format": "date-time"}},
     },
     "HealthEnrollment": {
         "type": "object", "required": ["id", "member_id", "status", "inside_share", "enrolled_at"],
@@ -708,12 +746,27 @@ PATHS.update({
         "get": operation("Operating costs recorded against a unit, newest month first",
                          {"200": answer("Costs", list_of(ref("OperatingCost"))), **errors("404")}, auth=False,
                          params=[path_id("id")]),
-        "post": operation("Record an operating cost for a month not yet charged (board)",
-                          {"201": answer("The cost", ref("OperatingCost")), **errors("400", "401", "403", "404", "409")},
+        "post": operation("Record an operating cost for a month not yet charged (board); the capital pool pays it at "
+                          "once, to a co-op company (company_id) or to a supplier (supplier) through a payout",
+                          {"201": answer("The cost", ref("OperatingCost")),
+                           **errors("400", "401", "403", "404", "409", "429")},
                           params=[path_id("id")], body={"type": "object", "required": ["month", "amount", "memo"],
                                                         "properties": {"month": MONTH_BODY, "amount": ref("Money"),
-                                                                       "memo": {"type": "string", "maxLength": 200}}}),
+                                                                       "memo": {"type": "string", "maxLength": 200},
+                                                                       "company_id": {"type": "integer"},
+                                                                       "supplier": {"type": "string", "maxLength": 200},
+                                                                       "pay_to": {"type": "string", "maxLength": 500}}}),
     },
+    "/facilities/{id}/maintainer": {"put": operation(
+        "Name who is paid the unit's monthly maintenance from this month on (board): a co-op company or a supplier",
+        {"200": answer("The unit", ref("Facility")), **errors("400", "401", "403", "404", "409")},
+        params=[path_id("id")], body={"type": "object", "properties": {
+            "company_id": {"type": "integer"}, "supplier": {"type": "string", "maxLength": 200},
+            "pay_to": {"type": "string", "maxLength": 500}}})},
+    "/facilities/{id}/maintenance": {"get": operation(
+        "The unit's monthly maintenance the capital pool paid (or could not pay yet), newest month first",
+        {"200": answer("Maintenance payments", list_of(ref("MaintenancePayment"))), **errors("404")}, auth=False,
+        params=[path_id("id")])},
     "/facilities/{id}/applications": {
         "post": operation("Join a unit's waiting list, for yourself or a company you run; twice answers 409",
                           {"201": answer("The application with its place in line", ref("FacilityApplication")),
@@ -790,7 +843,9 @@ SCHEMAS.update({
     "Payout": {
         "type": "object", "required": ["id", "member_id", "amount", "status", "created_at", "paid_at", "bank_reference"],
         "properties": {
-            "id": {"type": "integer"}, "member_id": {"type": "integer"}, "amount": ref("Money"),
+            "id": {"type": "integer"}, "member_id": {"type": ["integer", "null"]}, "amount": ref("Money"),
+            "payee": {"type": ["string", "null"], "description": "A supplier outside the co-op (member_id null)"},
+            "company_id": {"type": ["integer", "null"]}, "memo": {"type": ["string", "null"]},
             "reference": {"type": "string", "description": "What the bank transfer quotes: PAY-<id>-<check digit>"},
             "status": {"type": "string", "enum": ["owed", "paid"]}, "created_at": TIME, "paid_at": NULLABLE_TIME,
             "bank_reference": {"type": ["string", "null"]}, "entry_id": {"type": ["integer", "null"]},
@@ -919,6 +974,67 @@ PATHS.update({
                          body={"type": "object", "required": ["details"], "properties": {
                              "details": {"type": "string", "minLength": 1, "maxLength": 500}}}),
     },
+})
+
+
+# --- co-op-owned companies (1.1) ------------------------------------------------------------
+
+SCHEMAS.update({
+    "Invitation": {
+        "type": "object", "required": ["id", "name", "email", "occupation", "hourly_wage", "status", "token"],
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
+                       "occupation": {"type": "string"}, "hourly_wage": ref("Money"),
+                       "status": {"type": "string", "enum": ["open", "accepted"]}, "token": {"type": "string"},
+                       "manager": {"type": "boolean"}, "company_id": {"type": "integer"},
+                       "member_id": {"type": ["integer", "null"]}, "accepted_at": NULLABLE_TIME},
+    },
+    "OutsidePurchase": {
+        "type": "object", "required": ["id", "company_id", "supplier", "amount", "entry_id", "payout"],
+        "properties": {"id": {"type": "integer"}, "company_id": {"type": "integer"}, "supplier": {"type": "string"},
+                       "memo": {"type": "string"}, "amount": ref("Money"),
+                       "grant_proposal_id": {"type": ["integer", "null"]}, "entry_id": {"type": "integer"},
+                       "payout": {"type": "object", "properties": {
+                           "id": {"type": "integer"}, "reference": {"type": "string"},
+                           "status": {"type": "string", "enum": ["owed", "paid"]}, "paid_at": NULLABLE_TIME}},
+                       "created_at": TIME},
+    },
+    "SurplusSweep": {
+        "type": "object", "required": ["id", "company_id", "month", "balance", "monthly_payroll", "reserve_months",
+                                       "earmarked", "surplus", "share", "swept"],
+        "properties": {"id": {"type": "integer"}, "company_id": {"type": "integer"}, "month": {"type": "string"},
+                       "balance": ref("Money"), "monthly_payroll": ref("Money"), "reserve_months": {"type": "integer"},
+                       "earmarked": ref("Money"), "surplus": ref("Money"), "share": {"type": "string"},
+                       "swept": ref("Money"), "entry_id": {"type": ["integer", "null"]}, "created_at": TIME},
+    },
+    "EquipmentGrant": {
+        "type": "object", "required": ["proposal_id", "item_id", "cash", "spent", "unspent"],
+        "properties": {"proposal_id": {"type": "integer"}, "item_id": {"type": "integer"}, "cash": ref("Money"),
+                       "spent": ref("Money"), "unspent": ref("Money"), "created_at": TIME},
+    },
+})
+PATHS.update({
+    "/proposals/{id}/invitations": {"get": operation(
+        "An executed acquisition's invitations with their links (the board of its region)",
+        {"200": answer("Invitations", list_of(ref("Invitation"))), **errors("400", "401", "404")},
+        params=[path_id("id"), *PAGING])},
+    "/companies/{id}/handover": {"post": operation(
+        "Make another active worker an admin of a worker-owned company (company admins)",
+        {"200": answer("The company", ref("Company")), **errors("400", "401", "403", "404", "409")},
+        params=[path_id("id")], body={"type": "object", "required": ["member_id"], "properties": {
+            "member_id": {"type": "integer"}}})},
+    "/companies/{id}/close": {"post": operation(
+        "Close a worker-owned company (its last worker and admin): its unspent equipment grants return to the pool, "
+        "the rest of its balance to them, the region's equipment to the inventory",
+        {"200": answer("The company", ref("Company")), **errors("401", "403", "404", "409", "429")},
+        params=[path_id("id")])},
+    "/companies/{id}/surplus-sweeps": {"get": operation(
+        "The monthly sweeps of a region-owned company's surplus to the capital pool, newest first (public)",
+        {"200": answer("Sweeps", list_of(ref("SurplusSweep"))), **errors("400", "404")}, auth=False,
+        params=[path_id("id"), *PAGING])},
+    "/companies/{id}/grants": {"get": operation(
+        "The equipment grants a company received and what its outside purchases spent of each",
+        {"200": answer("Grants", list_of(ref("EquipmentGrant"))), **errors("404")}, auth=False,
+        params=[path_id("id")])},
 })
 
 

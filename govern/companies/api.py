@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from govern.apiutil import api_blueprint, idempotency_key, iso, json_body, page, page_params, require_member
+from govern.apiutil import (api_blueprint, idempotency_key, iso, json_body, optional_member, page, page_params,
+                            require_member)
 from govern.clock import utcnow
-from govern.companies import service as companies
-from govern.companies import bankruptcy as bankruptcies
-from govern.companies import hours as company_hours
-from govern.companies import pay_settings
-from govern.companies import payroll as payrolls
+from govern.companies import bankruptcy as bankruptcies, hours as company_hours, leaving, pay_settings
+from govern.companies import payroll as payrolls, purchases, rates, service as companies, surplus
 from govern.companies import workers as workforce
-from govern.companies.models import Company, PayrollRun, Payslip
+from govern.companies.models import Company, PayrollRun, Payslip, SurplusSweep
 from govern.errors import NotFound, ValidationError
 from govern.extensions import db
 from govern.money import Money, parse_money
@@ -23,15 +21,27 @@ from govern.templating import hours as hours_text
 bp = api_blueprint("companies_api", __name__)
 
 
+def _rsc(minor: int | None) -> dict | None:
+    return None if minor is None else Money(minor, "RSC").to_json()
+
+
 def company_json(company: Company) -> dict:
+    """`rate_now` is what payroll pays a worker an hour today (rates.py): the company's own rate, or
+    the wage table's (a kept wage included) moved by their productivity."""
+    workers = companies.workers_of(db.session, company.id)
+    now_rates = rates.rates_of_workers(db.session, company, [w for w, _ in workers], utcnow().date())
     return {
         "id": company.id, "name": company.name, "industry": company.industry, "owner": company.owner,
         "status": company.status, "region_id": company.region_id,
         "account_id": companies.company_account(db.session, company.id).id,
         "pay_schedule": company.pay_schedule, "created_at": iso(company.created_at),
+        "run_by": "board" if companies.run_by_board(db.session, company) else "admins",
+        "returned_entry_id": company.returned_entry_id,
         "workers": [{"member_id": w.member_id, "name": name, "occupation": w.occupation,
-                     "hourly_rate": None if w.hourly_rate_minor is None else Money(w.hourly_rate_minor, "RSC").to_json(),
-                     "admin": w.admin} for w, name in companies.workers_of(db.session, company.id)],
+                     "hourly_rate": _rsc(w.hourly_rate_minor), "admin": w.admin,
+                     "kept_wage": _rsc(w.kept_wage_minor), "productivity": w.productivity,
+                     "rate_now": _rsc(now_rates[w.member_id].rate_minor) if now_rates[w.member_id] else None}
+                    for w, name in workers],
     }
 
 
@@ -43,6 +53,7 @@ def payslip_json(slip: Payslip) -> dict:
         "tax": Money(slip.tax_minor, "RSC").to_json(), "net": Money(slip.net_minor, "RSC").to_json(),
         "converted": Money(slip.converted_usd_minor, "USD").to_json(),
         "contributed": Money(slip.contributed_minor, "RSC").to_json(),
+        "base_rate": _rsc(slip.base_rate_minor), "productivity": slip.productivity,
     }
 
 
@@ -52,6 +63,7 @@ def run_json(run: PayrollRun) -> dict:
         "period_end": run.period_end.isoformat(), "gross": Money(run.gross_minor, "RSC").to_json(),
         "tax": Money(run.tax_minor, "RSC").to_json(), "net": Money(run.net_minor, "RSC").to_json(),
         "tax_rate": run.tax_rate, "entry_id": run.entry_id, "created_at": iso(run.created_at),
+        "final": run.final, "paid_share": run.paid_share,
         "payslips": [payslip_json(s) for s in payrolls.payslips_of_run(db.session, run.id)],
     }
 
@@ -84,7 +96,8 @@ def add_worker(company_id: int):
     workforce.set_worker(db.session, require_member(), company_id, member_id=data.get("member_id"),
                          occupation=data.get("occupation"), now=utcnow(),
                          hourly_rate=None if rate is None else parse_money(rate, "hourly_rate"),
-                         make_admin=data.get("admin") if isinstance(data.get("admin"), bool) else None)
+                         make_admin=data.get("admin") if isinstance(data.get("admin"), bool) else None,
+                         productivity=data.get("productivity"))
     return jsonify(company_json(companies.get_company(db.session, company_id))), 201
 
 
@@ -131,7 +144,8 @@ def payroll_preview(company_id: int):
         "affordable": plan.affordable,
         "payslips": [{"member_id": s.member_id, "hours": hours_text(s.centihours),
                       "rate": Money(s.rate_minor, "RSC").to_json(), "gross": Money(s.gross, "RSC").to_json(),
-                      "tax": Money(s.tax, "RSC").to_json(), "net": Money(s.net, "RSC").to_json()}
+                      "tax": Money(s.tax, "RSC").to_json(), "net": Money(s.net, "RSC").to_json(),
+                      "base_rate": _rsc(s.base_rate_minor), "productivity": s.productivity}
                      for s in plan.slips],
     })
 
@@ -183,3 +197,54 @@ def contribution_rate():
 def bankruptcy(company_id: int):
     company = bankruptcies.declare_bankrupt(db.session, require_member(), company_id, utcnow())
     return jsonify(company_json(company))
+
+
+@bp.post("/companies/<int:company_id>/handover")
+def handover(company_id: int):
+    """An admin of a worker-owned company makes another active worker an admin."""
+    data = json_body()
+    workforce.hand_over(db.session, require_member(), company_id, data.get("member_id"))
+    return jsonify(company_json(companies.get_company(db.session, company_id)))
+
+
+@bp.post("/companies/<int:company_id>/close")
+@money_moving
+def close(company_id: int):
+    """Its last worker and admin closes a worker-owned company (see companies/leaving.py)."""
+    return jsonify(company_json(leaving.close_company(db.session, require_member(), company_id, utcnow())))
+
+
+def sweep_json(sweep: SurplusSweep) -> dict:
+    return {"id": sweep.id, "company_id": sweep.company_id, "month": sweep.month,
+            "balance": _rsc(sweep.balance_minor), "monthly_payroll": _rsc(sweep.monthly_payroll_minor),
+            "reserve_months": sweep.reserve_months, "earmarked": _rsc(sweep.earmarked_minor),
+            "surplus": _rsc(sweep.surplus_minor), "share": sweep.share, "swept": _rsc(sweep.swept_minor),
+            "entry_id": sweep.entry_id, "created_at": iso(sweep.created_at)}
+
+
+def _books_visible(company_id: int) -> Company:
+    """A region-owned company's books are public; a worker-owned company's, its workers'."""
+    company = companies.get_company(db.session, company_id)
+    if not companies.may_see_books(db.session, optional_member(), company):
+        raise NotFound("No such company.")
+    return company
+
+
+@bp.get("/companies/<int:company_id>/surplus-sweeps")
+def surplus_sweeps(company_id: int):
+    """The monthly sweeps of a region-owned company's surplus to the capital pool (public)."""
+    company = _books_visible(company_id)
+    cursor, limit = page_params()
+    rows = surplus.sweeps_of(db.session, company.id, before=cursor, limit=limit + 1)
+    return jsonify(page(rows, limit, sweep_json, lambda r: r.id))
+
+
+@bp.get("/companies/<int:company_id>/grants")
+def grants(company_id: int):
+    """The equipment grants a company received, with what its outside purchases spent of each."""
+    company = _books_visible(company_id)
+    rows = purchases.grants_of(db.session, company.id, limit=200)
+    return jsonify({"items": [{"proposal_id": g.grant.proposal_id, "item_id": g.grant.item_id,
+                               "cash": _rsc(g.grant.cash_minor), "spent": Money(g.spent, "USD").to_json(),
+                               "unspent": _rsc(g.unspent), "created_at": iso(g.grant.created_at)} for g in rows],
+                    "next": None})

@@ -2,9 +2,9 @@
 
 Leaving as the only admin of a worker-owned company who can act would strand what it earned: so
 the member first hands it to another worker (`workers.hand_over`) or, when nobody else works
-there, closes it; until then leaving answers 409 naming the companies. Their admin roles end when
-they leave (a region-owned company they managed is run by the board until its workers elect an
-admin).
+there, closes it; until then leaving answers 409 (`cannot_leave_yet`) naming the companies. Their
+admin roles end when they leave (a region-owned company they managed is run by the board until
+its workers elect an admin).
 
 Closing (its last worker, who is its admin): after its last payroll (unpaid hours must be paid
 first), the equipment grant cash it has not spent returns to the capital pool, the rest of its
@@ -47,17 +47,19 @@ def other_active_workers(session: Session, company_id: int, member_id: int) -> i
         Worker.company_id == company_id, Worker.member_id != member_id, Member.status == MEMBER_ACTIVE)).scalar_one()
 
 
-def refuse_leaving_a_company_stranded(session: Session, member: Member, now: datetime) -> None:
-    """The leave hook: 409 while the member is the only admin of a company; then their admin roles end."""
-    stranded = companies_only_run_by(session, member.id)
-    if stranded:
-        names = ", ".join(c.name for c in stranded[:5])
-        raise Conflict(f"You are the only admin of {names}: hand it to another worker, or close it if nobody "
-                       "else works there, before you leave.", code="sole_admin")
+def companies_left_stranded(session: Session, member: Member) -> list[str]:
+    """What a member must do about their companies before they leave."""
+    return [f"You are the only admin of {company.name}: hand it to another worker on its page, or close it if "
+            "nobody else works there, before you leave." for company in companies_only_run_by(session, member.id)[:20]]
+
+
+def end_admin_roles(session: Session, member: Member, now: datetime) -> None:
+    """A member who leaves runs no company any more."""
     session.execute(update(Worker).where(Worker.member_id == member.id).values(admin=False))
 
 
-members.on_leave(refuse_leaving_a_company_stranded)
+members.on_leave_check(companies_left_stranded)
+members.on_leave(end_admin_roles)
 
 
 def close_company(session: Session, admin: Member, company_id: int, now: datetime) -> Company:

@@ -92,3 +92,14 @@ def _table_rates(session: Session, company: Company, workers: list[Terms], on: d
         rate = calculator.with_productivity(base, level, ranges[w.occupation], minimum)
         rates[w.member_id] = Rate(rate, TABLE, base, str(level))
     return rates
+
+
+def terms_of(worker) -> Terms:
+    """A worker row's terms."""
+    return Terms(worker.member_id, worker.occupation, worker.hourly_rate_minor, worker.kept_wage_minor,
+                 worker.hired_at, worker.productivity)
+
+
+def rates_of_workers(session: Session, company: Company, workers: list, on: date) -> dict[int, Rate | None]:
+    """What payroll would pay each of these workers an hour on `on` (the company page, the API)."""
+    return rates_for(session, company, [terms_of(w) for w in workers], on)

@@ -12,18 +12,16 @@ from govern.clock import utcnow
 from govern.companies import service as companies
 from govern.errors import DomainError, NotFound
 from govern.extensions import db
-from govern.facilities import service as facilities
-from govern.facilities import costs as facility_costs
 from govern import months
-from govern.facilities import public_record as facility_record
-from govern.facilities import tenancies as tenancies
-from govern.facilities import waiting_list as waiting_lists
-from govern.facilities.forms import ApplyForm, AssignForm, CostForm, FacilityForm
+from govern.facilities import costs as facility_costs, public_record as facility_record, service as facilities
+from govern.facilities import tenancies, waiting_list as waiting_lists
+from govern.facilities.forms import ApplyForm, AssignForm, CostForm, FacilityForm, MaintainerForm
 from govern.facilities.models import CLOSED, INVENTORY_KINDS, KINDS, OPEN
 from govern.ids import whole_number
 from govern.inventory import service as inventory
 from govern.members.forms import ConfirmForm
 from govern.money import Money, parse_amount
+from govern.throttle import money_moving
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("facilities", __name__)
@@ -98,7 +96,8 @@ def _apply_form() -> ApplyForm:
     return form
 
 
-def _render_show(facility, *, apply_form=None, cost_form=None, assign_form=None, status: int = 200):
+def _render_show(facility, *, apply_form=None, cost_form=None, assign_form=None, maintainer_form=None,
+                 status: int = 200):
     board = _is_board() and facility.region_id == current_user.region_id
     month = months.month_of(utcnow())
     context = dict(
@@ -108,9 +107,11 @@ def _render_show(facility, *, apply_form=None, cost_form=None, assign_form=None,
         tenancy=tenancies.current_tenancy(db.session, facility.id),
         waiting=facilities.occupancy(db.session, [facility])[facility.id].waiting,
         totals=facility_record.facility_totals(db.session, facility.id),
-        costs=facility_costs.operating_costs(db.session, facility.id, limit=24),
+        paid=facility_costs.costs_paid(db.session, facility.region_id, facility_id=facility.id, limit=48),
+        maintainer=facility_costs.maintainer_of(db.session, facility),
         queue=waiting_lists.waiting_list(db.session, current_user, facility.id, limit=100) if board else [],
         apply_form=apply_form or _apply_form(), cost_form=cost_form or CostForm(month=month),
+        maintainer_form=maintainer_form or MaintainerForm(),
         confirm_form=ConfirmForm(),
     )
     queue = context["queue"]
@@ -153,20 +154,41 @@ def apply(facility_id: int):
 
 @bp.post("/facilities/<int:facility_id>/costs")
 @login_required
+@money_moving
 def record_cost(facility_id: int):
     facility = _facility_of_my_region(facility_id)
     form = CostForm()
     if form.validate_on_submit():
         try:
-            facility_costs.record_operating_cost(db.session, current_user, facility.id, month=form.month.data,
-                                             amount=_rsc(form.amount.data, "amount", required=True),
-                                             memo=form.memo.data, now=utcnow())
+            cost = facility_costs.record_operating_cost(
+                db.session, current_user, facility.id, month=form.month.data,
+                amount=_rsc(form.amount.data, "amount", required=True), memo=form.memo.data,
+                company_id=form.company_id.data, supplier=form.supplier.data, pay_to=form.pay_to.data, now=utcnow())
         except DomainError as error:
             show_error_on_form(form, error)
         else:
-            flash("The cost is recorded: it is part of that month's cost.", "success")
+            how = "a payout the board makes from the bank" if cost.payout_id else "RSC into the company's account"
+            flash(f"The cost is recorded and the capital pool paid it ({how}): it is part of that month's cost.",
+                  "success")
             return redirect(url_for("facilities.show", facility_id=facility.id))
     return _render_show(facility, cost_form=form, status=400)
+
+
+@bp.post("/facilities/<int:facility_id>/maintainer")
+@login_required
+def set_maintainer(facility_id: int):
+    facility = _facility_of_my_region(facility_id)
+    form = MaintainerForm()
+    if form.validate_on_submit():
+        try:
+            facility_costs.set_maintainer(db.session, current_user, facility.id, company_id=form.company_id.data,
+                                          supplier=form.supplier.data, pay_to=form.pay_to.data, now=utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Saved: the capital pool pays the maintenance to them after each month ends.", "success")
+            return redirect(url_for("facilities.show", facility_id=facility.id))
+    return _render_show(facility, maintainer_form=form, status=400)
 
 
 @bp.post("/facilities/<int:facility_id>/assign")

@@ -58,6 +58,8 @@ def new(kind_key: str):
     except DomainError:
         abort(404)
     form = forms.proposal_form_class(kind)()
+    if request.method == "GET":  # a link may fill in payload fields (a company page: its company number)
+        forms.prefill_payload(form, request.args)
     override = current_app.config["GOVERN_MIN_VOTING_SECONDS"]
     rules = constitution.rules_in_words(db.session, current_user.region_id, kind, override)
     if form.validate_on_submit():

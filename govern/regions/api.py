@@ -21,6 +21,9 @@ def region_json(s: regions.RegionSummary) -> dict:
         "rsc_outstanding": Money(s.rsc_outstanding, "RSC").to_json(),
         "member_count": s.member_count,
         "equal_share": Money(s.equal_share, "RSC").to_json(),
+        "co_op_assets": {"capital_pool": Money(s.capital_pool, "RSC").to_json(),
+                         **{key: Money(amount, "RSC").to_json() for key, _, amount in s.holdings},
+                         "total": Money(s.co_op_assets, "RSC").to_json()},
     }
 
 
