@@ -78,10 +78,11 @@ class PayrollPlan:
 
     @property
     def share_text(self) -> str:
-        """The share as a decimal string, rounded down to 4 places ("1" when paid in full)."""
+        """The share as a decimal string, rounded down to 4 places ("1" when paid in full, "0.5" for half)."""
         if self.share == 1:
             return "1"
-        return str((Decimal(self.share.numerator) / self.share.denominator).quantize(Decimal("0.0001"), ROUND_DOWN))
+        text = str((Decimal(self.share.numerator) / self.share.denominator).quantize(Decimal("0.0001"), ROUND_DOWN))
+        return text.rstrip("0").rstrip(".")
 
 
 def plan_payroll(session: Session, actor: Member | None, company_id: int, period_start: object,

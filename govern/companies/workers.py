@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from govern import access
 from govern.companies.models import OWNER_REGION, Company, Worker
 from govern.companies.service import (
     _text,
@@ -39,12 +40,14 @@ def set_worker(session: Session, admin: Member, company_id: int, *, member_id: o
                productivity: object = None) -> Worker:
     """Add a member as a worker, or change a worker's occupation, rate and productivity (company
     admins only). A rate must be positive and in RSC; a productivity is a decimal from the
-    region's `productivity_min` to `productivity_max`. In a region-owned company nobody sets their
-    own rate or productivity (another admin or the board does), and admins are not named here:
-    they come from the acquisition or from a vote of the workers."""
+    region's `productivity_min` to `productivity_max`. In a region-owned company its region's
+    board may always do this too (for the owner: a manager's own rate, say), nobody sets their own
+    rate or productivity, and admins are not named here: they come from the acquisition or from a
+    vote of the workers."""
     with write_transaction(session):
         company = lock_company(session, company_id)
-        require_admin(session, admin, company)
+        if not _owners_board(admin, company):
+            require_admin(session, admin, company)
         require_trading(company)
         if not is_id(member_id):
             raise ValidationError.for_field("member_id", "must be a member id")
@@ -79,6 +82,12 @@ def set_worker(session: Session, admin: Member, company_id: int, *, member_id: o
             worker.productivity = level
         session.flush()
     return worker
+
+
+def _owners_board(member: Member, company: Company) -> bool:
+    """The board of the region that owns the company."""
+    return (company.owner == OWNER_REGION and member.active and access.can(member, "board_actions")
+            and member.region_id == company.region_id)
 
 
 def productivity_bounds(session: Session, region_id: int) -> tuple[Decimal, Decimal]:

@@ -63,7 +63,7 @@ def staffed_company(session, region, make_member, now):
     half of each pay to USD and the second gives a tenth to the capital pool, so a run writes
     every kind of row payroll writes. Returns (company_id, [worker member ids])."""
     from govern.companies import service as companies
-    from govern.companies import hours as company_hours, pay_settings, workers
+    from govern.companies import hours as company_hours, pay_settings, workers as company_workers
 
     def make(workers: int = 3, period: tuple[str, str] = ("2026-06-01", "2026-06-30"), name: str = "Bikes"):
         founder = make_member()
@@ -71,7 +71,7 @@ def staffed_company(session, region, make_member, now):
         record_income(session, founder, company.id, workers * 1000_00, "repairs", now)
         staff = [founder] + [make_member() for _ in range(workers - 1)]
         for number, worker in enumerate(staff):
-            workers.set_worker(session, founder, company.id, member_id=worker.id, occupation="mechanic",
+            company_workers.set_worker(session, founder, company.id, member_id=worker.id, occupation="mechanic",
                                  hourly_rate=Money(20_00, "RSC"), now=now)
             company_hours.enter_hours(session, founder, company.id, member_id=worker.id, period_start=period[0],
                                   period_end=period[1], hours=str(10 + number), now=now)

@@ -86,8 +86,8 @@ def count(session, model, *criteria) -> int:
 
 
 def test_a_payroll_run_applies_all_or_nothing(session, staffed_company, now):
-    company_id, workers = staffed_company(workers=3)
-    admin_id = workers[0]
+    company_id, staff = staffed_company(workers=3)
+    admin_id = staff[0]
 
     def run():
         admin = session.get(Member, admin_id)
@@ -97,7 +97,7 @@ def test_a_payroll_run_applies_all_or_nothing(session, staffed_company, now):
 
     assert {"payroll_runs", "ledger_entries", "postings", "accounts", "ledger_head", "payslips", "contributions",
             "conversions", "usd_payouts", "hours_entries"} <= set(written)
-    assert sorted(s.member_id for s in payroll.payslips_of_run(session, run_id)) == sorted(workers)
+    assert sorted(s.member_id for s in payroll.payslips_of_run(session, run_id)) == sorted(staff)
     assert count(session, LedgerEntry, LedgerEntry.cause_type == "payroll") == 1
     assert ledger.verify(session).ok
 
@@ -110,8 +110,8 @@ def vote_and_close(session, proposal, voters, now):
 
 
 def test_an_equipment_grant_applies_all_or_nothing(session, region, make_member, propose, staffed_company, now):
-    company_id, workers = staffed_company(workers=1)
-    admin = session.get(Member, workers[0])
+    company_id, staff = staffed_company(workers=1)
+    admin = session.get(Member, staff[0])
     fill_pool(session, region, make_member(), now)
     proposal = propose(admin, "equipment_grant", {"company_id": company_id, "item": "Lathe",
                                                   "cost": {"amount": "40.00", "currency": "RSC"},
@@ -184,8 +184,8 @@ def test_a_passed_grant_the_pool_cannot_pay_is_rejected_and_moves_nothing(
 ):
     """A domain refusal inside the effect is not a crash: the proposal closes as rejected, with
     the reason, and nothing but the proposal's own row changes."""
-    company_id, workers = staffed_company(workers=1)
-    admin = session.get(Member, workers[0])
+    company_id, staff = staffed_company(workers=1)
+    admin = session.get(Member, staff[0])
     proposal = propose(admin, "equipment_grant", {"company_id": company_id, "item": "Lathe", "justification": "x",
                                                   "cost": {"amount": "40.00", "currency": "RSC"}})
     proposal_id = vote_and_close(session, proposal, [admin], now)
