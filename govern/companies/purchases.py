@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from govern.companies.models import OutsidePurchase
 from govern.companies.service import company_account, lock_company, require_admin, require_trading
 from govern.database import next_id, write_transaction
-from govern.errors import ValidationError
+from govern.errors import InsufficientFunds, ValidationError
 from govern.ids import is_id
 from govern.inventory.models import EquipmentGrant
 from govern.ledger import idempotency
@@ -58,10 +58,14 @@ def record_outside_purchase(session: Session, admin: Member, company_id: int, am
                 raise ValidationError.for_field("grant_proposal_id", "is not an equipment grant this company received")
         purchase_id = next_id(session, OutsidePurchase)
         what = memo or f"outside purchase from {supplier}"
-        entry = post(session, suppliers.payout_legs(session, company.region_id, company_account(session, company.id),
-                                                    amount.minor),
-                     memo=f"{company.name}: {what}", cause_type="outside_purchase", cause_id=purchase_id, now=now,
-                     region_id=company.region_id)
+        account = company_account(session, company.id)
+        try:
+            entry = post(session, suppliers.payout_legs(session, company.region_id, account, amount.minor),
+                         memo=f"{company.name}: {what}", cause_type="outside_purchase", cause_id=purchase_id, now=now,
+                         region_id=company.region_id)
+        except InsufficientFunds as short:
+            raise InsufficientFunds(f"{company.name} cannot pay {amount}: it holds {Money(account.balance, 'RSC')}. "
+                                    "Nothing was bought.", account_id=short.account_id) from short
         payout = suppliers.owe(session, region_id=company.region_id, amount_minor=amount.minor, payee=supplier,
                                pay_to=pay_to, memo=f"{company.name}: {what}", company_id=company.id, now=now)
         row = OutsidePurchase(id=purchase_id, region_id=company.region_id, company_id=company.id, supplier=supplier,

@@ -133,5 +133,5 @@ def test_the_only_admin_who_sets_their_own_rate_is_still_the_companys_admin(jour
     page = member.submit("Save worker", "my own rate saved, the admin box left as it was")
     workers = page.get_by_role("table", name="Who works here and at what rate")
     expect(workers.locator("tbody tr").first.locator("td")).to_have_text(["Nia Lee #" + str(nia.id), "mechanic",
-                                                                          "25.00 RSC", "yes"])
+                                                                          "25.00 RSC", "yes", "25.00 RSC", "0.5"])
     expect(page.get_by_role("heading", name="Run payroll")).to_be_visible()
