@@ -71,15 +71,15 @@ def test_a_member_registers_a_company_pays_themself_and_reads_the_payslip(journe
     preview = page.get_by_role("table")
     row = preview.locator("tbody tr").first
     expect(row).to_contain_text("Nia Lee")
-    expect(row.locator("td")).to_have_text(["Nia Lee", "20.00", "25.00 RSC", "500.00 RSC", "10.00 RSC", "490.00 RSC",
-                                            "—"])
+    expect(row.locator("td")).to_have_text(["Nia Lee", "20.00", "25.00 RSC", "—", "500.00 RSC", "10.00 RSC",
+                                            "490.00 RSC", "—"])  # no productivity: the company's own rate
     page = member.submit("Confirm and pay 500.00 RSC", "payroll paid")
     assert "Payroll paid." in member.flash()
     expect(page.get_by_role("table", name="Runs, newest first")).to_contain_text("2026-10-01 – 2026-10-31")
 
     page = member.open("/payslips", "my payslips")
     slip = page.get_by_role("table", name="Every pay, newest first").locator("tbody tr").first
-    expect(slip.locator("td")).to_have_text(["Nia's Bikes", "2026-10-01 – 2026-10-31", "20.00", "25.00 RSC",
+    expect(slip.locator("td")).to_have_text(["Nia's Bikes", "2026-10-01 – 2026-10-31", "20.00", "25.00 RSC", "—",
                                              "500.00 RSC", "10.00 RSC", "490.00 RSC", "—", "—"])
     share = page.get_by_label("Share of each net pay converted to USD (%)")
     share.fill("50")
@@ -109,7 +109,7 @@ def test_a_member_reads_the_payslip_of_a_run_and_sets_half_of_each_pay_to_conver
     expect(page.get_by_role("link", name="Nia's Bikes")).to_be_visible()
     page = member.link("My payslips and pay settings", "my payslips")
     slip = page.get_by_role("table", name="Every pay, newest first").locator("tbody tr").first
-    expect(slip.locator("td")).to_have_text(["Nia's Bikes", "2026-10-01 – 2026-10-31", "20.00", "25.00 RSC",
+    expect(slip.locator("td")).to_have_text(["Nia's Bikes", "2026-10-01 – 2026-10-31", "20.00", "25.00 RSC", "—",
                                              "500.00 RSC", "10.00 RSC", "490.00 RSC", "—", "—"])
     expect(page.get_by_label("Share of each net pay converted to USD (%)")).to_have_value("0")
     page.get_by_label("Share of each net pay converted to USD (%)").fill("50")
