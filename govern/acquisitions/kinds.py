@@ -7,7 +7,7 @@ from decimal import Decimal
 from govern import voting
 from govern.acquisitions import service as acquisitions
 from govern.companies import service as companies, workers
-from govern.companies.models import ACTIVE, Company
+from govern.companies.models import ACTIVE
 from govern.errors import DomainError, Forbidden, ValidationError
 from govern.ids import is_id, whole_number
 from govern.inventory import service as inventory
@@ -264,13 +264,7 @@ ASSET_PURCHASE = kinds.register(kinds.ProposalKind(
 
 def _clean_grant(ctx: kinds.Context, payload: dict) -> dict:
     fields: dict = {}
-    company_id = payload.get("company_id")
-    company_id = company_id if is_id(company_id) else whole_number(company_id)
-    company = ctx.session.get(Company, company_id) if company_id else None
-    if company is None or company.region_id != ctx.region_id:
-        raise kinds.payload_error("company_id", "is not a company of this region")
-    if company.status != ACTIVE:
-        raise kinds.payload_error("company_id", "is bankrupt")
+    company = companies.company_in_payload(ctx.session, ctx.region_id, payload.get("company_id"))
     if not companies.is_admin(ctx.session, ctx.actor, company.id):
         raise Forbidden("Only an admin of the company can petition for its equipment.")
     item = _text(payload, "item", 200, fields)

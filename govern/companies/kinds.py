@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 
 from govern import voting
 from govern.companies import leaving  # noqa: F401  a sole admin hands over or closes before leaving
-from govern.companies import workers
+from govern.companies import service as companies, workers
 from govern.companies.models import ACTIVE, OWNER_REGION, Company, Worker
 from govern.errors import Forbidden, ValidationError
 from govern.ids import is_id, whole_number
@@ -66,14 +66,8 @@ regions.register_asset(regions.Asset("companies", "Region-owned companies' balan
 # --- company_admins: the workers elect and replace their admins ------------------------------
 
 def _clean_admins(ctx: kinds.Context, payload: dict) -> dict:
-    company_id = payload.get("company_id")
-    company_id = company_id if is_id(company_id) else whole_number(company_id)
-    company = ctx.session.get(Company, company_id) if company_id else None
-    if company is None or company.region_id != ctx.region_id:
-        raise kinds.payload_error("company_id", "is not a company of this region")
-    if company.status != ACTIVE:
-        raise kinds.payload_error("company_id", f"is {company.status}")
-    if ctx.actor is None or workers.worker_of(ctx.session, company.id, ctx.actor.id) is None:
+    company = companies.company_in_payload(ctx.session, ctx.region_id, payload.get("company_id"))
+    if ctx.actor is None or companies.worker_of(ctx.session, company.id, ctx.actor.id) is None:
         raise Forbidden("Only a worker of the company can propose its admins.")
     admins = payload.get("admins")
     if isinstance(admins, list):

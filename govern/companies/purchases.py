@@ -18,6 +18,7 @@ from govern.companies.models import OutsidePurchase
 from govern.companies.service import company_account, lock_company, require_admin, require_trading
 from govern.database import next_id, write_transaction
 from govern.errors import InsufficientFunds, ValidationError
+from govern.fields import text_field
 from govern.ids import is_id
 from govern.inventory.models import EquipmentGrant
 from govern.ledger import idempotency
@@ -38,9 +39,9 @@ def record_outside_purchase(session: Session, admin: Member, company_id: int, am
     if amount is None or amount.currency != "USD":
         raise ValidationError.for_field("amount", "outside purchases are in USD")
     require_positive(amount)
-    supplier = suppliers.supplier_text(supplier, "supplier", suppliers.MAX_SUPPLIER)
-    pay_to = suppliers.supplier_text(pay_to, "pay_to", suppliers.MAX_PAY_TO, required=False)
-    memo = suppliers.supplier_text(memo, "memo", MAX_MEMO, required=False)
+    supplier = text_field(supplier, "supplier", suppliers.MAX_SUPPLIER)
+    pay_to = text_field(pay_to, "pay_to", suppliers.MAX_PAY_TO, required=False)
+    memo = text_field(memo, "memo", MAX_MEMO, required=False)
     if grant_proposal_id is not None and not is_id(grant_proposal_id):
         raise ValidationError.for_field("grant_proposal_id", "must be the id of an equipment grant")
     scope = f"company:{company_id}:outside_purchase"

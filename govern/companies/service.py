@@ -18,6 +18,8 @@ from govern import access
 from govern.companies.models import ACTIVE, OWNER_REGION, OWNER_WORKERS, Company, Worker
 from govern.database import write_transaction
 from govern.errors import Conflict, Forbidden, NotFound, ValidationError
+from govern.fields import text_field
+from govern.ids import is_id, whole_number
 from govern.ledger.models import OWNER_COMPANY, WALLET, Account
 from govern.ledger.service import open_account
 from govern.members.models import MEMBER_ACTIVE, Member
@@ -52,8 +54,8 @@ def create_region_company(session: Session, region_id: int, name: object, indust
 
 def _create(session: Session, region_id: int, name: object, industry: object, owner: str, now: datetime,
             *, locality: str) -> Company:
-    name = _text(name, "name", 120)
-    industry_row = wages.ensure_industry(session, region_id, _text(industry, "industry", 60), now)
+    name = text_field(name, "name", 120)
+    industry_row = wages.ensure_industry(session, region_id, text_field(industry, "industry", 60), now)
     company = Company(region_id=region_id, name=name, industry=industry_row.name, owner=owner, locality=locality,
                       status=ACTIVE, pay_schedule="none", created_at=now)
     session.add(company)
@@ -63,18 +65,21 @@ def _create(session: Session, region_id: int, name: object, industry: object, ow
     return company
 
 
-def _text(value: object, field: str, max_length: int) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError.for_field(field, "is required")
-    if len(value.strip()) > max_length:
-        raise ValidationError.for_field(field, f"must be at most {max_length} characters")
-    return value.strip()
-
-
 def get_company(session: Session, company_id: int) -> Company:
     company = session.get(Company, company_id)
     if company is None:
         raise NotFound("No such company.")
+    return company
+
+
+def company_in_payload(session: Session, region_id: int, raw: object) -> Company:
+    """The trading company of this region a proposal's payload names (400 on `payload.company_id`)."""
+    company_id = raw if is_id(raw) else whole_number(raw)
+    company = session.get(Company, company_id) if company_id else None
+    if company is None or company.region_id != region_id:
+        raise ValidationError.for_field("payload.company_id", "is not a company of this region")
+    if company.status != ACTIVE:
+        raise ValidationError.for_field("payload.company_id", f"is {company.status}")
     return company
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from govern.companies.models import ACTIVE, OWNER_REGION, Company, PayrollRun, SurplusSweep
 from govern.companies.purchases import unspent_grants
 from govern.companies.service import company_account, lock_company
-from govern.database import next_id, write_transaction
+from govern.database import ids_in_batches, next_id, write_transaction
 from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import Leg, post, region_account
 from govern.months import add_months, first_day, month_of, starts_at
@@ -35,30 +35,22 @@ from govern.regions import service as regions
 from govern.regions.models import REGION_ACTIVE, Region
 
 PAYROLL_MONTHS = 3
-_BATCH = 500
-
 
 def run_surplus_sweeps(session: Session, now: datetime) -> dict[str, int]:
     """The scheduler's job: sweep the month just ended for every region-owned company not swept
     for it yet. Each company is one transaction."""
     month = add_months(month_of(now), -1)
     result = {"companies": 0, "swept": 0}
-    after = 0
-    while True:
-        due = session.execute(
-            select(Company.id).join(Region, Region.id == Company.region_id)
-            .where(Company.owner == OWNER_REGION, Company.status == ACTIVE, Region.status == REGION_ACTIVE,
-                   Company.created_at < starts_at(month), Company.id > after,
-                   ~exists().where(SurplusSweep.company_id == Company.id, SurplusSweep.month == month))
-            .order_by(Company.id).limit(_BATCH)).scalars().all()
-        if not due:
-            return result
-        for company_id in due:
-            sweep = sweep_company(session, company_id, month, now)
-            if sweep is not None:
-                result["companies"] += 1
-                result["swept"] += sweep.swept_minor
-        after = due[-1]
+    due = (select(Company.id).join(Region, Region.id == Company.region_id)
+           .where(Company.owner == OWNER_REGION, Company.status == ACTIVE, Region.status == REGION_ACTIVE,
+                  Company.created_at < starts_at(month),
+                  ~exists().where(SurplusSweep.company_id == Company.id, SurplusSweep.month == month)))
+    for company_id in ids_in_batches(session, due, Company.id):
+        sweep = sweep_company(session, company_id, month, now)
+        if sweep is not None:
+            result["companies"] += 1
+            result["swept"] += sweep.swept_minor
+    return result
 
 
 def monthly_payroll(session: Session, company_id: int, month: str) -> int:

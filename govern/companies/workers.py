@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from govern import access
 from govern.companies.models import OWNER_REGION, Company, Worker
 from govern.companies.service import (
-    _text,
     admin_count,
     lock_company,
     require_admin,
@@ -25,6 +24,7 @@ from govern.companies.service import (
 )
 from govern.database import write_transaction
 from govern.errors import Conflict, Forbidden, ValidationError
+from govern.fields import text_field
 from govern.ids import is_id
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.money import Money, parse_decimal, require_positive
@@ -54,7 +54,7 @@ def set_worker(session: Session, admin: Member, company_id: int, *, member_id: o
         member = session.get(Member, member_id)
         if member is None or member.status != MEMBER_ACTIVE or member.region_id != company.region_id:
             raise ValidationError.for_field("member_id", "is not an active member of this region")
-        occupation_row = wages.ensure_occupation(session, company.region_id, _text(occupation, "occupation", 60), now)
+        occupation_row = wages.ensure_occupation(session, company.region_id, text_field(occupation, "occupation", 60), now)
         rate = None
         if hourly_rate is not None:
             if hourly_rate.currency != "RSC":

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from govern.companies.models import ACTIVE as COMPANY_ACTIVE, Company
 from govern.companies.service import company_account
-from govern.database import next_id, write_transaction
+from govern.database import ids_in_batches, next_id, write_transaction
 from govern.errors import Conflict, InsufficientFunds, NotFound, ValidationError
 from govern.facilities.models import PAID, UNPAID, Facility, MaintenancePayment, OperatingCost, RentCharge
-from govern.facilities.service import MAX_MEMO, require_board, rsc_amount, text_field
+from govern.facilities.service import MAX_MEMO, require_board, rsc_amount
+from govern.fields import text_field
 from govern.ids import is_id
 from govern.ledger.models import CAPITAL_POOL, LedgerEntry, UsdPayout
 from govern.ledger.service import Leg, post, region_account
@@ -34,8 +35,6 @@ from govern.months import add_months, month_of, parse_month
 from govern.regions import service as regions
 from govern.regions.models import REGION_ACTIVE
 from govern.treasury import suppliers
-
-_DUE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -169,21 +168,15 @@ def run_maintenance(session: Session, now: datetime) -> dict[str, int]:
     """The scheduler's job: pay every unit's maintenance for each ended month not paid yet."""
     last_ended = add_months(month_of(now), -1)
     result = {"paid": 0, "unpaid": 0}
-    after = 0
-    while True:
-        due = session.execute(select(Facility.id).where(
-            Facility.maintenance_minor > 0, Facility.maintenance_next_month.is_not(None),
-            Facility.maintenance_next_month <= last_ended, Facility.id > after)
-            .order_by(Facility.id).limit(_DUE_BATCH)).scalars().all()
-        if not due:
-            return result
-        for facility_id in due:
-            while (payment := pay_next_maintenance(session, facility_id, last_ended, now)) is not None:
-                if payment.status != PAID:
-                    result["unpaid"] += 1
-                    break
-                result["paid"] += 1
-        after = due[-1]
+    due = select(Facility.id).where(Facility.maintenance_minor > 0, Facility.maintenance_next_month.is_not(None),
+                                    Facility.maintenance_next_month <= last_ended)
+    for facility_id in ids_in_batches(session, due, Facility.id):
+        while (payment := pay_next_maintenance(session, facility_id, last_ended, now)) is not None:
+            if payment.status != PAID:
+                result["unpaid"] += 1
+                break
+            result["paid"] += 1
+    return result
 
 
 def pay_next_maintenance(session: Session, facility_id: int, last_ended: str, now: datetime) -> MaintenancePayment | None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govern.companies import service as companies
-from govern.database import write_transaction
+from govern.database import ids_in_batches, write_transaction
 from govern.errors import InsufficientFunds
 from govern.facilities.models import PAID, UNPAID, Facility, RentCharge, Tenancy
 from govern.facilities.service import get_facility, price
@@ -33,8 +33,6 @@ class ChargeRun:
         return {"paid": self.paid, "unpaid": self.unpaid}
 
 
-_DUE_BATCH = 500
-
 
 def run_monthly_charges(session: Session, now: datetime) -> dict[str, int]:
     """The scheduler's job: charge every tenancy each ended month it has not paid, oldest first.
@@ -42,24 +40,14 @@ def run_monthly_charges(session: Session, now: datetime) -> dict[str, int]:
     later months wait behind it). Running it again charges nothing twice."""
     last_ended = add_months(month_of(now), -1)
     result = ChargeRun()
-    after = 0
-    while True:
-        due = session.execute(select(Tenancy.id).where(Tenancy.next_month_due.is_not(None),
-                                                       Tenancy.next_month_due <= last_ended, Tenancy.id > after)
-                              .order_by(Tenancy.id).limit(_DUE_BATCH)).scalars().all()
-        if not due:
-            return result.as_dict()
-        for tenancy_id in due:
-            while True:
-                outcome = charge_next_month(session, tenancy_id, last_ended, now)
-                if outcome is None:
-                    break
-                if outcome.status == PAID:
-                    result.paid += 1
-                else:
-                    result.unpaid += 1
-                    break
-        after = due[-1]
+    due = select(Tenancy.id).where(Tenancy.next_month_due.is_not(None), Tenancy.next_month_due <= last_ended)
+    for tenancy_id in ids_in_batches(session, due, Tenancy.id):
+        while (outcome := charge_next_month(session, tenancy_id, last_ended, now)) is not None:
+            if outcome.status != PAID:
+                result.unpaid += 1
+                break
+            result.paid += 1
+    return result.as_dict()
 
 
 def charge_next_month(session: Session, tenancy_id: int, last_ended: str, now: datetime) -> RentCharge | None:

@@ -25,6 +25,7 @@ from govern import access
 from govern.database import write_transaction
 from govern.errors import NotFound, ValidationError
 from govern.facilities import pricing
+from govern.fields import text_field
 from govern.facilities.models import (
     CLOSED,
     INVENTORY_KINDS,
@@ -46,16 +47,6 @@ MAX_NAME = 200
 MAX_TEXT = 2000
 MAX_MEMO = 200
 MAX_REASON = 500
-
-
-def text_field(value: object, field: str, max_length: int, *, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError.for_field(field, "is required")
-    if len(value.strip()) > max_length:
-        raise ValidationError.for_field(field, f"must be at most {max_length} characters")
-    return value.strip()
 
 
 def rsc_amount(money: Money | None, field: str, *, allow_zero: bool = False) -> int:

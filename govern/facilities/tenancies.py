@@ -25,7 +25,8 @@ from govern.facilities.models import (
     Tenancy,
 )
 from govern.facilities.waiting_list import get_application, position
-from govern.facilities.service import MAX_REASON, get_facility, require_board, text_field
+from govern.facilities.service import MAX_REASON, get_facility, require_board
+from govern.fields import text_field
 from govern.members.models import Member
 from govern.months import add_months, month_of, parse_month
 

@@ -15,7 +15,8 @@ from govern.companies.models import ACTIVE as COMPANY_ACTIVE
 from govern.database import write_transaction
 from govern.errors import Conflict, NotFound, ValidationError
 from govern.facilities.models import ACTIVE, OPEN, PENDING, WITHDRAWN, Facility, FacilityApplication, Tenancy
-from govern.facilities.service import MAX_TEXT, get_facility, require_board, text_field
+from govern.facilities.service import MAX_TEXT, get_facility, require_board
+from govern.fields import text_field
 from govern.members.models import Member
 from govern.regions import service as regions
 

@@ -15,6 +15,7 @@ from govern.companies import workers
 from govern.companies.models import ACTIVE as COMPANY_ACTIVE, Company
 from govern.database import next_id, write_transaction
 from govern.errors import Conflict, NotFound, ValidationError
+from govern.fields import text_field
 from govern.ids import is_id
 from govern.ledger import idempotency
 from govern.ledger.exchange import member_wallet
@@ -39,16 +40,6 @@ from govern.wages import service as wages
 MAX_QUANTITY = 10_000
 
 
-def _text(value: object, field: str, max_length: int, *, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError.for_field(field, "is required")
-    if len(value.strip()) > max_length:
-        raise ValidationError.for_field(field, f"must be at most {max_length} characters")
-    return value.strip()
-
-
 def create_listing(session: Session, admin: Member, *, company_id: object, kind: object, title: object,
                    description: object, price: Money | None, now: datetime, locality: object = None,
                    occupation: object = None, outside_price: Money | None = None) -> Listing:
@@ -58,9 +49,9 @@ def create_listing(session: Session, admin: Member, *, company_id: object, kind:
         raise ValidationError.for_field("company_id", "must be a company id")
     if kind not in KINDS:
         raise ValidationError.for_field("kind", f"must be one of {', '.join(KINDS)}")
-    title = _text(title, "title", 200)
-    description = _text(description, "description", 10_000, required=False)
-    locality = _text(locality, "locality", 100, required=False)
+    title = text_field(title, "title", 200)
+    description = text_field(description, "description", 10_000, required=False)
+    locality = text_field(locality, "locality", 100, required=False)
     with write_transaction(session):
         company = companies.get_company(session, company_id)
         companies.require_admin(session, admin, company)
@@ -69,7 +60,7 @@ def create_listing(session: Session, admin: Member, *, company_id: object, kind:
         regions.require_active(session, company.region_id)
         occupation_name = None
         if kind == "job":
-            occupation_name = wages.ensure_occupation(session, company.region_id, _text(occupation, "occupation", 60), now).name
+            occupation_name = wages.ensure_occupation(session, company.region_id, text_field(occupation, "occupation", 60), now).name
             if price is None:
                 wage = wages.current_wage(session, company.region_id, occupation_name, None)
                 if wage is None:
@@ -199,7 +190,7 @@ def orders_to_deliver(session: Session, member_id: int, *, limit: int = 50) -> l
 
 def apply(session: Session, member: Member, listing_id: int, message: object, now: datetime) -> Application:
     access.require(member, "propose", "Members who left cannot apply.")
-    message = _text(message, "message", 5000, required=False)
+    message = text_field(message, "message", 5000, required=False)
     with write_transaction(session):
         listing = get_listing(session, listing_id)
         if listing.kind != "job" or listing.status != ACTIVE or listing.region_id != member.region_id:

@@ -13,22 +13,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from govern.errors import ValidationError
 from govern.ledger.models import ISSUANCE, PAYOUT_OWED, USD_PAYOUTS, USD_RESERVE, Account, UsdPayout
 from govern.ledger.service import AccountRef, Leg, region_account
 
 MAX_SUPPLIER = 200
 MAX_PAY_TO = 500
-
-
-def supplier_text(value: object, field: str, max_length: int, *, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError.for_field(field, "is required")
-    if len(value.strip()) > max_length:
-        raise ValidationError.for_field(field, f"must be at most {max_length} characters")
-    return value.strip()
 
 
 def payout_legs(session: Session, region_id: int, payer: Account | AccountRef, amount_minor: int) -> list[Leg]:
