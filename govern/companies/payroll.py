@@ -95,15 +95,11 @@ def plan_payroll(session: Session, actor: Member | None, company_id: int, period
     return _plan(session, company, start, end)
 
 
-def _unpaid(company: Company, plan_or_period: PayrollPlan | tuple[date, date] | None):
+def _unpaid(company: Company, period: tuple[date, date] | None):
     """The unpaid hours a run pays: those whose period starts in its period (hours that run past
     the end of a pay period are never left behind), or all of them for a last payroll (None)."""
     condition = and_(HoursEntry.company_id == company.id, HoursEntry.payroll_run_id.is_(None))
-    if isinstance(plan_or_period, PayrollPlan):
-        plan_or_period = None if plan_or_period.final else (plan_or_period.period_start, plan_or_period.period_end)
-    if plan_or_period is None:
-        return condition
-    return and_(condition, HoursEntry.period_start.between(*plan_or_period))
+    return condition if period is None else and_(condition, HoursEntry.period_start.between(*period))
 
 
 def _plan(session: Session, company: Company, start: date, end: date, *, available: int | None = None) -> PayrollPlan:
@@ -202,7 +198,8 @@ def pay(session: Session, plan: PayrollPlan, actor: Member | None, now: datetime
     if plan.totals.gross:  # a last payroll of a company that holds nothing pays nothing, and says so
         run.entry_id = _post_payroll(session, company, run, plan, now).id
     _write_payslips(session, run, plan, run.entry_id, now)
-    session.execute(update(HoursEntry).where(_unpaid(company, plan)).values(payroll_run_id=run.id))
+    paid = None if plan.final else (plan.period_start, plan.period_end)
+    session.execute(update(HoursEntry).where(_unpaid(company, paid)).values(payroll_run_id=run.id))
     return run
 
 
