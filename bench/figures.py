@@ -129,12 +129,13 @@ def group_and_count_ranked(world: dict, scale: Scale, run: int) -> dict:
 @figure("payroll", "conductor")
 def run_payroll(world: dict, scale: Scale, run: int) -> dict:
     from govern.companies import service as companies
+    from govern.companies import payroll
 
     start, end = world["payroll_periods"][run % len(world["payroll_periods"])]
     now = datetime.fromisoformat(end).replace(tzinfo=timezone.utc) + timedelta(days=1)
     db.session.commit()
     result = []
-    seconds = _timed(lambda: result.append(companies.run_payroll(db.session, None, world["company_id"], start, end, now)))
+    seconds = _timed(lambda: result.append(payroll.run_payroll(db.session, None, world["company_id"], start, end, now)))
     run_row = result[0].run
     if not result[0].created:
         raise SystemExit(f"the payroll of {start} had already been run: rebuild the world")

@@ -151,3 +151,16 @@ def next_id(session: Session, model) -> int:
         session.flush()
         return session.execute(select(func.coalesce(func.max(table.c.id), 0) + 1)).scalar_one()
     return session.execute(select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))).scalar_one()
+
+
+def ids_in_batches(session: Session, query, id_column, *, batch: int = 500) -> Iterator[int]:
+    """The ids `query` selects, in id order, read a batch at a time (each batch after the last id
+    of the one before), so a scheduled job over any number of rows holds few of them at once and
+    sees the rows as they are when it comes to them."""
+    after = 0
+    while True:
+        ids = session.execute(query.where(id_column > after).order_by(id_column).limit(batch)).scalars().all()
+        if not ids:
+            return
+        yield from ids
+        after = ids[-1]

@@ -17,8 +17,8 @@ from sqlalchemy import text
 
 from govern.clock import utcnow
 from govern.extensions import db
-from govern.companies import service as companies
-from govern.facilities import service as facilities
+from govern.companies import schedules, surplus
+from govern.facilities import costs as facility_costs, rent as rents
 from govern.health import service as health
 from govern.mail import service as mail
 from govern.mail.transport import transport_for
@@ -45,9 +45,11 @@ JOBS: list[Job] = [
     Job("close_due_proposals", 30, proposals.close_due_proposals),
     Job("send_closing_reminders", 300, proposals.send_closing_reminders),
     Job("expire_overdue_approvals", 300, proposals.expire_overdue_approvals),
-    Job("run_scheduled_payrolls", 3600, companies.run_scheduled_payrolls),
+    Job("run_scheduled_payrolls", 3600, schedules.run_scheduled_payrolls),
+    Job("sweep_surplus", 3600, surplus.run_surplus_sweeps),
     Job("purge_expired_tokens", 3600, members.purge_expired_tokens),
-    Job("charge_rent", 3600, facilities.run_monthly_charges),
+    Job("charge_rent", 3600, rents.run_monthly_charges),
+    Job("pay_facility_maintenance", 3600, facility_costs.run_maintenance),
     Job("charge_health_premiums", 3600, health.run_monthly_premiums),
     Job("send_mail", 30, send_mail),
     Job("send_digests", 3600, mail.send_digests),

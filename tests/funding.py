@@ -48,3 +48,16 @@ def buy_rsc(session, member, usd_minor: int, now: datetime) -> Deposit:
 def record_income(session, admin, company_id: int, usd_minor: int, memo: str, now: datetime) -> Deposit:
     """A company's outside income, claimed by its admin and confirmed by the board."""
     return confirm(session, treasury.request_income(session, admin, company_id, Money(usd_minor, "USD"), memo, now), now)
+
+
+def fill_pool(session, region_id: int, member, usd_minor: int, now: datetime) -> None:
+    """Put `usd_minor` cents into the capital pool the only way money reaches it without a vote: the
+    member buys 2 × usd_minor of RSC at par, the exchange rate is 0.5 for a second deposit of the
+    same USD (which issues only half of it in RSC), and the spread of that second deposit, usd_minor,
+    goes to the pool. The rate is 1 again afterwards."""
+    from govern.regions import service as regions
+
+    buy_rsc(session, member, usd_minor * 2, now)
+    regions.set_parameter(session, region_id, "exchange_rate", "0.5", cause_type="test", cause_id=None, now=now)
+    buy_rsc(session, member, usd_minor * 2, now)
+    regions.set_parameter(session, region_id, "exchange_rate", "1", cause_type="test", cause_id=None, now=now)

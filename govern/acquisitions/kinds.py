@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from govern import voting
 from govern.acquisitions import service as acquisitions
-from govern.companies import service as companies
-from govern.companies.models import ACTIVE, Company
+from govern.companies import service as companies, workers
+from govern.companies.models import ACTIVE
 from govern.errors import DomainError, Forbidden, ValidationError
 from govern.ids import is_id, whole_number
 from govern.inventory import service as inventory
@@ -15,6 +15,7 @@ from govern.inventory.models import RETURNED, InventoryItem
 from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import Leg, post, region_account
 from govern.members import emails, service as members
+from govern.members.models import Member
 from govern.money import Money, parse_money
 from govern.proposals import constitution, kinds
 
@@ -65,11 +66,32 @@ def _clean_employees(raw: object, fields: dict) -> list[dict]:
             problems["payload.email"] = wrong
         occupation = _text(employee, "occupation", 30, problems)
         wage = _money(employee, "hourly_wage", problems, currencies=("RSC",))
+        manager = employee.get("manager", False)
+        if not isinstance(manager, bool):
+            problems["payload.manager"] = ["must be true or false"]
         for key, value in problems.items():
             fields[f"payload.employees.{position}.{key.removeprefix('payload.')}"] = value
         if not problems:
-            clean.append({"name": name, "email": email, "occupation": occupation, "hourly_wage": wage.to_json()})
+            clean.append({"name": name, "email": email, "occupation": occupation, "hourly_wage": wage.to_json(),
+                          **({"manager": True} if manager else {})})
     return clean
+
+
+def _clean_manager(ctx: kinds.Context, payload: dict, employees: list[dict], fields: dict) -> int | None:
+    """The company's first admin: a member of the region (`manager_member_id`), or one of the
+    employees (`manager: true`), or nobody (the board runs it until its workers elect an admin)."""
+    managers = sum(1 for e in employees if e.get("manager"))
+    manager_id = payload.get("manager_member_id")
+    if manager_id is not None:
+        manager_id = manager_id if is_id(manager_id) else whole_number(manager_id)
+        member = ctx.session.get(Member, manager_id) if manager_id else None
+        if member is None or not member.active or member.region_id != ctx.region_id:
+            fields["payload.manager_member_id"] = ["is not an active member of this region"]
+        managers += 1
+    if managers > 1:
+        fields["payload.manager_member_id" if manager_id is not None else "payload.employees"] = [
+            "name one manager: a member of the region, or one of the employees"]
+    return manager_id
 
 
 def _clean_acquisition(ctx: kinds.Context, payload: dict) -> dict:
@@ -79,9 +101,13 @@ def _clean_acquisition(ctx: kinds.Context, payload: dict) -> dict:
     industry = _text(payload, "industry", 30, fields)
     price = _money(payload, "price", fields)
     employees = _clean_employees(payload.get("employees"), fields)
+    manager_id = _clean_manager(ctx, payload, employees, fields)
     _raise(fields)
-    return {"business_name": business, "seller": seller, "price": price.to_json(), "industry": industry,
-            "employees": employees}
+    clean = {"business_name": business, "seller": seller, "price": price.to_json(), "industry": industry,
+             "employees": employees}
+    if manager_id is not None:
+        clean["manager_member_id"] = manager_id
+    return clean
 
 
 def _board_rule(ctx: kinds.Context, payload: dict) -> voting.VotingRule:
@@ -101,11 +127,15 @@ def _apply_acquisition(ctx: kinds.Context, proposal, outcome: voting.Outcome) ->
     entry = acquisitions.pay_from_pool(ctx.session, proposal.region_id, price, proposal_id=proposal.id, now=ctx.now,
                                        memo=f"Acquisition of {p['business_name']} from {p['seller']}")
     company = companies.create_region_company(ctx.session, proposal.region_id, p["business_name"], p["industry"], ctx.now)
+    manager = ctx.session.get(Member, p["manager_member_id"]) if "manager_member_id" in p else None
+    if manager is not None and manager.active and manager.region_id == proposal.region_id:
+        workers.add_manager(ctx.session, company, manager, ctx.now)  # one who left since: the board runs it
     asset = inventory.add_item(ctx.session, region_id=proposal.region_id, item=f"Business: {p['business_name']}",
                                kind="business", cost_minor=price.minor, currency=price.currency,
                                holder_company_id=company.id, proposal_id=proposal.id, now=ctx.now)
     invitations = acquisitions.invite(ctx.session, company=company, proposal_id=proposal.id, now=ctx.now, employees=[
-        acquisitions.Employee(e["name"], e["email"], e["occupation"], parse_money(e["hourly_wage"]).minor)
+        acquisitions.Employee(e["name"], e["email"], e["occupation"], parse_money(e["hourly_wage"]).minor,
+                              e.get("manager", False))
         for e in p["employees"]])
     return ([kinds.Effect("entry", entry.id), kinds.Effect("company", company.id),
              kinds.Effect("inventory_item", asset.id)] + [kinds.Effect("invitation", i.id) for i in invitations])
@@ -124,9 +154,16 @@ def _preview_acquisition(ctx: kinds.Context, proposal) -> list[str]:
     lines = [_pool_line(ctx, _price(proposal)) + f" Paid to {p['seller']}.",
              f"A region-owned company “{p['business_name']}” ({p['industry']}) is created, its business entered "
              "in the public inventory."]
+    manager = ctx.session.get(Member, p["manager_member_id"]) if "manager_member_id" in p else None
+    if manager is not None:
+        lines.append(f"{manager.name} (member {manager.id}) becomes its first admin, as manager.")
+    elif not any(e.get("manager") for e in p["employees"]):
+        lines.append("No manager is named: the board runs the company until its workers elect an admin.")
     for e in p["employees"]:
         who = f"{e['name']} <{e['email']}>" if emails_shown else e["name"]
-        lines.append(f"{who} is invited to join as {e['occupation']} at {e['hourly_wage']['amount']} RSC an hour.")
+        role = ", and becomes its first admin when they accept" if e.get("manager") else ""
+        lines.append(f"{who} is invited to join as {e['occupation']} at {e['hourly_wage']['amount']} RSC an hour, "
+                     f"which they keep until a vote raises it{role}.")
     return lines
 
 
@@ -149,21 +186,30 @@ ACQUISITION = kinds.register(kinds.ProposalKind(
         kinds.PayloadField("price_currency", "Currency", "select", choices=(("USD", "USD"), ("RSC", "RSC"))),
         kinds.PayloadField("industry", "Industry"),
         kinds.PayloadField("employees", "Employees", "textarea", required=False,
-                           help="One per line: name, email, occupation, hourly wage in RSC."),
+                           help="One per line: name, email, occupation, hourly wage in RSC, and \"manager\" after "
+                                "the one who will run it."),
+        kinds.PayloadField("manager_member_id", "Manager (member number)", "integer", required=False,
+                           help="A member of the region who runs the company from the start. Name a manager here "
+                                "or among the employees, or nobody: then the board runs it until its workers elect "
+                                "an admin."),
     ),
     form_to_payload=lambda v: {
         "business_name": v.get("business_name"), "seller": v.get("seller"), "industry": v.get("industry"),
         "price": {"amount": (v.get("price_amount") or "").strip(), "currency": v.get("price_currency")},
         "employees": [_employee_line(line) for line in (v.get("employees") or "").splitlines() if line.strip()],
+        **({"manager_member_id": v["manager_member_id"]} if v.get("manager_member_id") not in (None, "") else {}),
     },
 ))
 
 
 def _employee_line(line: str) -> dict:
     parts = [part.strip() for part in line.split(",")]
-    parts += [""] * (4 - len(parts))
-    return {"name": parts[0], "email": parts[1], "occupation": parts[2],
-            "hourly_wage": {"amount": parts[3], "currency": "RSC"}}
+    parts += [""] * (5 - len(parts))
+    employee = {"name": parts[0], "email": parts[1], "occupation": parts[2],
+                "hourly_wage": {"amount": parts[3], "currency": "RSC"}}
+    if parts[4].lower() == "manager":
+        employee["manager"] = True
+    return employee
 
 
 # --- asset purchase ------------------------------------------------------------------------
@@ -218,13 +264,7 @@ ASSET_PURCHASE = kinds.register(kinds.ProposalKind(
 
 def _clean_grant(ctx: kinds.Context, payload: dict) -> dict:
     fields: dict = {}
-    company_id = payload.get("company_id")
-    company_id = company_id if is_id(company_id) else whole_number(company_id)
-    company = ctx.session.get(Company, company_id) if company_id else None
-    if company is None or company.region_id != ctx.region_id:
-        raise kinds.payload_error("company_id", "is not a company of this region")
-    if company.status != ACTIVE:
-        raise kinds.payload_error("company_id", "is bankrupt")
+    company = companies.company_in_payload(ctx.session, ctx.region_id, payload.get("company_id"))
     if not companies.is_admin(ctx.session, ctx.actor, company.id):
         raise Forbidden("Only an admin of the company can petition for its equipment.")
     item = _text(payload, "item", 200, fields)
@@ -267,6 +307,9 @@ def _apply_grant(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[
         item = inventory.add_item(ctx.session, region_id=proposal.region_id, item=p["item"], kind="equipment",
                                   cost_minor=cost.minor, currency="RSC", holder_company_id=company.id,
                                   proposal_id=proposal.id, now=ctx.now)
+    if cost.minor:  # the cash its outside purchases spend on the item
+        inventory.record_grant(ctx.session, proposal_id=proposal.id, company_id=company.id, item=item,
+                               cash_minor=cost.minor, now=ctx.now)
     return effects + [kinds.Effect("inventory_item", item.id)]
 
 

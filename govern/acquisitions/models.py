@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govern.database import UTCDateTime
 from govern.extensions import db
 
-PENDING = "pending"
+OPEN = "open"
 ACCEPTED = "accepted"
 
 
@@ -27,7 +27,9 @@ class Invitation(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     occupation: Mapped[str] = mapped_column(String(60))
     hourly_wage_minor: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(10), default=PENDING)
+    status: Mapped[str] = mapped_column(String(10), default=OPEN)
+    # The employee the acquisition named to manage the company: its first admin when they accept.
+    manager: Mapped[bool] = mapped_column(Boolean, default=False)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

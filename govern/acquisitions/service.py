@@ -8,17 +8,21 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from govern.acquisitions.models import ACCEPTED, PENDING, Invitation
+from govern import access
+from govern.acquisitions.models import ACCEPTED, OPEN, Invitation
+from govern.companies import service as companies, workers
 from govern.mail import service as mail
-from govern.companies import service as companies
 from govern.companies.models import Company
 from govern.database import write_transaction
 from govern.errors import Conflict, Forbidden, InsufficientFunds, NotFound
 from govern.ledger.models import CAPITAL_POOL, EXTERNAL, ISSUANCE, RSC_OUTSIDE, USD_RESERVE, LedgerEntry
 from govern.ledger.service import Leg, post, region_account
-from govern.members import service as members
+from govern.members import emails, service as members
 from govern.members.models import Member
 from govern.money import Money
+from govern.proposals.models import Proposal
+
+MAX_EMPLOYEES = 500
 
 
 def payment_legs(session: Session, region_id: int, price: Money) -> list[Leg]:
@@ -53,13 +57,15 @@ class Employee:
     email: str
     occupation: str
     hourly_wage_minor: int
+    manager: bool = False
 
 
 def invite(session: Session, *, company: Company, proposal_id: int, employees: list[Employee],
            now: datetime) -> list[Invitation]:
     rows = [Invitation(token=secrets.token_urlsafe(24), region_id=company.region_id, company_id=company.id,
                        proposal_id=proposal_id, name=e.name, email=e.email, occupation=e.occupation,
-                       hourly_wage_minor=e.hourly_wage_minor, status=PENDING, created_at=now) for e in employees]
+                       hourly_wage_minor=e.hourly_wage_minor, manager=e.manager, status=OPEN, created_at=now)
+            for e in employees]
     session.add_all(rows)
     session.flush()
     for row in rows:  # the board no longer hands the links out by hand
@@ -82,16 +88,31 @@ def invitation_by_token(session: Session, token: str) -> Invitation:
     return row
 
 
-def invitations_of(session: Session, proposal_id: int) -> list[Invitation]:
-    return list(session.execute(select(Invitation).where(Invitation.proposal_id == proposal_id)
-                                .order_by(Invitation.id)).scalars())
+def invitations_of(session: Session, proposal_id: int, *, after: int | None = None,
+                   limit: int = MAX_EMPLOYEES) -> list[Invitation]:
+    query = select(Invitation).where(Invitation.proposal_id == proposal_id)
+    if after is not None:
+        query = query.where(Invitation.id > after)
+    return list(session.execute(query.order_by(Invitation.id).limit(limit)).scalars())
+
+
+def invitations_for_board(session: Session, board: Member, proposal: Proposal, *, after: int | None = None,
+                          limit: int = 50) -> list[Invitation]:
+    """An acquisition's invitations with their links and the employees' emails: for the board of the
+    proposal's region only (anyone else: 404, as for a private object)."""
+    if not access.can(board, "board_actions") or board.region_id != proposal.region_id:
+        raise NotFound("No such proposal.")
+    if proposal.kind != "acquisition":
+        raise NotFound("Only an acquisition has invitations.")
+    return invitations_of(session, proposal.id, after=after, limit=limit)
 
 
 def accept(session: Session, token: str, *, member: Member | None, now: datetime, password: object = None,
            locality: object = "") -> tuple[Invitation, Member]:
-    """Accept an invitation: an existing member of the region is linked; anyone else joins the
-    region as a new member with the invited name and email. Either way they become a worker of
-    the company at the invited wage. An invitation is used once."""
+    """Accept an invitation: the member of the region whose email it was sent to is linked; anyone
+    else joins the region as a new member with the invited name and email. Either way they become a
+    worker of the company at the invited wage, which they keep (see companies/rates.py), and its
+    first admin if the acquisition named them its manager. An invitation is used once."""
     with write_transaction(session):
         invitation = session.execute(select(Invitation).where(Invitation.token == token).with_for_update()
                                      .execution_options(populate_existing=True)).scalar_one_or_none()
@@ -104,9 +125,11 @@ def accept(session: Session, token: str, *, member: Member | None, now: datetime
                                   region_id=invitation.region_id, locality=locality, now=now)
         elif not member.active or member.region_id != invitation.region_id:
             raise Forbidden("Only an active member of this region can accept it; log out to join as a new member.")
+        elif emails.normalize(member.email) != emails.normalize(invitation.email):
+            raise Forbidden("This invitation was sent to another email address than yours.", code="not_invited")
         company = companies.get_company(session, invitation.company_id)
-        companies.add_invited_worker(session, company, member, invitation.occupation,
-                                     invitation.hourly_wage_minor, now)
+        workers.add_invited_worker(session, company, member, invitation.occupation, invitation.hourly_wage_minor,
+                                   now, admin=invitation.manager and companies.admin_count(session, company.id) == 0)
         invitation.status = ACCEPTED
         invitation.member_id = member.id
         invitation.accepted_at = now

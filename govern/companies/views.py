@@ -8,9 +8,12 @@ from wtforms.fields.choices import SelectChoice
 
 from govern.apiutil import page_params
 from govern.clock import utcnow
-from govern.companies import forms, service as companies
+from govern.companies import bankruptcy as bankruptcies, forms, hours as company_hours, leaving, pay_settings
+from govern.companies import payroll as payrolls, purchases, rates, schedules, service as companies, surplus
+from govern.companies import workers as workforce
 from govern.errors import DomainError
 from govern.extensions import db
+from govern.ids import whole_number
 from govern.members.forms import ConfirmForm
 from govern.money import Money, parse_amount
 from govern.companies.models import Company
@@ -56,18 +59,33 @@ def _page(company_id: int, **forms_by_name):
     hours_form.member_id.choices = [SelectChoice(w.member_id, name) for w, name in workers]
     if viewer is not None and request.method == "GET":
         hours_form.member_id.data = viewer.id
+    is_admin = companies.is_admin(db.session, viewer, company.id)
+    books = companies.may_see_books(db.session, viewer, company)
+    grants = purchases.grants_of(db.session, company.id) if books else []
     defaults = {"worker_form": forms.WorkerForm(), "income_form": forms.IncomeForm(),
-                "payroll_form": forms.PayrollForm(), "schedule_form": forms.ScheduleForm(obj=company)}
+                "payroll_form": forms.PayrollForm(), "schedule_form": forms.ScheduleForm(obj=company),
+                "purchase_form": forms.PurchaseForm(), "handover_form": forms.HandoverForm()}
     defaults.update(forms_by_name)
+    defaults["purchase_form"].grant_proposal_id.choices = [SelectChoice("", "None")] + [
+        SelectChoice(str(g.grant.proposal_id), f"Grant of proposal {g.grant.proposal_id}: {Money(g.unspent, 'RSC')} unspent")
+        for g in grants]
+    defaults["handover_form"].member_id.choices = [
+        SelectChoice(str(w.member_id), name) for w, name in workers if not w.admin and w.member_id != getattr(viewer, "id", None)]
     status = 400 if any(f.errors for f in (hours_form, *defaults.values())) else 200
+    low, high = workforce.productivity_bounds(db.session, company.region_id)
     return render_template(
         "companies/show.html", company=company, workers=workers, hours_form=hours_form,
         account=companies.company_account(db.session, company.id),
-        runs=companies.runs_of(db.session, company.id) if companies.can_see_pay(db.session, viewer, company.id) else None,
-        is_admin=companies.is_admin(db.session, viewer, company.id),
-        income_waiting=treasury.income_waiting(db.session, company.id)
-        if companies.is_admin(db.session, viewer, company.id) else [],
+        rates_now=rates.rates_of_workers(db.session, company, [w for w, _ in workers], utcnow().date()),
+        run_by_board=companies.run_by_board(db.session, company), productivity_bounds=(low, high),
+        runs=payrolls.runs_of(db.session, company.id) if payrolls.can_see_pay(db.session, viewer, company.id) else None,
+        is_admin=is_admin, books=books, grants=grants,
+        purchases=purchases.purchases_of(db.session, company.id, limit=20) if books else [],
+        sweeps=surplus.sweeps_of(db.session, company.id) if company.owner == "region" else [],
+        income_waiting=treasury.income_waiting(db.session, company.id) if is_admin else [],
         is_worker=bool(viewer and companies.worker_of(db.session, company.id, viewer.id)),
+        may_close=bool(is_admin and company.owner == "workers"
+                       and not leaving.other_active_workers(db.session, company.id, viewer.id)),
         confirm_form=ConfirmForm(), **defaults,
     ), status
 
@@ -90,9 +108,10 @@ def add_worker(company_id: int):
         try:
             company = companies.get_company(db.session, company_id)
             member_id = lookup.resolve_member(db.session, company.region_id, form.member.data, "member")
-            companies.set_worker(db.session, current_user, company_id, member_id=member_id,
+            workforce.set_worker(db.session, current_user, company_id, member_id=member_id,
                                  occupation=form.occupation.data, hourly_rate=_money_field(form, "hourly_rate", "RSC"),
-                                 make_admin=True if form.admin.data else None, now=utcnow())
+                                 make_admin=True if form.admin.data else None, now=utcnow(),
+                                 productivity=(form.productivity.data or "").strip() or None)
         except DomainError as error:
             if "member_id" in error.fields:
                 error.fields = {("member" if k == "member_id" else k): v for k, v in error.fields.items()}
@@ -129,7 +148,7 @@ def hours(company_id: int):
     form.member_id.choices = [SelectChoice(w.member_id, name) for w, name in companies.workers_of(db.session, company_id)]
     if form.validate_on_submit():
         try:
-            companies.enter_hours(db.session, current_user, company_id, member_id=form.member_id.data,
+            company_hours.enter_hours(db.session, current_user, company_id, member_id=form.member_id.data,
                                   period_start=form.period_start.data, period_end=form.period_end.data,
                                   hours=form.hours.data, now=utcnow())
         except DomainError as error:
@@ -153,12 +172,12 @@ def payroll(company_id: int):
         return _page(company_id, payroll_form=form)
     try:
         if request.method == "POST":
-            result = companies.run_payroll(db.session, current_user, company_id, form.period_start.data,
+            result = payrolls.run_payroll(db.session, current_user, company_id, form.period_start.data,
                                            form.period_end.data, utcnow())
             flash("Payroll paid." if result.created else "This period was already paid: nothing new was paid.",
                   "success" if result.created else "info")
             return redirect(url_for("companies.show", company_id=company_id) + "#payroll")
-        plan = companies.plan_payroll(db.session, current_user, company_id, form.period_start.data, form.period_end.data)
+        plan = payrolls.plan_payroll(db.session, current_user, company_id, form.period_start.data, form.period_end.data)
     except DomainError as error:
         show_error_on_form(form, error)
         return _page(company_id, payroll_form=form)
@@ -172,7 +191,7 @@ def schedule(company_id: int):
     form = forms.ScheduleForm()
     if form.validate_on_submit():
         try:
-            companies.set_pay_schedule(db.session, current_user, company_id, form.pay_schedule.data,
+            schedules.set_pay_schedule(db.session, current_user, company_id, form.pay_schedule.data,
                                        form.schedule_start.data)
         except DomainError as error:
             show_error_on_form(form, error)
@@ -188,11 +207,66 @@ def bankruptcy(company_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        companies.declare_bankrupt(db.session, current_user, company_id, utcnow())
+        bankruptcies.declare_bankrupt(db.session, current_user, company_id, utcnow())
     except DomainError as error:
         flash(error.message, "error")
     else:
         flash("The company is declared bankrupt.", "info")
+    return redirect(url_for("companies.show", company_id=company_id))
+
+
+@bp.post("/companies/<int:company_id>/purchases")
+@login_required
+@money_moving
+def purchase(company_id: int):
+    form = forms.PurchaseForm()
+    form.grant_proposal_id.choices = [SelectChoice("", "None")] + [
+        SelectChoice(str(g.grant.proposal_id), str(g.grant.proposal_id)) for g in purchases.grants_of(db.session, company_id)]
+    if form.validate_on_submit():
+        try:
+            bought = purchases.record_outside_purchase(
+                db.session, current_user, company_id, _money_field(form, "amount", "USD"), supplier=form.supplier.data,
+                pay_to=form.pay_to.data, memo=form.memo.data, now=utcnow(),
+                grant_proposal_id=whole_number(form.grant_proposal_id.data or ""))
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash(f"Bought from {bought.supplier} for {Money(bought.amount_minor, 'USD')}: the board pays them from the "
+                  "bank.", "success")
+            return redirect(url_for("companies.show", company_id=company_id) + "#purchases")
+    return _page(company_id, purchase_form=form)
+
+
+@bp.post("/companies/<int:company_id>/handover")
+@login_required
+def handover(company_id: int):
+    form = forms.HandoverForm()
+    form.member_id.choices = [SelectChoice(str(w.member_id), name)
+                              for w, name in companies.workers_of(db.session, company_id)]
+    if form.validate_on_submit():
+        try:
+            worker = workforce.hand_over(db.session, current_user, company_id, whole_number(form.member_id.data or ""))
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash(f"Member {worker.member_id} is an admin of the company too.", "success")
+            return redirect(url_for("companies.show", company_id=company_id) + "#workers")
+    return _page(company_id, handover_form=form)
+
+
+@bp.post("/companies/<int:company_id>/close")
+@login_required
+@money_moving
+def close(company_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        leaving.close_company(db.session, current_user, company_id, utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash("The company is closed: its balance is in your wallet, any unspent equipment grant is back in the "
+              "capital pool and the region's equipment back in its inventory.", "info")
     return redirect(url_for("companies.show", company_id=company_id))
 
 
@@ -202,16 +276,16 @@ def payslips():
     form = forms.AutoConvertForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            companies.set_auto_convert(db.session, current_user, str(form.percent.data))
+            pay_settings.set_auto_convert(db.session, current_user, str(form.percent.data))
         except DomainError as error:
             show_error_on_form(form, error)
         else:
             flash(f"{form.percent.data}% of each net pay will be converted to USD.", "success")
             return redirect(url_for("companies.payslips"))
     elif request.method == "GET":
-        form.percent.data = companies.auto_convert_percent(db.session, current_user.id)
+        form.percent.data = pay_settings.auto_convert_percent(db.session, current_user.id)
     cursor, limit = page_params()
-    rows = companies.payslips_of_member(db.session, current_user.id, before=cursor, limit=limit + 1)
+    rows = payrolls.payslips_of_member(db.session, current_user.id, before=cursor, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     return render_template("companies/payslips.html", rows=rows, form=form,

@@ -5,16 +5,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from govern import access
+from govern import access, months
 from govern.apiutil import api_blueprint, endpoint, every, listed, optional_member, require_member
 from govern.clock import utcnow
 from govern.extensions import db
-from govern.facilities import service as facilities
+from govern.facilities import costs as facility_costs, public_record as facility_record, service as facilities
+from govern.facilities import tenancies, waiting_list as waiting_lists
 from govern.facilities.models import KINDS, Facility, FacilityApplication, Tenancy
 from govern.money import Money as MoneyValue
 from govern.records import service as records
 from govern.schemas import (Answer, Id, MoneyIn, Month, OpaquePaging, Page, Paging, QueryId, RegionChoice, RegionPaging,
                             Request, Rsc, RscIn, RscOrZeroIn, Text, Time, With, cents, text)
+from govern.throttle import money_moving
 
 bp = api_blueprint("facilities_api", __name__)
 
@@ -47,6 +49,11 @@ class Price(Answer):
     subsidy: Rsc = cents("subsidy")
 
 
+class PaidTo(Answer):
+    company_id: int | None
+    supplier: str | None
+
+
 class FacilityAnswer(Answer):
     id: int
     region_id: int
@@ -61,6 +68,8 @@ class FacilityAnswer(Answer):
     let: bool
     waiting: int
     price_now: Price
+    maintainer: PaidTo | None = Field(description="Who is paid the monthly maintenance")
+    maintenance_next_month: str | None
     created_at: Time
 
 
@@ -72,6 +81,27 @@ class CostBody(Request):
     month: Month
     amount: RscIn
     memo: text(facilities.MAX_MEMO, min_length=1)
+    company_id: Id | None = Field(None, description="Paid to a co-op company ...")
+    supplier: text(200) | None = Field(None, description="... or to a supplier outside the co-op, through a payout")
+    pay_to: text(500) | None = None
+
+
+class MaintainerBody(Request):
+    company_id: Id | None = None
+    supplier: text(200) | None = None
+    pay_to: text(500) | None = None
+
+
+class MaintenanceAnswer(Answer):
+    id: int
+    facility_id: int
+    month: str
+    amount: Rsc = cents("amount")
+    paid_to: PaidTo
+    status: Literal["paid", "unpaid"]
+    entry_id: int | None
+    payout_id: int | None
+    paid_at: Time | None
 
 
 class CostAnswer(Answer):
@@ -80,6 +110,9 @@ class CostAnswer(Answer):
     month: str
     amount: Rsc = cents("amount")
     memo: str
+    paid_to: PaidTo
+    entry_id: int | None
+    payout_id: int | None
     created_at: Time
 
 
@@ -153,11 +186,17 @@ class FacilityRecordQuery(OpaquePaging):
 
 
 def facility_answer(facility: Facility, price=None, occupancy=None) -> FacilityAnswer:
-    month = facilities.month_of(utcnow())
+    month = months.month_of(utcnow())
     price = price or facilities.price(db.session, facility, month, member=True)
     occupancy = occupancy or facilities.occupancy(db.session, [facility])[facility.id]
-    return FacilityAnswer.model_validate(With(facility, let=occupancy.let, waiting=occupancy.waiting,
-                                              price_now=With(price, month=month)))
+    named = facility.maintainer_company_id or facility.maintainer_name
+    return FacilityAnswer.model_validate(With(
+        facility, let=occupancy.let, waiting=occupancy.waiting, price_now=With(price, month=month),
+        maintainer={"company_id": facility.maintainer_company_id, "supplier": facility.maintainer_name} if named else None))
+
+
+def paid_to(row, answer):
+    return answer.model_validate(With(row, paid_to={"company_id": row.company_id, "supplier": row.supplier}))
 
 
 def application_answer(row: FacilityApplication, position: int | None) -> FacilityApplicationAnswer:
@@ -185,7 +224,7 @@ def index(query: FacilityQuery):
     rows = facilities.list_facilities(db.session, _region_id(query.region_id), kind=query.kind,
                                       before=query.cursor_id(), limit=query.limit + 1)
     shown = rows[:query.limit]
-    prices = facilities.prices(db.session, shown, facilities.month_of(utcnow()))
+    prices = facilities.prices(db.session, shown, months.month_of(utcnow()))
     occupancy = facilities.occupancy(db.session, shown)
     return listed(FacilityAnswer, rows, query.limit, render=lambda r: facility_answer(r, prices[r.id], occupancy[r.id]))
 
@@ -220,25 +259,46 @@ def set_status(facility_id: int, json: StatusBody):
 def costs(facility_id: int):
     """Operating costs recorded against a unit, newest month first"""
     facilities.get_facility(db.session, facility_id)
-    return every(CostAnswer, facilities.operating_costs(db.session, facility_id, limit=200))
+    return every(CostAnswer, facility_costs.operating_costs(db.session, facility_id, limit=200),
+                 render=lambda row: paid_to(row, CostAnswer))
 
 
 @bp.post("/facilities/<int:facility_id>/costs")
-@endpoint(ok=201, answer=CostAnswer, errors=(400, 403, 404, 409))
+@money_moving
+@endpoint(ok=201, answer=CostAnswer, errors=(400, 403, 404, 409, 429))
 def record_cost(facility_id: int, json: CostBody):
-    """Record an operating cost for a month not yet charged (board)"""
-    row = facilities.record_operating_cost(db.session, require_member(), facility_id, month=json.month,
-                                           amount=json.amount.value(), memo=json.memo, now=utcnow())
-    return CostAnswer.model_validate(row), 201
+    """Record a running cost for a month not yet charged (board): the capital pool pays it at once, to a co-op company or to a supplier through a payout"""
+    row = facility_costs.record_operating_cost(
+        db.session, require_member(), facility_id, month=json.month, amount=json.amount.value(), memo=json.memo,
+        company_id=json.company_id, supplier=json.supplier, pay_to=json.pay_to, now=utcnow())
+    return paid_to(row, CostAnswer), 201
+
+
+@bp.put("/facilities/<int:facility_id>/maintainer")
+@endpoint(answer=FacilityAnswer, errors=(400, 403, 404))
+def set_maintainer(facility_id: int, json: MaintainerBody):
+    """The board names who is paid the unit's monthly maintenance from this month on"""
+    return facility_answer(facility_costs.set_maintainer(db.session, require_member(), facility_id, now=utcnow(),
+                                                         company_id=json.company_id, supplier=json.supplier,
+                                                         pay_to=json.pay_to))
+
+
+@bp.get("/facilities/<int:facility_id>/maintenance")
+@endpoint(public=True, answer=Page[MaintenanceAnswer], errors=(404,))
+def maintenance(facility_id: int):
+    """The unit's monthly maintenance paid by the pool (or not yet: `unpaid`), newest month first (public)"""
+    facilities.get_facility(db.session, facility_id)
+    return every(MaintenanceAnswer, facility_costs.maintenance_payments(db.session, facility_id, limit=200),
+                 render=lambda row: paid_to(row, MaintenanceAnswer))
 
 
 @bp.post("/facilities/<int:facility_id>/applications")
 @endpoint(ok=201, answer=FacilityApplicationAnswer, errors=(400, 403, 404, 409))
 def apply(facility_id: int, json: FacilityApplicationBody):
     """Join a unit's waiting list, for yourself or a company you run; twice answers 409"""
-    row = facilities.apply(db.session, require_member(), facility_id, now=utcnow(), company_id=json.company_id,
+    row = waiting_lists.apply(db.session, require_member(), facility_id, now=utcnow(), company_id=json.company_id,
                            message=json.message)
-    return application_answer(row, facilities.position(db.session, row)), 201
+    return application_answer(row, waiting_lists.position(db.session, row)), 201
 
 
 @bp.get("/facilities/<int:facility_id>/applications")
@@ -248,12 +308,12 @@ def waiting_list(facility_id: int, query: Paging):
     member = require_member()
     cursor, limit = query.cursor_id(), query.limit
     if access.can(member, "board_actions"):
-        rows = facilities.waiting_list(db.session, member, facility_id, after=cursor, limit=limit + 1)
-        numbered = [(r, 1 + i if cursor is None else facilities.position(db.session, r)) for i, r in enumerate(rows)]
+        rows = waiting_lists.waiting_list(db.session, member, facility_id, after=cursor, limit=limit + 1)
+        numbered = [(r, 1 + i if cursor is None else waiting_lists.position(db.session, r)) for i, r in enumerate(rows)]
         return listed(FacilityApplicationAnswer, numbered, limit, cursor_of=lambda pair: pair[0].id,
                       render=lambda pair: application_answer(*pair))
     facilities.get_facility(db.session, facility_id)
-    mine = facilities.applications_of(db.session, member, facility_id=facility_id, limit=limit)
+    mine = waiting_lists.applications_of(db.session, member, facility_id=facility_id, limit=limit)
     return every(FacilityApplicationAnswer, mine, render=lambda m: application_answer(m.application, m.position))
 
 
@@ -261,14 +321,14 @@ def waiting_list(facility_id: int, query: Paging):
 @endpoint(answer=FacilityApplicationAnswer, errors=(404, 409))
 def withdraw(application_id: int):
     """Withdraw your application"""
-    return application_answer(facilities.withdraw(db.session, require_member(), application_id, utcnow()), None)
+    return application_answer(waiting_lists.withdraw(db.session, require_member(), application_id, utcnow()), None)
 
 
 @bp.post("/facility-applications/<int:application_id>/assign")
 @endpoint(ok=201, answer=TenancyAnswer, errors=(400, 403, 404, 409))
 def assign(application_id: int, json: AssignBody):
     """Let the unit to this applicant (board); passing over those ahead needs a reason"""
-    tenancy = facilities.assign(db.session, require_member(), application_id, now=utcnow(),
+    tenancy = tenancies.assign(db.session, require_member(), application_id, now=utcnow(),
                                 start_month=json.start_month, reason=json.reason)
     return tenancy_answer(tenancy), 201
 
@@ -277,7 +337,7 @@ def assign(application_id: int, json: AssignBody):
 @endpoint(answer=Page[MyTenancyAnswer])
 def my_tenancies():
     """Your tenancies and your companies', with unpaid months"""
-    mine = facilities.tenancies_of(db.session, require_member(), limit=200)
+    mine = tenancies.tenancies_of(db.session, require_member(), limit=200)
     return every(MyTenancyAnswer, mine, render=lambda m: tenancy_answer(
         m.tenancy, MyTenancyAnswer, facility_name=m.facility.name, unpaid=m.unpaid))
 
@@ -286,7 +346,7 @@ def my_tenancies():
 @endpoint(answer=TenancyAnswer, errors=(400, 404, 409))
 def end(tenancy_id: int, json: EndBody):
     """End a tenancy after a month (the tenant or the board; default this month)"""
-    return tenancy_answer(facilities.end_tenancy(db.session, require_member(), tenancy_id, now=utcnow(),
+    return tenancy_answer(tenancies.end_tenancy(db.session, require_member(), tenancy_id, now=utcnow(),
                                                  end_month=json.end_month))
 
 
@@ -294,7 +354,7 @@ def end(tenancy_id: int, json: EndBody):
 @endpoint(answer=Page[ChargeAnswer], errors=(404,))
 def charges(tenancy_id: int):
     """A tenancy's monthly rent charges (tenant or board)"""
-    return every(ChargeAnswer, facilities.charges_of_tenancy(db.session, require_member(), tenancy_id, limit=200))
+    return every(ChargeAnswer, tenancies.charges_of_tenancy(db.session, require_member(), tenancy_id, limit=200))
 
 
 @bp.get("/records/facilities")
@@ -302,7 +362,7 @@ def charges(tenancy_id: int):
 def record(query: FacilityRecordQuery):
     """Each unit's cost, rent and subsidy by month, newest month first; tenants are never named"""
     after = records.decode_cursor(query.cursor, str, int)
-    rows = facilities.facility_months(db.session, _region_id(query.region_id), facility_id=query.facility_id,
+    rows = facility_record.facility_months(db.session, _region_id(query.region_id), facility_id=query.facility_id,
                                       after=after, limit=query.limit + 1)
     return listed(FacilityMonthAnswer, rows, query.limit, cursor_of=lambda pair: records.encode_cursor(
         pair[0].month, pair[1].id), render=lambda pair: FacilityMonthAnswer.model_validate(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -29,10 +29,29 @@ class ApplyForm(FlaskForm):
     message = TextAreaField("Message to the board", validators=[Optional(), Length(max=2000)])
 
 
+def _payee_fields(prefix: str) -> tuple:
+    """Who the capital pool pays: a co-op company, or a supplier outside the co-op (ids prefixed, so
+    two such forms on one page keep their labels apart)."""
+    return (IntegerField("Co-op company number", id=f"{prefix}_company_id", validators=[Optional()],
+                         description="A company of the region; its account receives the RSC."),
+            StringField("Or a supplier outside the co-op", id=f"{prefix}_supplier",
+                        validators=[Optional(), Length(max=200)],
+                        description="Paid in USD from the co-op's bank account by the board (a payout)."),
+            TextAreaField("The supplier's bank details", id=f"{prefix}_pay_to", validators=[Optional(), Length(max=500)],
+                          description="For the board's transfer; not shown publicly."))
+
+
 class CostForm(FlaskForm):
     month = StringField("Month (YYYY-MM)", validators=[DataRequired(), Length(max=7)])
     amount = StringField("Amount (RSC)", validators=[DataRequired(), Length(max=20)])
     memo = StringField("What it was", validators=[DataRequired(), Length(max=200)])
+    company_id, supplier, pay_to = _payee_fields("cost")
+
+
+class MaintainerForm(FlaskForm):
+    """Who is paid the monthly maintenance."""
+
+    company_id, supplier, pay_to = _payee_fields("maintainer")
 
 
 class AssignForm(FlaskForm):

@@ -50,14 +50,22 @@ class Facility(db.Model):
     purchase_minor: Mapped[int] = mapped_column(BigInteger)
     maintenance_minor: Mapped[int] = mapped_column(BigInteger)
     market_rate_minor: Mapped[int | None] = mapped_column(BigInteger)
+    # Who is paid the monthly maintenance: a co-op company, or a supplier outside the co-op (paid
+    # through the treasury). `maintenance_next_month`: the first month not paid yet.
+    maintainer_company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    maintainer_name: Mapped[str | None] = mapped_column(String(200))
+    maintainer_pay_to: Mapped[str | None] = mapped_column(String(500))
+    maintenance_next_month: Mapped[str | None] = mapped_column(String(7))
     status: Mapped[str] = mapped_column(String(10), default=OPEN)
     created_by: Mapped[int] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class OperatingCost(db.Model):
-    """A running cost the board records against a unit for a month (utilities, repairs …). It is
-    part of that month's cost, so the board records it before the month is charged."""
+    """A running cost the board records against a unit for a month (utilities, repairs …), paid
+    from the capital pool when it is recorded: to a co-op company (`company_id`), or to a supplier
+    outside the co-op through the treasury (`supplier`, `payout_id`). It is part of that month's
+    cost, so the board records it before the month is charged."""
 
     __tablename__ = "facility_operating_costs"
     __table_args__ = (Index("ix_facility_operating_costs_month", "facility_id", "month"),)
@@ -67,6 +75,10 @@ class OperatingCost(db.Model):
     month: Mapped[str] = mapped_column(String(7))  # "2026-11"
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     memo: Mapped[str] = mapped_column(String(200))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    payout_id: Mapped[int | None] = mapped_column(ForeignKey("usd_payouts.id"))
     recorded_by: Mapped[int] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -143,5 +155,31 @@ class RentCharge(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=UNPAID)
     attempts: Mapped[int] = mapped_column(default=0)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MaintenancePayment(db.Model):
+    """One month's maintenance of one unit, paid from the capital pool to its maintainer (a co-op
+    company, or a supplier through the treasury). Unique per unit and month, so the monthly job can
+    run any number of times; a month the pool could not pay is `unpaid` and retried."""
+
+    __tablename__ = "maintenance_payments"
+    __table_args__ = (
+        UniqueConstraint("facility_id", "month", name="uq_maintenance_payments_facility_month"),
+        Index("ix_maintenance_payments_region_month", "region_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default=UNPAID)
+    attempts: Mapped[int] = mapped_column(default=0)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    payout_id: Mapped[int | None] = mapped_column(ForeignKey("usd_payouts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -12,13 +12,16 @@ from govern.clock import utcnow
 from govern.companies import service as companies
 from govern.errors import DomainError, NotFound
 from govern.extensions import db
-from govern.facilities import service as facilities
-from govern.facilities.forms import ApplyForm, AssignForm, CostForm, FacilityForm
+from govern import months
+from govern.facilities import costs as facility_costs, public_record as facility_record, service as facilities
+from govern.facilities import tenancies, waiting_list as waiting_lists
+from govern.facilities.forms import ApplyForm, AssignForm, CostForm, FacilityForm, MaintainerForm
 from govern.facilities.models import CLOSED, INVENTORY_KINDS, KINDS, OPEN
 from govern.ids import whole_number
 from govern.inventory import service as inventory
 from govern.members.forms import ConfirmForm
 from govern.money import Money, parse_amount
+from govern.throttle import money_moving
 from govern.viewutil import show_error_on_form
 
 bp = Blueprint("facilities", __name__)
@@ -46,9 +49,9 @@ def index():
         rows, kind = [], None
     more = len(rows) > limit
     rows = rows[:limit]
-    month = facilities.month_of(utcnow())
+    month = months.month_of(utcnow())
     prices = facilities.prices(db.session, rows, month)
-    unpaid = facilities.unpaid_charges(db.session, current_user) if _is_board() else []
+    unpaid = tenancies.unpaid_charges(db.session, current_user) if _is_board() else []
     return render_template("facilities/index.html", rows=rows, prices=prices, kind=kind, kinds=KINDS, unpaid=unpaid,
                            is_board=_is_board(), next_cursor=rows[-1].id if more else None)
 
@@ -93,23 +96,26 @@ def _apply_form() -> ApplyForm:
     return form
 
 
-def _render_show(facility, *, apply_form=None, cost_form=None, assign_form=None, status: int = 200):
+def _render_show(facility, *, apply_form=None, cost_form=None, assign_form=None, maintainer_form=None,
+                 status: int = 200):
     board = _is_board() and facility.region_id == current_user.region_id
-    month = facilities.month_of(utcnow())
+    month = months.month_of(utcnow())
     context = dict(
         facility=facility, is_board=board, month=month,
         member_price=facilities.price(db.session, facility, month, member=True),
-        mine=facilities.applications_of(db.session, current_user, facility_id=facility.id, limit=20),
-        tenancy=facilities.current_tenancy(db.session, facility.id),
+        mine=waiting_lists.applications_of(db.session, current_user, facility_id=facility.id, limit=20),
+        tenancy=tenancies.current_tenancy(db.session, facility.id),
         waiting=facilities.occupancy(db.session, [facility])[facility.id].waiting,
-        totals=facilities.facility_totals(db.session, facility.id),
-        costs=facilities.operating_costs(db.session, facility.id, limit=24),
-        queue=facilities.waiting_list(db.session, current_user, facility.id, limit=100) if board else [],
+        totals=facility_record.facility_totals(db.session, facility.id),
+        paid=facility_costs.costs_paid(db.session, facility.region_id, facility_id=facility.id, limit=48),
+        maintainer=facility_costs.maintainer_of(db.session, facility),
+        queue=waiting_lists.waiting_list(db.session, current_user, facility.id, limit=100) if board else [],
         apply_form=apply_form or _apply_form(), cost_form=cost_form or CostForm(month=month),
+        maintainer_form=maintainer_form or MaintainerForm(),
         confirm_form=ConfirmForm(),
     )
     queue = context["queue"]
-    context["names"] = facilities.applicant_names(db.session, queue)
+    context["names"] = waiting_lists.applicant_names(db.session, queue)
     context["assign_form"] = assign_form or AssignForm()
     context["assign_form"].application_id.choices = [
         SelectChoice(str(a.id), f"{place}. {context['names'].get(a.member_id, a.member_id)} (application {a.id})") for place, a in enumerate(queue, 1)]
@@ -136,32 +142,53 @@ def apply(facility_id: int):
     form = _apply_form()
     if form.validate_on_submit():
         try:
-            row = facilities.apply(db.session, current_user, facility.id, now=utcnow(),
+            row = waiting_lists.apply(db.session, current_user, facility.id, now=utcnow(),
                                    company_id=whole_number(form.company_id.data or ""), message=form.message.data)
         except DomainError as error:
             show_error_on_form(form, error)
         else:
-            flash(f"You are on the waiting list, number {facilities.position(db.session, row)}.", "success")
+            flash(f"You are on the waiting list, number {waiting_lists.position(db.session, row)}.", "success")
             return redirect(url_for("facilities.show", facility_id=facility.id))
     return _render_show(facility, apply_form=form, status=400)
 
 
 @bp.post("/facilities/<int:facility_id>/costs")
 @login_required
+@money_moving
 def record_cost(facility_id: int):
     facility = _facility_of_my_region(facility_id)
     form = CostForm()
     if form.validate_on_submit():
         try:
-            facilities.record_operating_cost(db.session, current_user, facility.id, month=form.month.data,
-                                             amount=_rsc(form.amount.data, "amount", required=True),
-                                             memo=form.memo.data, now=utcnow())
+            cost = facility_costs.record_operating_cost(
+                db.session, current_user, facility.id, month=form.month.data,
+                amount=_rsc(form.amount.data, "amount", required=True), memo=form.memo.data,
+                company_id=form.company_id.data, supplier=form.supplier.data, pay_to=form.pay_to.data, now=utcnow())
         except DomainError as error:
             show_error_on_form(form, error)
         else:
-            flash("The cost is recorded: it is part of that month's cost.", "success")
+            how = "a payout the board makes from the bank" if cost.payout_id else "RSC into the company's account"
+            flash(f"The cost is recorded and the capital pool paid it ({how}): it is part of that month's cost.",
+                  "success")
             return redirect(url_for("facilities.show", facility_id=facility.id))
     return _render_show(facility, cost_form=form, status=400)
+
+
+@bp.post("/facilities/<int:facility_id>/maintainer")
+@login_required
+def set_maintainer(facility_id: int):
+    facility = _facility_of_my_region(facility_id)
+    form = MaintainerForm()
+    if form.validate_on_submit():
+        try:
+            facility_costs.set_maintainer(db.session, current_user, facility.id, company_id=form.company_id.data,
+                                          supplier=form.supplier.data, pay_to=form.pay_to.data, now=utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash("Saved: the capital pool pays the maintenance to them after each month ends.", "success")
+            return redirect(url_for("facilities.show", facility_id=facility.id))
+    return _render_show(facility, maintainer_form=form, status=400)
 
 
 @bp.post("/facilities/<int:facility_id>/assign")
@@ -171,7 +198,7 @@ def assign(facility_id: int):
     form = AssignForm()
     if form.validate_on_submit():
         try:
-            tenancy = facilities.assign(db.session, current_user, whole_number(form.application_id.data) or 0,
+            tenancy = tenancies.assign(db.session, current_user, whole_number(form.application_id.data) or 0,
                                         now=utcnow(), start_month=form.start_month.data, reason=form.reason.data,
                                         facility_id=facility.id)
         except DomainError as error:
@@ -200,8 +227,8 @@ def set_status(facility_id: int):
 @login_required
 def mine():
     return render_template("facilities/mine.html",
-                           applications=facilities.applications_of(db.session, current_user, limit=100),
-                           tenancies=facilities.tenancies_of(db.session, current_user, limit=100),
+                           applications=waiting_lists.applications_of(db.session, current_user, limit=100),
+                           tenancies=tenancies.tenancies_of(db.session, current_user, limit=100),
                            confirm_form=ConfirmForm())
 
 
@@ -210,7 +237,7 @@ def mine():
 def withdraw(application_id: int):
     if ConfirmForm().validate_on_submit():
         try:
-            facilities.withdraw(db.session, current_user, application_id, utcnow())
+            waiting_lists.withdraw(db.session, current_user, application_id, utcnow())
             flash("Your application is withdrawn.", "success")
         except DomainError as error:
             flash(error.message, "error")
@@ -222,7 +249,7 @@ def withdraw(application_id: int):
 def end(tenancy_id: int):
     if ConfirmForm().validate_on_submit():
         try:
-            tenancy = facilities.end_tenancy(db.session, current_user, tenancy_id, now=utcnow())
+            tenancy = tenancies.end_tenancy(db.session, current_user, tenancy_id, now=utcnow())
         except DomainError as error:
             flash(error.message, "error")
         else:

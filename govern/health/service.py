@@ -30,7 +30,7 @@ from govern.database import write_transaction
 from govern.errors import Conflict, InsufficientFunds, NotFound
 from govern.facilities.models import PAID as RENT_PAID
 from govern.facilities.models import RentCharge, Tenancy
-from govern.facilities.service import month_of
+from govern.months import month_of
 from govern.health.models import ENROLLED, LEFT, PAID, UNPAID, HealthEnrollment, HealthPremium
 from govern.ledger.exchange import member_wallet
 from govern.ledger.models import (

@@ -46,3 +46,17 @@ class InventoryEvent(db.Model):
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     note: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class EquipmentGrant(db.Model):
+    """The cash an `equipment_grant` paid a company for an item, so its outside purchases can spend
+    it: what is not spent yet is never swept as surplus, returns to the pool if the company closes,
+    and is left out of the item's value in the co-op's assets."""
+
+    __tablename__ = "equipment_grants"
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("inventory_items.id"), index=True)
+    cash_minor: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

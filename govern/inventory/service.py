@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from govern.companies import service as companies
-from govern.companies.models import Company
+from govern.companies import bankruptcy
+from govern.companies.models import BANKRUPT, Company
+from govern.companies.purchases import spent_by_grant, unspent_expression
 from govern.database import write_transaction
 from govern.downloads import Figure
 from govern.errors import Conflict, NotFound, ValidationError
-from govern.inventory.models import IN_USE, KINDS, RETURNED, STATUSES, InventoryEvent, InventoryItem
+from govern.inventory.models import IN_USE, KINDS, RETIRED, RETURNED, STATUSES, EquipmentGrant, InventoryEvent, InventoryItem
 from govern.money import format_minor
+from govern.regions import service as regions
 
 
 def add_item(session: Session, *, region_id: int, item: str, kind: str, cost_minor: int, currency: str,
@@ -46,19 +48,46 @@ def grant_existing(session: Session, item_id: int, company_id: int, proposal_id:
     return row
 
 
+def record_grant(session: Session, *, proposal_id: int, company_id: int, item: InventoryItem, cash_minor: int,
+                 now: datetime) -> EquipmentGrant:
+    """The cash an equipment grant paid the company for `item`, for its outside purchases to spend."""
+    row = EquipmentGrant(proposal_id=proposal_id, company_id=company_id, item_id=item.id, cash_minor=cash_minor,
+                         created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def value_of_region_inventory(session: Session, region_id: int) -> int:
+    """What the region's inventory is worth to its members, in RSC cents (USD costs at par): every
+    item it owns and has not retired, at cost, less the cash its equipment grants paid that was not
+    spent on the item (that cash is counted where it is: a region-owned company's balance, or the
+    pool once a bankruptcy or a closing returned it). So an item granted with cash counts what its
+    holder's outside purchases spent on it, up to its cost."""
+    spent = spent_by_grant()
+    unspent = (select(EquipmentGrant.item_id, func.sum(unspent_expression(EquipmentGrant, spent)).label("unspent"))
+               .outerjoin(spent, spent.c.proposal_id == EquipmentGrant.proposal_id)
+               .group_by(EquipmentGrant.item_id).subquery())
+    return int(session.execute(
+        select(func.coalesce(func.sum(InventoryItem.cost_minor - func.coalesce(unspent.c.unspent, 0)), 0))
+        .outerjoin(unspent, unspent.c.item_id == InventoryItem.id)
+        .where(InventoryItem.owner_region_id == region_id, InventoryItem.status != RETIRED)).scalar_one())
+
+
 def return_company_items(session: Session, company: Company, now: datetime) -> int:
-    """Bankruptcy: everything the company holds of the region's goes back to the region."""
+    """A company that ends (bankrupt or closed) gives back everything it holds of the region's."""
     rows = session.execute(select(InventoryItem).where(
         InventoryItem.held_by_company_id == company.id, InventoryItem.status == IN_USE)).scalars().all()
+    why = "went bankrupt" if company.status == BANKRUPT else "closed"
     for row in rows:
-        _event(session, row, "returned", company.id, None, now, note=f"{company.name} went bankrupt")
+        _event(session, row, "returned", company.id, None, now, note=f"{company.name} {why}")
     session.execute(update(InventoryItem).where(
         InventoryItem.held_by_company_id == company.id, InventoryItem.status == IN_USE)
         .values(status=RETURNED, held_by_company_id=None))
     return len(rows)
 
 
-companies.on_bankruptcy(return_company_items)
+bankruptcy.on_end(return_company_items)
 
 
 def _event(session: Session, row: InventoryItem, event: str, company_id: int | None, proposal_id: int | None,
@@ -106,3 +135,6 @@ def csv_rows(rows: list[InventoryItem]) -> list[list]:
     """The register for `downloads.csv_response` (which keeps an item named `=HYPERLINK(…)` text)."""
     return [[r.id, r.item, r.kind, Figure(format_minor(r.cost_minor)), r.cost_currency, r.owner_region_id,
              r.held_by_company_id, r.status, r.granted_by_proposal_id, r.created_at.isoformat()] for r in rows]
+
+
+regions.register_asset(regions.Asset("inventory", "Inventory at cost", value_of_region_inventory))

@@ -162,7 +162,7 @@ class Contribution(db.Model):
 
 
 class UsdPayout(db.Model):
-    """USD the co-op owes a member after an RSC→USD conversion, until the board pays it out from
+    """USD the co-op owes a member after an RSC→USD conversion (or a supplier, see `payee`), until the board pays it out from
     the bank (`treasury.service.settle_payouts`) quoting `reference`, and records the bank's own
     reference for the transfer."""
 
@@ -170,11 +170,17 @@ class UsdPayout(db.Model):
     __table_args__ = (Index("ix_usd_payouts_region_status", "region_id", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
-    conversion_id: Mapped[int] = mapped_column(ForeignKey("conversions.id"))
+    conversion_id: Mapped[int | None] = mapped_column(ForeignKey("conversions.id"))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(10), default=PAYOUT_OWED)
+    # A supplier outside the co-op (no member): who, where to pay them, what for, and the company
+    # that bought (none: the capital pool paid, for a facility). See treasury/suppliers.py.
+    payee: Mapped[str | None] = mapped_column(String(200))
+    pay_to: Mapped[str | None] = mapped_column(String(500))
+    memo: Mapped[str | None] = mapped_column(String(200))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))

@@ -7,12 +7,15 @@ from pydantic import Field
 
 from govern.apiutil import api_blueprint, endpoint, idempotency_key, listed, require_member
 from govern.clock import utcnow
+from govern.companies import purchases, service as companies
+from govern.errors import NotFound
 from govern.extensions import db
+from govern.ledger.models import UsdPayout
 from govern.market import service as market
-from govern.throttle import money_moving
 from govern.money import Money as MoneyValue
 from govern.schemas import (Answer, Flag, Id, IdempotencyKey, MoneyIn, Name, Page, Paging, Request, Rsc, RscIn, Time, Usd,
-                            UsdIn, text)
+                            UsdIn, With, cents, text)
+from govern.throttle import money_moving
 
 bp = api_blueprint("market_api", __name__)
 
@@ -92,12 +95,29 @@ class BridgeAnswer(Answer):
 
 class OutsidePurchaseBody(Request):
     amount: UsdIn
+    supplier: text(200, min_length=1)
+    pay_to: text(500) | None = Field(None, description="Where the treasury sends the supplier's USD")
     memo: text(200) | None = None
+    grant_proposal_id: Id | None = Field(None, description="The equipment grant this purchase spends")
 
 
-class OutsidePurchaseAnswer(Answer):
+class SupplierPayout(Answer):
+    id: int
+    reference: str
+    status: Literal["owed", "paid"]
+    paid_at: Time | None
+
+
+class PurchaseAnswer(Answer):
+    id: int
+    company_id: int
+    supplier: str
+    memo: str
+    amount: Usd = cents("amount")
+    grant_proposal_id: int | None
     entry_id: int
-    amount: Usd
+    payout: SupplierPayout
+    created_at: Time
 
 
 def _value(money: MoneyIn | None) -> MoneyValue | None:
@@ -171,11 +191,25 @@ def bridge(company_id: int, json: BridgeBody):
     return BridgeAnswer(company_id=company.id, is_bridge=company.is_bridge)
 
 
+@bp.get("/companies/<int:company_id>/outside-purchases")
+@endpoint(answer=Page[PurchaseAnswer], errors=(400, 404))
+def outside_purchases(company_id: int, query: Paging):
+    """A company's outside purchases, newest first: its workers' (a region-owned company's: every member's, its account being public)"""
+    member = require_member()
+    company = companies.get_company(db.session, company_id)
+    if not companies.may_see_books(db.session, member, company):
+        raise NotFound("No such company.")
+    rows = purchases.purchases_of(db.session, company.id, before=query.cursor_id(), limit=query.limit + 1)
+    return listed(PurchaseAnswer, rows, query.limit, cursor_of=lambda pair: pair[0].id,
+                  render=lambda pair: PurchaseAnswer.model_validate(With(pair[0], payout=pair[1])))
+
+
 @bp.post("/companies/<int:company_id>/outside-purchases")
 @money_moving
-@endpoint(ok=201, answer=OutsidePurchaseAnswer, errors=(400, 403, 404, 409))
+@endpoint(ok=201, answer=PurchaseAnswer, errors=(400, 403, 404, 409, 429), headers=IdempotencyKey)
 def outside_purchase(company_id: int, json: OutsidePurchaseBody):
-    """A bridge company buys outside in USD: its RSC is redeemed and the USD leaves the reserve"""
-    amount = json.amount.value()
-    entry = market.record_outside_purchase(db.session, require_member(), company_id, amount, json.memo, utcnow())
-    return OutsidePurchaseAnswer(entry_id=entry.id, amount=amount.minor), 201
+    """Any company buys from a supplier outside the co-op: its RSC is redeemed at par and the USD is owed to the supplier until the treasury pays it"""
+    purchase = purchases.record_outside_purchase(
+        db.session, require_member(), company_id, json.amount.value(), supplier=json.supplier, pay_to=json.pay_to,
+        memo=json.memo, grant_proposal_id=json.grant_proposal_id, now=utcnow(), idempotency_key=idempotency_key())
+    return PurchaseAnswer.model_validate(With(purchase, payout=db.session.get(UsdPayout, purchase.payout_id))), 201

@@ -11,13 +11,15 @@ from sqlalchemy.orm import Session
 
 from govern import access
 from govern.companies import service as companies
+from govern.companies import workers
 from govern.companies.models import ACTIVE as COMPANY_ACTIVE, Company
 from govern.database import next_id, write_transaction
-from govern.errors import Conflict, Forbidden, NotFound, ValidationError
+from govern.errors import Conflict, NotFound, ValidationError
+from govern.fields import text_field
 from govern.ids import is_id
 from govern.ledger import idempotency
 from govern.ledger.exchange import member_wallet
-from govern.ledger.models import CAPITAL_POOL, EXTERNAL, ISSUANCE, USD_RESERVE, LedgerEntry
+from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import Leg, post, region_account
 from govern.market.models import (
     ACCEPTED,
@@ -38,16 +40,6 @@ from govern.wages import service as wages
 MAX_QUANTITY = 10_000
 
 
-def _text(value: object, field: str, max_length: int, *, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError.for_field(field, "is required")
-    if len(value.strip()) > max_length:
-        raise ValidationError.for_field(field, f"must be at most {max_length} characters")
-    return value.strip()
-
-
 def create_listing(session: Session, admin: Member, *, company_id: object, kind: object, title: object,
                    description: object, price: Money | None, now: datetime, locality: object = None,
                    occupation: object = None, outside_price: Money | None = None) -> Listing:
@@ -57,9 +49,9 @@ def create_listing(session: Session, admin: Member, *, company_id: object, kind:
         raise ValidationError.for_field("company_id", "must be a company id")
     if kind not in KINDS:
         raise ValidationError.for_field("kind", f"must be one of {', '.join(KINDS)}")
-    title = _text(title, "title", 200)
-    description = _text(description, "description", 10_000, required=False)
-    locality = _text(locality, "locality", 100, required=False)
+    title = text_field(title, "title", 200)
+    description = text_field(description, "description", 10_000, required=False)
+    locality = text_field(locality, "locality", 100, required=False)
     with write_transaction(session):
         company = companies.get_company(session, company_id)
         companies.require_admin(session, admin, company)
@@ -68,7 +60,7 @@ def create_listing(session: Session, admin: Member, *, company_id: object, kind:
         regions.require_active(session, company.region_id)
         occupation_name = None
         if kind == "job":
-            occupation_name = wages.ensure_occupation(session, company.region_id, _text(occupation, "occupation", 60), now).name
+            occupation_name = wages.ensure_occupation(session, company.region_id, text_field(occupation, "occupation", 60), now).name
             if price is None:
                 wage = wages.current_wage(session, company.region_id, occupation_name, None)
                 if wage is None:
@@ -198,7 +190,7 @@ def orders_to_deliver(session: Session, member_id: int, *, limit: int = 50) -> l
 
 def apply(session: Session, member: Member, listing_id: int, message: object, now: datetime) -> Application:
     access.require(member, "propose", "Members who left cannot apply.")
-    message = _text(message, "message", 5000, required=False)
+    message = text_field(message, "message", 5000, required=False)
     with write_transaction(session):
         listing = get_listing(session, listing_id)
         if listing.kind != "job" or listing.status != ACTIVE or listing.region_id != member.region_id:
@@ -227,7 +219,7 @@ def accept(session: Session, admin: Member, application_id: int, now: datetime) 
         companies.require_admin(session, admin, companies.get_company(session, listing.company_id))
         if application.status != PENDING:
             raise Conflict("This application was already decided.", code="already_decided")
-        companies.set_worker(session, admin, listing.company_id, member_id=application.member_id,
+        workers.set_worker(session, admin, listing.company_id, member_id=application.member_id,
                              occupation=listing.occupation, hourly_rate=Money(listing.price_minor, "RSC"), now=now)
         application.status = ACCEPTED
         application.decided_at = now
@@ -243,28 +235,6 @@ def applications_for(session: Session, member_id: int, *, limit: int = 100) -> l
         select(Application, Listing, Member.name).join(Listing, Listing.id == Application.listing_id)
         .join(Member, Member.id == Application.member_id)
         .where(Listing.company_id.in_(mine), Application.status == PENDING).order_by(Application.id).limit(limit))]
-
-
-def record_outside_purchase(session: Session, admin: Member, company_id: int, amount: Money, memo: object,
-                            now: datetime) -> LedgerEntry:
-    """A bridge company buys outside in USD: its RSC is redeemed at par and the USD leaves the
-    reserve, so the reserve still backs every RSC (409 when the company holds too little)."""
-    if amount.currency != "USD":
-        raise ValidationError.for_field("amount", "outside purchases are in USD")
-    require_positive(amount)
-    memo = _text(memo, "memo", 200, required=False)
-    with write_transaction(session):
-        company = companies.get_company(session, company_id)
-        companies.require_admin(session, admin, company)
-        if not company.is_bridge:
-            raise Forbidden("Only a bridge company records outside purchases.")
-        region_id = company.region_id
-        return post(session, [Leg(companies.company_account(session, company.id), -amount.minor),
-                              Leg(region_account(session, region_id, ISSUANCE), amount.minor),
-                              Leg(region_account(session, region_id, USD_RESERVE), -amount.minor),
-                              Leg(region_account(session, region_id, EXTERNAL), amount.minor)],
-                    memo=memo or f"Outside purchase by {company.name}", cause_type="outside_purchase",
-                    cause_id=company.id, now=now, region_id=region_id)
 
 
 def set_bridge(session: Session, admin: Member, company_id: int, is_bridge: bool) -> Company:

@@ -251,6 +251,20 @@ def on_leave(hook: Callable[[Session, Member, datetime], None]) -> None:
         _LEAVE_HOOKS.append(hook)
 
 
+_LEAVE_CHECKS: list[Callable[[Session, Member], list[str]]] = []
+
+
+def on_leave_check(check: Callable[[Session, Member], list[str]]) -> None:
+    """Let another area say what the member must do before they can leave (a sole admin of a
+    company hands it over first): `check(session, member)` returns one sentence per thing."""
+    if check not in _LEAVE_CHECKS:
+        _LEAVE_CHECKS.append(check)
+
+
+def what_stops_leaving(session: Session, member: Member) -> list[str]:
+    return [reason for check in _LEAVE_CHECKS for reason in check(session, member)]
+
+
 _MOVE_HOOKS: list = []
 
 
@@ -272,6 +286,9 @@ def leave(session: Session, member: Member, now: datetime) -> Member:
     access.require(member, "leave", "You have already left.")
     with write_transaction(session):
         member = session.get(Member, member.id)
+        reasons = what_stops_leaving(session, member)
+        if reasons:
+            raise Conflict(" ".join(reasons), code="cannot_leave_yet")
         member.status = MEMBER_LEFT
         member.left_at = now
         member.is_board = False

@@ -275,7 +275,8 @@ def leave():
         else:
             flash("You have left the co-op. Your balance stays yours to cash out.", "info")
         return redirect(url_for("members.dashboard"))
-    return render_template("members/leave.html", form=form)
+    return render_template("members/leave.html", form=form,
+                           reasons=members.what_stops_leaving(db.session, current_user))
 
 
 @bp.get("/members/<int:member_id>")

@@ -91,6 +91,15 @@ def payload_fields(form: FlaskForm) -> list:
     return [field for field in form if field.name.startswith(PAYLOAD_PREFIX)]
 
 
+def prefill_payload(form: FlaskForm, values) -> None:
+    """Fill text payload fields from a link's query (`?company_id=3`), shape unchecked: the service
+    checks the payload when the form is sent."""
+    for field in payload_fields(form):
+        name = field.name[len(PAYLOAD_PREFIX):]
+        if name in values and field.type in ("StringField", "TextAreaField"):
+            field.data = values.get(name, "")[:200]
+
+
 def payload_values(form: FlaskForm) -> dict:
     """The payload fields' values; a date and time is given as ISO 8601 with its offset, as the API takes it."""
     return {field.name[len(PAYLOAD_PREFIX):]: _plain_value(field.data) for field in payload_fields(form)}

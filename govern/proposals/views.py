@@ -63,6 +63,8 @@ def new(kind_key: str):
     override = current_app.config["GOVERN_MIN_VOTING_SECONDS"]
     least = constitution.least_threshold(db.session, current_user.region_id, kind)
     form = forms.proposal_form_class(kind)()
+    if request.method == "GET":  # a link may fill in payload fields (a company page: its company number)
+        forms.prefill_payload(form, request.args)
     forms.fit_to_kind(form, kind, least, zone_name())
     rules = constitution.rules_in_words(db.session, current_user.region_id, kind, override)
     notes = kind.form_notes(kinds.Context(db.session, current_user.region_id, current_user, utcnow())) \

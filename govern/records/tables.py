@@ -167,6 +167,12 @@ _CAUSES = {
     "contribution": "Contribution",
     "order": "Sales tax",
     "rent": "Rent, charge {id}",
+    "facility_cost": "Operating cost of a facility, cost {id}",
+    "facility_maintenance": "Maintenance of a facility, payment {id}",
+    "surplus_sweep": "Surplus of a region-owned company, sweep {id}",
+    "bankruptcy": "What a bankrupt company held, company {id}",
+    "company_closed": "Unspent equipment grant of a closed company, company {id}",
+    "outside_purchase": "Outside purchase {id}",
     "health_premium": "Group health plan premium {id}",
     "split": "Region split",
 }
@@ -269,8 +275,10 @@ def costs_page(region: Region, rows: list[service.CostRow], filters: dict, next_
     return RecordPage("costs", "Cost of region-owned companies and facilities", region, (table,), filters, next_cursor)
 
 
-def facilities_page(region: Region, units, prices: dict, rows, filters: dict, next_cursor: str | None) -> RecordPage:
-    """The units with this month's cost and member price, and every charged month of each."""
+def facilities_page(region: Region, units, prices: dict, rows, paid, filters: dict,
+                    next_cursor: str | None) -> RecordPage:
+    """The units with this month's cost and member price, every charged month of each, and the
+    maintenance and operating costs the pool paid for them."""
     current = Table("units", "Units and what a member pays this month (the 200 newest units)", (
         Column("unit", "Unit", LINK), Column("kind", "Kind"), money_column("purchase", "Purchase"),
         money_column("amortisation", "Purchase share a month"), money_column("maintenance", "Maintenance"),
@@ -293,8 +301,16 @@ def facilities_page(region: Region, units, prices: dict, rows, filters: dict, ne
           "rent": Money(c.rent_minor, "RSC"), "subsidy": Money(c.subsidy_minor, "RSC"), "status": c.status,
           "entry_id": c.entry_id} for c, f in rows],
         empty="No month has been charged yet.")
-    return RecordPage("facilities", "Facilities: costs, rents and subsidies", region, (current, months), filters,
-                      next_cursor)
+    costs = Table("costs_paid", "Maintenance and operating costs the capital pool paid (the 100 newest)", (
+        Column("month", "Month"), Column("unit", "Unit", LINK), Column("what", "What"), Column("paid_to", "Paid to"),
+        money_column("amount", "Amount"), Column("status", "Paid"), Column("entry_id", "Entry", INT)),
+        [{"month": c.month, "unit": Link(c.facility.name, "records.facilities", (("region", region.id),
+                                                                                ("facility", c.facility.id))),
+          "what": c.what, "paid_to": c.paid_to, "amount": Money(c.amount, "RSC"), "status": c.status,
+          "entry_id": c.entry_id} for c in paid],
+        empty="The pool has paid no maintenance or operating cost yet.")
+    return RecordPage("facilities", "Facilities: costs, rents and subsidies", region, (current, months, costs),
+                      filters, next_cursor)
 
 
 def _unit_link(row: service.CostRow) -> Link:

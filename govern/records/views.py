@@ -11,6 +11,7 @@ from govern.clock import utcnow
 from govern.errors import NotFound, ValidationError
 from govern.extensions import db
 from govern.facilities import service as facilities_service
+from govern.facilities import costs as facility_costs, public_record as facility_record
 from govern.ids import whole_number
 from govern.proposals import presenters
 from govern.records import charts, params, service, tables
@@ -27,7 +28,8 @@ PROPOSALS_LEAD = ("Every proposal that finished voting, with its tally, turnout 
                   "The ballots of each are published by receipt on its page.")
 FACILITIES_LEAD = ("Each unit the region lets, month by month: its cost (the purchase spread over the voted years, "
                    "maintenance and the month's operating costs), the rent charged and whether it was paid, and the "
-                   "subsidy the capital pool bore (cost − rent). Tenants are never named. Filter one unit with ?facility=.")
+                   "subsidy the capital pool bore (cost − rent), and the maintenance and operating costs the pool "
+                   "paid, to whom. Tenants are never named. Filter one unit with ?facility=.")
 PARAMETERS_LEAD = "Every change of the region's parameters, and what caused it. Filter by name with ?name=."
 CONVERSIONS_LEAD = "Your conversions between USD and RSC, including the automatic ones of your pay."
 BALLOTS_LEAD = ("Your ballots and their receipts: after the close, find your receipt in the published "
@@ -108,7 +110,7 @@ def facilities(fmt: str):
     facility_id = params.optional_id("facility")
     after = service.decode_cursor(params.cursor(), str, int)
     limit = params.limit()
-    rows = facilities_service.facility_months(db.session, region.id, facility_id=facility_id, after=after,
+    rows = facility_record.facility_months(db.session, region.id, facility_id=facility_id, after=after,
                                               limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
@@ -119,8 +121,9 @@ def facilities(fmt: str):
         raise NotFound("No such facility.")
     month = service.period_of_now(utcnow())
     prices = facilities_service.prices(db.session, units, month)
-    page = tables.facilities_page(region, units, prices, rows, params.filters(region.id, "facility", "cursor", "limit"),
-                                  next_cursor)
+    paid = facility_costs.costs_paid(db.session, region.id, facility_id=facility_id, limit=100)
+    page = tables.facilities_page(region, units, prices, rows, paid,
+                                  params.filters(region.id, "facility", "cursor", "limit"), next_cursor)
     return _answer(page, fmt, "records/page.html", lead=FACILITIES_LEAD)
 
 

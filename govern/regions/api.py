@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from govern.apiutil import api_blueprint, endpoint, listed
 from govern.extensions import db
 from govern.regions import service as regions
@@ -22,12 +24,16 @@ class RegionAnswer(Answer):
     rsc_outstanding: Rsc
     member_count: int
     equal_share: Rsc
+    co_op_assets: dict[str, Rsc] = Field(description="What the members own together: capital_pool, each "
+                                                     "registered holding (inventory, companies) and total")
 
 
 def region_answer(summary: regions.RegionSummary) -> RegionAnswer:
     region = summary.region
+    assets = {"capital_pool": summary.capital_pool, **{key: amount for key, _, amount in summary.holdings},
+              "total": summary.co_op_assets}
     return RegionAnswer.model_validate(With(summary, id=region.id, name=region.name, parent_id=region.parent_id,
-                                            status=region.status))
+                                            status=region.status, co_op_assets=assets))
 
 
 @bp.get("/regions")

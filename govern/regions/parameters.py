@@ -77,7 +77,20 @@ SPECS: dict[str, ParameterSpec] = {
                       Decimal("1"), integer=True,
                       help="1: delegated votes count in secret ballots (elections) too."),
         ParameterSpec("wage_table_binding", "Wage table is binding", "0", Decimal("0"), Decimal("1"),
-                      integer=True, help="1: companies must pay at least the voted wage table."),
+                      integer=True, help="1: companies must pay at least the voted wage table (a floor: a "
+                                         "company's own higher rate stands)."),
+        ParameterSpec("productivity_min", "Least productivity a company may set", "0", Decimal("0"), Decimal("1"),
+                      help="A worker's productivity moves the table's wage for them within their occupation's "
+                           "productivity range; 0.5 is the table's wage."),
+        ParameterSpec("productivity_max", "Most productivity a company may set", "1", Decimal("0"), Decimal("1"),
+                      help="The highest productivity a company may give a worker."),
+        ParameterSpec("surplus_share", "Share of a region-owned company's surplus swept to the pool", "0.5",
+                      Decimal("0"), Decimal("1"),
+                      help="Each month, this share of what a region-owned company holds above its reserve "
+                           "returns to the capital pool."),
+        ParameterSpec("surplus_reserve_months", "Months of payroll a region-owned company keeps", "3",
+                      Decimal("0"), Decimal("24"), integer=True,
+                      help="Its reserve: this many times its largest monthly payroll of the last three months."),
         ParameterSpec("starting_wage", "Starting wage (RSC per hour)", "15", Decimal("0"), Decimal("10000"),
                       help="The wage calculator's base before an occupation's factors are added."),
         ParameterSpec("wage_multiplier", "Wage multiplier (RSC per hour)", "20", Decimal("0"), Decimal("10000"),

@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -178,6 +179,25 @@ def active_member_count(session: Session, region_id: int) -> int:
 
 
 @dataclass(frozen=True)
+class Asset:
+    """Something the members own together besides the pool, valued by the area that holds it."""
+
+    key: str
+    label: str
+    value: Callable[[Session, int], int]  # (session, region_id) -> RSC cents
+
+
+ASSETS: dict[str, Asset] = {}
+
+
+def register_asset(asset: Asset) -> Asset:
+    """Areas add what they hold of the co-op's (the inventory, region-owned companies' balances), so
+    regions never imports them. Registering the same key again replaces it."""
+    ASSETS[asset.key] = asset
+    return asset
+
+
+@dataclass(frozen=True)
 class RegionSummary:
     region: Region
     parameters: dict[str, str]
@@ -185,12 +205,12 @@ class RegionSummary:
     usd_reserve: int
     rsc_outstanding: int
     member_count: int
+    holdings: tuple[tuple[str, str, int], ...] = ()  # (key, label, RSC cents) of each registered asset
 
     @property
     def co_op_assets(self) -> int:
-        """What the members own together, in RSC. Later areas (inventory, region-owned companies)
-        add their holdings here."""
-        return self.capital_pool
+        """What the members own together, in RSC: the pool and every registered asset."""
+        return self.capital_pool + sum(amount for _, _, amount in self.holdings)
 
     @property
     def equal_share(self) -> int:
@@ -208,4 +228,5 @@ def summary(session: Session, region_id: int) -> RegionSummary:
         usd_reserve=balances.get(USD_RESERVE, 0),
         rsc_outstanding=rsc_outstanding(balances),
         member_count=active_member_count(session, region_id),
+        holdings=tuple((a.key, a.label, a.value(session, region_id)) for a in ASSETS.values()),
     )

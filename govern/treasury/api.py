@@ -49,7 +49,7 @@ class DepositAnswer(Answer):
 
 class PayoutAnswer(Answer):
     id: int
-    member_id: int
+    member_id: int | None = Field(description="null for a supplier's payout (a company's outside purchase)")
     amount: Usd = cents("amount")
     reference: str = Field(description="What the bank transfer quotes: PAY-<id>-<check digit>")
     status: Literal["owed", "paid"]
@@ -57,6 +57,9 @@ class PayoutAnswer(Answer):
     paid_at: Time | None
     bank_reference: str | None
     entry_id: int | None = Field(validation_alias="paid_entry_id")
+    payee: str | None = Field(None, description="A supplier's name")
+    company_id: int | None = None
+    memo: str | None = None
 
 
 class LineAnswer(Answer):

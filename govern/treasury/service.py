@@ -34,6 +34,7 @@ from govern import access, audit
 from govern.companies import service as companies
 from govern.database import is_sqlite, write_transaction
 from govern.errors import Conflict, InsufficientFunds, LedgerLimit, NotFound, ValidationError
+from govern.fields import text_field
 from govern.ids import is_id
 from govern.ledger import exchange, idempotency
 from govern.ledger.models import (
@@ -80,19 +81,6 @@ MAX_PAYOUT_ACCOUNT = 500
 PAYOUT_STATUSES = (PAYOUT_OWED, PAYOUT_PAID)
 
 
-def _text(value: object, field: str, max_length: int, *, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError.for_field(field, "must be text")
-    text = value.strip()
-    if required and not text:
-        raise ValidationError.for_field(field, "is required")
-    if len(text) > max_length:
-        raise ValidationError.for_field(field, f"must be at most {max_length} characters")
-    return text
-
-
 def _require_board(actor, message: str) -> None:
     access.require(actor, "board_actions", message)
 
@@ -136,7 +124,7 @@ def request_income(session: Session, admin: Member, company_id: int, amount: Mon
     if amount.currency != "USD":
         raise ValidationError.for_field("amount", "outside income is recorded in USD")
     require_positive(amount)
-    memo = _text(memo, "memo", 200, required=False)
+    memo = text_field(memo, "memo", 200, required=False)
     scope = f"member:{admin.id}:company:{company_id}:income"
     with write_transaction(session):
         company = companies.lock_company(session, company_id)
@@ -186,7 +174,7 @@ def confirm_deposit(session: Session, board, deposit_id: int, bank_reference: ob
     the deposit. Twice, or after a rejection: 409 and nothing posted. `statement_line_id` names an
     unmatched line of an imported statement that shows this transfer (it is then matched)."""
     _require_board(board, "Only the board confirms deposits against the bank.")
-    bank_reference = _text(bank_reference, "bank_reference", 100)
+    bank_reference = text_field(bank_reference, "bank_reference", 100)
     if statement_line_id is not None and not is_id(statement_line_id):
         raise ValidationError.for_field("statement_line_id", "must be the id of a statement line")
     with write_transaction(session):
@@ -241,7 +229,7 @@ def _confirm(session: Session, deposit: Deposit, by: int | None, bank_reference:
 def reject_deposit(session: Session, board, deposit_id: int, reason: object, now: datetime) -> Deposit:
     """The money never came (or came wrong and was sent back): the deposit ends, nothing is issued."""
     _require_board(board, "Only the board rejects deposits.")
-    reason = _text(reason, "reason", 500)
+    reason = text_field(reason, "reason", 500)
     with write_transaction(session):
         deposit = _deposit_of_region(session, deposit_id, board.region_id)
         if deposit.status != PENDING:
@@ -324,7 +312,7 @@ def settle_payouts(session: Session, board, payout_ids: object, bank_reference: 
     payouts owed for the outside world. All or nothing: one unknown or already paid payout and
     none is settled."""
     _require_board(board, "Only the board settles payouts.")
-    bank_reference = _text(bank_reference, "bank_reference", 100)
+    bank_reference = text_field(bank_reference, "bank_reference", 100)
     if (not isinstance(payout_ids, list) or not 1 <= len(payout_ids) <= MAX_BATCH
             or not all(is_id(i) for i in payout_ids) or len(set(payout_ids)) != len(payout_ids)):
         raise ValidationError.for_field("payout_ids", f"must list 1 to {MAX_BATCH} different payout ids")
@@ -350,10 +338,11 @@ def _settle(session: Session, payout: UsdPayout, by: int | None, bank_reference:
                  region_id=payout.region_id, idempotency_key=f"payout:{payout.id}")
     payout.status, payout.paid_at, payout.paid_entry_id = PAYOUT_PAID, now, entry.id
     payout.paid_by, payout.bank_reference = by, bank_reference
-    _notify(session, payout.member_id, f"Your payout {payout.reference} of {Money(payout.amount_minor, 'USD')} "
-                                       "was paid to your bank account.", "/convert", now,
-            mail_kind=mail.PAYOUT, subject=f"Your payout {payout.reference} was sent",
-            dedupe_key=f"payout:{payout.id}:paid")
+    if payout.member_id is not None:  # a supplier's payout (treasury/suppliers.py) has nobody to notify
+        _notify(session, payout.member_id, f"Your payout {payout.reference} of {Money(payout.amount_minor, 'USD')} "
+                                           "was paid to your bank account.", "/convert", now,
+                mail_kind=mail.PAYOUT, subject=f"Your payout {payout.reference} was sent",
+                dedupe_key=f"payout:{payout.id}:paid")
     session.flush()
 
 
@@ -372,11 +361,13 @@ class PayoutToMake:
 
 
 def payouts_to_make(session: Session, board, *, after: int | None = None, limit: int = 1000) -> list[PayoutToMake]:
-    """The region's owed payouts, oldest first, with the member's name and where they want it paid:
-    what the bank needs. Paged by id (`after`) so an export of any size reads a page at a time."""
+    """The region's owed payouts, oldest first, with the member's name and where they want it paid
+    (a supplier's: its name and the bank details the buyer gave): what the bank needs. Paged by id
+    (`after`) so an export of any size reads a page at a time."""
     _require_board(board, "Only the board exports the payouts to make.")
-    query = (select(UsdPayout, Member.name, PayoutAccount.details)
-             .join(Member, Member.id == UsdPayout.member_id)
+    query = (select(UsdPayout, func.coalesce(UsdPayout.payee, Member.name),
+                    func.coalesce(UsdPayout.pay_to, PayoutAccount.details))
+             .outerjoin(Member, Member.id == UsdPayout.member_id)
              .outerjoin(PayoutAccount, PayoutAccount.member_id == UsdPayout.member_id)
              .where(UsdPayout.region_id == board.region_id, UsdPayout.status == PAYOUT_OWED))
     if after is not None:
@@ -403,7 +394,7 @@ def set_payout_account(session: Session, member: Member, details: object, now: d
     """Where the member wants their USD payouts sent. Members who left may still set it: they
     cash out what they earned."""
     access.require(member, "view_own_account")
-    details = _text(details, "details", MAX_PAYOUT_ACCOUNT)
+    details = text_field(details, "details", MAX_PAYOUT_ACCOUNT)
     with write_transaction(session):
         row = session.get(PayoutAccount, member.id)
         if row is None:
@@ -562,7 +553,7 @@ def _line_of_region(session: Session, line_id: object, region_id: int) -> Statem
 def dismiss_line(session: Session, board, line_id: int, note: object, now: datetime) -> StatementLine:
     """Set an unmatched line aside (a bank fee, a refund, a transfer confirmed by hand), saying why."""
     _require_board(board, "Only the board resolves statement lines.")
-    note = _text(note, "note", 500)
+    note = text_field(note, "note", 500)
     with write_transaction(session):
         line = _line_of_region(session, line_id, board.region_id)
         if line.status != LINE_UNMATCHED:
@@ -660,7 +651,7 @@ def set_bank_details(session: Session, board, details: object, now: datetime) ->
     """Publish where members pay their deposits. Every change is kept, with who made it, and
     logged: changing where the money goes is the first thing a thief would try."""
     _require_board(board, "Only the board sets the co-op's bank details.")
-    details = _text(details, "details", MAX_BANK_DETAILS)
+    details = text_field(details, "details", MAX_BANK_DETAILS)
     with write_transaction(session):
         regions.require_active(session, board.region_id)
         row = BankDetails(region_id=board.region_id, details=details, set_by=board.id, set_at=now)

@@ -7,6 +7,9 @@
     hourly_wage = max(minimum_wage, base + adjustment)
 
 All arithmetic is exact in Decimal; only the hourly wage is rounded, half up, to the cent.
+
+Payroll uses the same adjustment on the table's wage for a worker (`with_productivity`): the wage
+table is the wage at productivity 0.5, and a company moves it within the occupation's range.
 """
 from __future__ import annotations
 
@@ -68,3 +71,17 @@ def calculate(factors: Factors, constants: Constants, productivity: Decimal) -> 
     adjustment = 2 * (productivity - HALF) * factors.productivity_range * base
     hourly = max(constants.minimum_wage, base + adjustment).quantize(CENT, rounding=ROUND_HALF_UP)
     return Calculation(factors, constants, productivity, ratio, base, adjustment, hourly)
+
+
+def productivity_factor(productivity: Decimal, productivity_range: Decimal) -> Decimal:
+    """1 + 2 × (productivity − 0.5) × range: with a range of 0.2, from 0.8 (0) through 1 (0.5) to 1.2 (1)."""
+    return 1 + 2 * (productivity - HALF) * productivity_range
+
+
+def with_productivity(base_minor: int, productivity: Decimal, productivity_range: Decimal,
+                      minimum_wage_minor: int) -> int:
+    """A worker's hourly wage in cents: the table's wage moved by their productivity, rounded half
+    up, and never pushed below the minimum wage by it (a base already below stays where it is)."""
+    adjusted = int((base_minor * productivity_factor(productivity, productivity_range))
+                   .to_integral_value(rounding=ROUND_HALF_UP))
+    return max(adjusted, min(base_minor, minimum_wage_minor))

@@ -15,6 +15,9 @@ Pure: table changes in, a wage in cents out. Whole days, UTC dates.
 * A change that leaves the table wage as it was (the same figure voted again) changes
   nothing for anybody; it does not restart a decay.
 * Rounding: the decaying wage is rounded half up to the cent; W0 and W1 are cents already.
+* A kept wage (an acquired business's employee joins at their previous wage): the worker starts
+  on that wage at hire, whatever the table said then; the table's later changes reach them as
+  above, a raise at once when it is at least what they have, a cut through the delay and decay.
 """
 from __future__ import annotations
 
@@ -62,10 +65,11 @@ class Schedule:
         return math.floor(exact + HALF)
 
 
-def schedule_for(changes: Iterable[TableChange], hired_at: datetime, day: date) -> Schedule | None:
+def schedule_for(changes: Iterable[TableChange], hired_at: datetime, day: date,
+                 kept: int | None = None) -> Schedule | None:
     """The schedule the worker is on for `day`, from the table's changes in the order they
-    were made; None when the table had no wage for them by that day."""
-    schedule: Schedule | None = None
+    were made; None when the table had no wage for them by that day (and they keep none)."""
+    schedule = None if kept is None else Schedule.constant(kept, hired_at.date())
     table_wage: int | None = None
     for change in changes:
         changed_on = change.at.date()
@@ -74,7 +78,11 @@ def schedule_for(changes: Iterable[TableChange], hired_at: datetime, day: date) 
         if change.wage == table_wage:
             continue
         table_wage = change.wage
-        if schedule is None or change.at <= hired_at:
+        if change.at <= hired_at:
+            if kept is None:
+                schedule = Schedule.constant(change.wage, changed_on)
+            continue
+        if schedule is None:
             schedule = Schedule.constant(change.wage, changed_on)
             continue
         current = schedule.on(changed_on)
@@ -85,7 +93,8 @@ def schedule_for(changes: Iterable[TableChange], hired_at: datetime, day: date) 
     return schedule
 
 
-def wage_on(changes: Iterable[TableChange], hired_at: datetime, day: date) -> int | None:
-    """The hourly wage in cents a worker hired at `hired_at` gets on `day`."""
-    schedule = schedule_for(changes, hired_at, day)
+def wage_on(changes: Iterable[TableChange], hired_at: datetime, day: date, kept: int | None = None) -> int | None:
+    """The hourly wage in cents a worker hired at `hired_at` (keeping `kept` from then, if they
+    keep a wage) gets on `day`."""
+    schedule = schedule_for(changes, hired_at, day, kept)
     return None if schedule is None else schedule.on(day)

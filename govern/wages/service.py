@@ -230,11 +230,13 @@ def occupation_history(session: Session, region_id: int, occupation: str, *,
 # --- what a worker gets --------------------------------------------------------------------
 
 class WorkerTerms(NamedTuple):
-    """What the table wage of one worker depends on."""
+    """What the table wage of one worker depends on: a kept wage is the wage an acquired
+    business's employee joined at (see decay.py)."""
 
     occupation: str
     industry: str | None
     hired_at: datetime
+    kept: int | None = None
 
 
 def wage_for_worker(session: Session, region_id: int, occupation: str, industry: str | None,
@@ -252,14 +254,14 @@ def wages_for_workers(session: Session, region_id: int, workers: Iterable[Worker
     """`wage_for_worker` for many workers in one query (a payroll of any size)."""
     canonical = {t: _canonical_terms(t) for t in set(workers)}  # many workers share their terms
     changes = _table_changes(session, region_id, {(c.occupation, c.industry) for c in canonical.values()}, on)
-    return {t: decay.wage_on(changes[(c.occupation, c.industry)], c.hired_at, on) for t, c in canonical.items()}
+    return {t: decay.wage_on(changes[(c.occupation, c.industry)], c.hired_at, on, c.kept) for t, c in canonical.items()}
 
 
 def _canonical_terms(terms: WorkerTerms) -> WorkerTerms:
     if terms.hired_at.tzinfo is None:
         raise ValueError("hired_at must be an aware datetime")
     return WorkerTerms(names.normalise(terms.occupation, "occupation"), names.optional(terms.industry, "industry"),
-                       terms.hired_at)
+                       terms.hired_at, terms.kept)
 
 
 def _table_changes(session: Session, region_id: int, pairs: set[tuple[str, str | None]],
@@ -296,6 +298,15 @@ def _merged(rows: list[WageRate], industry: str | None) -> list[decay.TableChang
         changes.append(decay.TableChange(row.effective_from, row.hourly_wage_minor, row.reduction_delay_days,
                                          row.reduction_decay_days))
     return changes
+
+
+def productivity_ranges(session: Session, region_id: int, occupations: Iterable[str]) -> dict[str, Decimal]:
+    """Each occupation's voted `productivity_range` (how far productivity moves its wage), in one
+    query; an occupation without a row has the starting range."""
+    wanted = sorted(set(occupations))
+    found = dict(session.execute(select(Occupation.name, Occupation.productivity_range).where(
+        Occupation.region_id == region_id, Occupation.name.in_(wanted))).all()) if wanted else {}
+    return {name: Decimal(found.get(name, OCCUPATION_FACTORS["productivity_range"])) for name in wanted}
 
 
 # --- the calculator ------------------------------------------------------------------------

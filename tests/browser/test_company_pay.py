@@ -3,6 +3,9 @@ import pytest
 from playwright.sync_api import expect
 
 from govern.companies import service as companies
+from govern.companies import hours as company_hours
+from govern.companies import payroll
+from govern.companies import workers
 from govern.members import service as members
 from govern.money import Money
 from tests.browser.conftest import utcnow
@@ -67,15 +70,15 @@ def test_a_member_registers_a_company_pays_themself_and_reads_the_payslip(journe
     preview = page.get_by_role("table")
     row = preview.locator("tbody tr").first
     expect(row).to_contain_text("Nia Lee")
-    expect(row.locator("td")).to_have_text(["Nia Lee", "20.00", "25.00 RSC", "500.00 RSC", "10.00 RSC", "490.00 RSC",
-                                            "—"])
+    expect(row.locator("td")).to_have_text(["Nia Lee", "20.00", "25.00 RSC", "—", "500.00 RSC", "10.00 RSC",
+                                            "490.00 RSC", "—"])  # no productivity: the company's own rate
     page = member.submit("Confirm and pay 500.00 RSC", "payroll paid")
     assert "Payroll paid." in member.flash()
     expect(page.get_by_role("table", name="Runs, newest first")).to_contain_text("2026-10-01 – 2026-10-31")
 
     page = member.open("/payslips", "my payslips")
     slip = page.get_by_role("table", name="Every pay, newest first").locator("tbody tr").first
-    expect(slip.locator("td")).to_have_text(["Nia's Bikes", "2026-10-01 – 2026-10-31", "20.00", "25.00 RSC",
+    expect(slip.locator("td")).to_have_text(["Nia's Bikes", "2026-10-01 – 2026-10-31", "20.00", "25.00 RSC", "—",
                                              "500.00 RSC", "10.00 RSC", "490.00 RSC", "—", "—"])
     share = page.get_by_label("Share of each net pay converted to USD (%)")
     share.fill("50")
@@ -94,18 +97,18 @@ def test_a_member_reads_the_payslip_of_a_run_and_sets_half_of_each_pay_to_conver
         founder, now = members.get_member(session, nia.id), utcnow()
         company_id = companies.register_company(session, founder, "Nia's Bikes", "bicycle repair", now).id
         record_income(session, founder, company_id, 100000, "repairs", now)
-        companies.set_worker(session, founder, company_id, member_id=nia.id, occupation="mechanic",
+        workers.set_worker(session, founder, company_id, member_id=nia.id, occupation="mechanic",
                              hourly_rate=Money(2500, "RSC"), make_admin=True, now=now)
-        companies.enter_hours(session, founder, company_id, member_id=nia.id, period_start="2026-10-05",
+        company_hours.enter_hours(session, founder, company_id, member_id=nia.id, period_start="2026-10-05",
                               period_end="2026-10-09", hours="20", now=now)
-        companies.run_payroll(session, founder, company_id, "2026-10-01", "2026-10-31", now)
+        payroll.run_payroll(session, founder, company_id, "2026-10-01", "2026-10-31", now)
     member = journey.member(nia)
 
     page = member.link("Companies", "my companies")
     expect(page.get_by_role("link", name="Nia's Bikes")).to_be_visible()
     page = member.link("My payslips and pay settings", "my payslips")
     slip = page.get_by_role("table", name="Every pay, newest first").locator("tbody tr").first
-    expect(slip.locator("td")).to_have_text(["Nia's Bikes", "2026-10-01 – 2026-10-31", "20.00", "25.00 RSC",
+    expect(slip.locator("td")).to_have_text(["Nia's Bikes", "2026-10-01 – 2026-10-31", "20.00", "25.00 RSC", "—",
                                              "500.00 RSC", "10.00 RSC", "490.00 RSC", "—", "—"])
     expect(page.get_by_label("Share of each net pay converted to USD (%)")).to_have_value("0")
     page.get_by_label("Share of each net pay converted to USD (%)").fill("50")
@@ -129,5 +132,5 @@ def test_the_only_admin_who_sets_their_own_rate_is_still_the_companys_admin(jour
     page = member.submit("Save worker", "my own rate saved, the admin box left as it was")
     workers = page.get_by_role("table", name="Who works here and at what rate")
     expect(workers.locator("tbody tr").first.locator("td")).to_have_text(["Nia Lee #" + str(nia.id), "mechanic",
-                                                                          "25.00 RSC", "yes"])
+                                                                          "25.00 RSC", "yes", "25.00 RSC", "0.5"])
     expect(page.get_by_role("heading", name="Run payroll")).to_be_visible()

@@ -33,12 +33,13 @@ def test_exotic_numbers_in_bodies_are_refused(api, member):
 
 def test_an_income_idempotency_key_belongs_to_the_admin_who_sent_it(api, member, make_member, now):
     from govern.companies import service as companies
+    from govern.companies import workers
     from govern.extensions import db
 
     alice = api.as_member(member)
     other_admin = make_member()
     cid = alice.post("/companies", json={"name": "Co", "industry": "bakery"}).get_json()["id"]
-    companies.set_worker(db.session, member, cid, member_id=other_admin.id, occupation="baker", hourly_rate=None,
+    workers.set_worker(db.session, member, cid, member_id=other_admin.id, occupation="baker", hourly_rate=None,
                          make_admin=True, now=now)
     body = {"amount": {"amount": "100.00", "currency": "USD"}, "memo": "sale"}
     first = alice.post(f"/companies/{cid}/income", json=body, headers={"Idempotency-Key": "1"})

@@ -23,7 +23,8 @@ def test_the_phase_one_story_through_the_api(alice, api, member, region, confirm
     company = created.get_json()
     assert company["owner"] == "workers" and company["status"] == "active"
     assert company["workers"] == [{"member_id": member.id, "name": "Alice", "occupation": company["workers"][0]["occupation"],
-                                   "hourly_rate": None, "admin": True}]
+                                   "hourly_rate": None, "admin": True, "kept_wage": None, "productivity": "0.5",
+                                   "rate_now": None}]
     cid = company["id"]
     income = alice.post(f"/companies/{cid}/income", json={"amount": usd("1000.00"), "memo": "Tourist season"})
     assert income.status_code == 202 and income.get_json()["status"] == "pending"

@@ -1,5 +1,8 @@
 """Company pages: registering, hours, payroll preview then confirm, payslips, auto-conversion."""
 from govern.companies import service as companies
+from govern.companies import hours as company_hours
+from govern.companies import pay_settings
+from govern.companies import workers
 from govern.extensions import db
 from govern.ledger.exchange import member_wallet
 from govern.money import Money
@@ -26,7 +29,7 @@ def test_the_company_form_shows_errors_next_to_fields(client, member):
 def test_hours_then_a_payroll_preview_then_confirm(client, member, session, now):
     company = companies.register_company(session, member, "Bikes", "bicycle repair", now)
     record_income(session, member, company.id, 100000, "", now)
-    companies.set_worker(session, member, company.id, member_id=member.id, occupation="mechanic",
+    workers.set_worker(session, member, company.id, member_id=member.id, occupation="mechanic",
                          hourly_rate=Money(2500, "RSC"), now=now)
     login(client)
     entered = client.post(f"/companies/{company.id}/hours", data={
@@ -60,7 +63,7 @@ def test_auto_conversion_is_set_on_the_payslips_page(client, member, session):
     login(client)
     page = client.post("/payslips", data={"percent": "50"}, follow_redirects=True).get_data(as_text=True)
     assert "50% of each net pay" in page
-    assert companies.auto_convert_percent(session, member.id) == 50
+    assert pay_settings.auto_convert_percent(session, member.id) == 50
     bad = client.post("/payslips", data={"percent": "150"})
     assert bad.status_code == 400
 
@@ -71,9 +74,9 @@ def test_the_payroll_preview_works_with_csrf_protection_on(app_factory, region, 
     with app.app_context():
         owner = make_member(email="owner@example.org")
         company = companies.register_company(db.session, owner, "Bikes", "bicycle repair", now)
-        companies.set_worker(db.session, owner, company.id, member_id=owner.id, occupation="mechanic",
+        workers.set_worker(db.session, owner, company.id, member_id=owner.id, occupation="mechanic",
                              hourly_rate=Money(2500, "RSC"), now=now)
-        companies.enter_hours(db.session, owner, company.id, member_id=owner.id, period_start="2026-06-01",
+        company_hours.enter_hours(db.session, owner, company.id, member_id=owner.id, period_start="2026-06-01",
                               period_end="2026-06-30", hours="2", now=now)
         company_id = company.id
     client = app.test_client()

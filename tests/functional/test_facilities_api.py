@@ -2,8 +2,12 @@
 record, and subsidies voted with `parameter` proposals."""
 from datetime import datetime, timedelta, timezone
 
-from govern.facilities import service as facilities
+
+from govern import months
+
+from govern.facilities import rent as rents
 from govern.extensions import db
+from tests.funding import fill_pool
 
 
 def rsc(amount):
@@ -62,11 +66,11 @@ def test_a_tenancy_is_charged_and_shows_on_the_public_record(app, api, make_memb
     alice = api.as_member(member)
     buy_through_api(alice, "1000.00")
     application = alice.post(f"/facilities/{unit['id']}/applications").get_json()
-    this_month = facilities.month_of(datetime.now(timezone.utc))
+    this_month = months.month_of(datetime.now(timezone.utc))
     tenancy = board.post(f"/facility-applications/{application['id']}/assign",
                          json={"start_month": this_month}).get_json()
     next_month = datetime.now(timezone.utc).replace(day=1) + timedelta(days=32)
-    assert facilities.run_monthly_charges(db.session, next_month) == {"paid": 1, "unpaid": 0}
+    assert rents.run_monthly_charges(db.session, next_month) == {"paid": 1, "unpaid": 0}
     charges = alice.get(f"/tenancies/{tenancy['id']}/charges").get_json()["items"]
     assert [(c["month"], c["rent"], c["status"]) for c in charges] == [(this_month, rsc("620.00"), "paid")]
     assert api.as_member(make_member()).get(f"/tenancies/{tenancy['id']}/charges").status_code == 404
@@ -79,11 +83,12 @@ def test_a_tenancy_is_charged_and_shows_on_the_public_record(app, api, make_memb
     assert ended.status_code == 200 and ended.get_json()["status"] == "ended"
 
 
-def test_operating_costs_are_recorded_by_the_board_for_a_month(api, make_member, member):
+def test_operating_costs_are_recorded_by_the_board_for_a_month(api, make_member, member, now):
     board = api.as_member(make_member(board=True))
     unit = offer(board)
-    month = facilities.month_of(datetime.now(timezone.utc))
-    body = {"month": month, "amount": rsc("35.50"), "memo": "Water"}
+    fill_pool(db.session, member.region_id, member, 10_000, now)
+    month = months.month_of(datetime.now(timezone.utc))
+    body = {"month": month, "amount": rsc("35.50"), "memo": "Water", "supplier": "City Water"}
     assert api.as_member(member).post(f"/facilities/{unit['id']}/costs", json=body).status_code == 403
     assert board.post(f"/facilities/{unit['id']}/costs", json=body).status_code == 201
     assert board.post(f"/facilities/{unit['id']}/costs", json={**body, "month": "November"}).status_code == 400

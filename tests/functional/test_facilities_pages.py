@@ -5,6 +5,9 @@ import io
 from govern.clock import utcnow
 from govern.extensions import db
 from govern.facilities import service as facilities
+from govern.facilities import rent as rents
+from govern.facilities import tenancies as tenancies
+from govern.facilities import waiting_list as waiting_lists
 from govern.ledger import contributions
 from govern.money import Money
 from govern.regions import service as regions
@@ -57,9 +60,9 @@ def test_the_public_record_of_facilities_downloads_as_csv_and_json(app, client, 
     buy_rsc(db.session, member, 100_000, now)
     unit = facilities.create_facility(db.session, board, name="Flat 2B", kind="housing", purchase=Money(18_000_000, "RSC"),
                                       maintenance=Money(12_000, "RSC"), now=now)
-    application = facilities.apply(db.session, member, unit.id, now=now)
-    facilities.assign(db.session, board, application.id, now=now, start_month="2026-11")
-    facilities.run_monthly_charges(db.session, later(now, days=6))
+    application = waiting_lists.apply(db.session, member, unit.id, now=now)
+    tenancies.assign(db.session, board, application.id, now=now, start_month="2026-11")
+    rents.run_monthly_charges(db.session, later(now, days=6))
     page = client.get(f"/records/facilities?region={region.id}")
     assert page.status_code == 200 and "Flat 2B" in page.get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(client.get(f"/records/facilities.csv?region={region.id}&table=months")

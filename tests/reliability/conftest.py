@@ -63,6 +63,7 @@ def staffed_company(session, region, make_member, now):
     half of each pay to USD and the second gives a tenth to the capital pool, so a run writes
     every kind of row payroll writes. Returns (company_id, [worker member ids])."""
     from govern.companies import service as companies
+    from govern.companies import hours as company_hours, pay_settings, workers as company_workers
 
     def make(workers: int = 3, period: tuple[str, str] = ("2026-06-01", "2026-06-30"), name: str = "Bikes"):
         founder = make_member()
@@ -70,13 +71,13 @@ def staffed_company(session, region, make_member, now):
         record_income(session, founder, company.id, workers * 1000_00, "repairs", now)
         staff = [founder] + [make_member() for _ in range(workers - 1)]
         for number, worker in enumerate(staff):
-            companies.set_worker(session, founder, company.id, member_id=worker.id, occupation="mechanic",
+            company_workers.set_worker(session, founder, company.id, member_id=worker.id, occupation="mechanic",
                                  hourly_rate=Money(20_00, "RSC"), now=now)
-            companies.enter_hours(session, founder, company.id, member_id=worker.id, period_start=period[0],
+            company_hours.enter_hours(session, founder, company.id, member_id=worker.id, period_start=period[0],
                                   period_end=period[1], hours=str(10 + number), now=now)
-        companies.set_auto_convert(session, staff[0], "50")
+        pay_settings.set_auto_convert(session, staff[0], "50")
         if len(staff) > 1:
-            companies.set_contribution_rate(session, staff[1], "10")
+            pay_settings.set_contribution_rate(session, staff[1], "10")
         session.commit()
         return company.id, [worker.id for worker in staff]
 

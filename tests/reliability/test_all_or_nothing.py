@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import event, func, select
 
 from govern.companies import service as companies
+from govern.companies import payroll
 from govern.companies.models import Company
 from govern.extensions import db
 from govern.inventory.models import InventoryItem
@@ -85,18 +86,18 @@ def count(session, model, *criteria) -> int:
 
 
 def test_a_payroll_run_applies_all_or_nothing(session, staffed_company, now):
-    company_id, workers = staffed_company(workers=3)
-    admin_id = workers[0]
+    company_id, staff = staffed_company(workers=3)
+    admin_id = staff[0]
 
     def run():
         admin = session.get(Member, admin_id)
-        return companies.run_payroll(session, admin, company_id, "2026-06-01", "2026-06-30", now).run.id
+        return payroll.run_payroll(session, admin, company_id, "2026-06-01", "2026-06-30", now).run.id
 
     written, run_id = fault_before_each_write(session, run)
 
     assert {"payroll_runs", "ledger_entries", "postings", "accounts", "ledger_head", "payslips", "contributions",
             "conversions", "usd_payouts", "hours_entries"} <= set(written)
-    assert sorted(s.member_id for s in companies.payslips_of_run(session, run_id)) == sorted(workers)
+    assert sorted(s.member_id for s in payroll.payslips_of_run(session, run_id)) == sorted(staff)
     assert count(session, LedgerEntry, LedgerEntry.cause_type == "payroll") == 1
     assert ledger.verify(session).ok
 
@@ -109,8 +110,8 @@ def vote_and_close(session, proposal, voters, now):
 
 
 def test_an_equipment_grant_applies_all_or_nothing(session, region, make_member, propose, staffed_company, now):
-    company_id, workers = staffed_company(workers=1)
-    admin = session.get(Member, workers[0])
+    company_id, staff = staffed_company(workers=1)
+    admin = session.get(Member, staff[0])
     fill_pool(session, region, make_member(), now)
     proposal = propose(admin, "equipment_grant", {"company_id": company_id, "item": "Lathe",
                                                   "cost": {"amount": "40.00", "currency": "RSC"},
@@ -183,8 +184,8 @@ def test_a_passed_grant_the_pool_cannot_pay_is_rejected_and_moves_nothing(
 ):
     """A domain refusal inside the effect is not a crash: the proposal closes as rejected, with
     the reason, and nothing but the proposal's own row changes."""
-    company_id, workers = staffed_company(workers=1)
-    admin = session.get(Member, workers[0])
+    company_id, staff = staffed_company(workers=1)
+    admin = session.get(Member, staff[0])
     proposal = propose(admin, "equipment_grant", {"company_id": company_id, "item": "Lathe", "justification": "x",
                                                   "cost": {"amount": "40.00", "currency": "RSC"}})
     proposal_id = vote_and_close(session, proposal, [admin], now)

@@ -30,6 +30,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlalchemy import func, select
 
 from govern.companies import service as companies
+from govern.companies import hours as company_hours
+from govern.companies import pay_settings
+from govern.companies import payroll
+from govern.companies import workers
 from govern.errors import Conflict, IdempotencyConflict, InsufficientFunds
 from govern.extensions import db
 from govern.ledger import contributions, exchange, transfers
@@ -338,11 +342,11 @@ class LedgerMachine(RuleBasedStateMachine):
         modelled = ModelCompany(company.id, region, founder.locality, founder.id, {})
         for position, worker in enumerate([founder, *colleagues]):
             rate = 12_00 + 137 * position
-            companies.set_worker(self.session, db_founder, company.id, member_id=worker.id, occupation="fitter",
+            workers.set_worker(self.session, db_founder, company.id, member_id=worker.id, occupation="fitter",
                                  hourly_rate=Money(rate, "RSC"), now=self.now)
             modelled.rates[worker.id] = rate
         if auto_convert and colleagues:
-            companies.set_auto_convert(self.session, self._db_member(colleagues[0]), "50")
+            pay_settings.set_auto_convert(self.session, self._db_member(colleagues[0]), "50")
             modelled.auto_convert.add(colleagues[0].id)
         self.companies.append(modelled)
 
@@ -354,7 +358,7 @@ class LedgerMachine(RuleBasedStateMachine):
         period = (start.isoformat(), (start + timedelta(days=6)).isoformat())
         founder = self.session.get(Member, company.founder)
         for worker in company.rates:
-            companies.enter_hours(self.session, founder, company.id, member_id=worker, period_start=period[0],
+            company_hours.enter_hours(self.session, founder, company.id, member_id=worker, period_start=period[0],
                                   period_end=period[1], hours=str(hours), now=self.now)
             company.unpaid_hours[worker] = company.unpaid_hours.get(worker, 0) + hours
         deltas: dict = {("company", company.id): 0, (CAPITAL_POOL, company.region): 0}
@@ -373,7 +377,7 @@ class LedgerMachine(RuleBasedStateMachine):
                     deltas[(kind, company.region)] = deltas.get((kind, company.region), 0) + sign * converted
         entries = self._entries()
         try:
-            result = companies.run_payroll(self.session, founder, company.id, *period, self.now)
+            result = payroll.run_payroll(self.session, founder, company.id, *period, self.now)
         except InsufficientFunds:
             assert not self.model.can_move(deltas), "payroll refused, but the model says the company can pay"
             assert self._entries() == entries
@@ -384,7 +388,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.model.move(deltas)
         for worker, usd in owed.items():
             next(m for m in self.members if m.id == worker).owed_usd += usd
-        again = companies.run_payroll(self.session, founder, company.id, *period, self.now)
+        again = payroll.run_payroll(self.session, founder, company.id, *period, self.now)
         assert not again.created and again.run.id == result.run.id
         assert self._entries() == entries + 1, "a payroll posted more than one entry, or its re-run posted"
         company.weeks_paid += 1

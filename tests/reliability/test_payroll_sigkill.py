@@ -20,6 +20,9 @@ from sqlalchemy import and_, cast, func, insert, select
 
 from govern import create_app
 from govern.companies import service as companies
+from govern.companies import pay_settings
+from govern.companies import payroll
+from govern.companies import workers
 from govern.companies.models import HoursEntry, PayrollRun, Payslip
 from govern.extensions import db
 from govern.ledger import service as ledger
@@ -48,12 +51,12 @@ def prepare_town(session, make_member, now) -> dict[int, list[int]]:
         record_income(session, founder, company.id, WORKERS * 2000_00, "orders", now)
         staff = [founder] + [make_member() for _ in range(WORKERS - 1)]
         for position, worker in enumerate(staff):
-            companies.set_worker(session, founder, company.id, member_id=worker.id, occupation="fitter",
+            workers.set_worker(session, founder, company.id, member_id=worker.id, occupation="fitter",
                                  hourly_rate=Money(15_00 + position, "RSC"), now=now)
             if position % 3 == 1:
-                companies.set_auto_convert(session, worker, "40")
+                pay_settings.set_auto_convert(session, worker, "40")
             elif position % 3 == 2:
-                companies.set_contribution_rate(session, worker, "5")
+                pay_settings.set_contribution_rate(session, worker, "5")
         # Hours go in directly: the service's checks on them are not what this test is about.
         session.execute(insert(HoursEntry), [
             {"company_id": company.id, "member_id": worker.id, "period_start": start, "period_end": end,
@@ -72,7 +75,7 @@ def pay_in_a_child_process(database_url: str, now, company_ids, weeks, report) -
     with app.app_context():
         for start, end in weeks:
             for company_id in company_ids:
-                run = companies.run_payroll(db.session, None, company_id, start.isoformat(), end.isoformat(), now)
+                run = payroll.run_payroll(db.session, None, company_id, start.isoformat(), end.isoformat(), now)
                 report.write(f"paid {company_id} {start} run {run.run.id}\n")
                 report.flush()
 
@@ -160,7 +163,7 @@ def test_a_payroll_killed_at_a_random_point_and_run_again_pays_each_worker_exact
 
         for start, end in weeks:
             for company_id in town:
-                companies.run_payroll(session, None, company_id, start.isoformat(), end.isoformat(), now)
+                payroll.run_payroll(session, None, company_id, start.isoformat(), end.isoformat(), now)
         session.commit()
         session.expire_all()
 

@@ -11,9 +11,16 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 
 from govern.companies import service as companies
+from govern.companies import hours as company_hours
+from govern.companies import payroll
+from govern.companies import workers
 from govern.delegation import service as delegation
 from govern.extensions import db
 from govern.facilities import service as facilities
+from govern import months
+from govern.facilities import rent as rents
+from govern.facilities import tenancies as tenancies
+from govern.facilities import waiting_list as waiting_lists
 from govern.health import service as health
 from govern.ledger import exchange, service as ledger
 from govern.ledger.models import CAPITAL_POOL, UsdPayout
@@ -91,11 +98,11 @@ def build_scenario(session, now) -> Scenario:
 
     company = companies.register_company(session, admin, "Bread & Co", "bakery", now)
     record_income(session, admin, company.id, 100_000, "first sales", now)
-    companies.set_worker(session, admin, company.id, member_id=member.id, occupation="baker",
+    workers.set_worker(session, admin, company.id, member_id=member.id, occupation="baker",
                          hourly_rate=Money(2_000, "RSC"), now=now)
-    companies.enter_hours(session, member, company.id, member_id=member.id, period_start=PAY_PERIOD[0],
+    company_hours.enter_hours(session, member, company.id, member_id=member.id, period_start=PAY_PERIOD[0],
                           period_end=PAY_PERIOD[1], hours="10", now=now)
-    companies.run_payroll(session, admin, company.id, *PAY_PERIOD, now)
+    payroll.run_payroll(session, admin, company.id, *PAY_PERIOD, now)
 
     buy_rsc(session, member, 5_000, now)
     product = market.create_listing(session, admin, company_id=company.id, kind="product", title="Sourdough loaf",
@@ -124,11 +131,11 @@ def build_scenario(session, now) -> Scenario:
     flat = facilities.create_facility(session, board, name="Flat 1B, Mill Street", kind="housing",
                                       description="Two rooms", purchase=Money(360_000, "RSC"),
                                       maintenance=Money(2_000, "RSC"), now=now)
-    waiting = facilities.apply(session, member, office.id, now=now, message="I need a desk.")
-    let = facilities.apply(session, member, flat.id, now=now, message="I need a home.")
-    tenancy = facilities.assign(session, board, let.id, now=now, start_month=facilities.month_of(now))
-    facilities.run_monthly_charges(session, now + timedelta(days=10))  # November has ended
-    [charge] = facilities.charges_of_tenancy(session, member, tenancy.id)
+    waiting = waiting_lists.apply(session, member, office.id, now=now, message="I need a desk.")
+    let = waiting_lists.apply(session, member, flat.id, now=now, message="I need a home.")
+    tenancy = tenancies.assign(session, board, let.id, now=now, start_month=months.month_of(now))
+    rents.run_monthly_charges(session, now + timedelta(days=10))  # November has ended
+    [charge] = tenancies.charges_of_tenancy(session, member, tenancy.id)
     # Health: the plan is offered, and the member (whose commerce is all inside) is enrolled.
     regions.set_parameter(session, region.id, "health_plan_premium", "40", cause_type="test", cause_id=None, now=now)
     enrollment = health.enroll(session, member, now)

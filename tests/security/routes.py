@@ -106,7 +106,11 @@ def form_body(endpoint: str, s: Scenario) -> dict:
         "facilities.new": {"name": "Flat 3C", "kind": "housing", "inventory_item_id": "", "purchase": "1000.00",
                            "maintenance": "10.00", "market_rate": "", "description": "Sunny"},
         "facilities.apply": {"company_id": "", "message": "Please."},
-        "facilities.record_cost": {"month": _this_month(), "amount": "5.00", "memo": "Water"},
+        "facilities.record_cost": {"month": _this_month(), "amount": "5.00", "memo": "Water", "supplier": "City Water"},
+        "facilities.set_maintainer": {"supplier": "Mill Street Repairs", "pay_to": "Mill Bank 11-2222-3"},
+        "companies.purchase": {"supplier": "Oven Parts Ltd", "amount": "1.00", "memo": "a thermostat",
+                               "grant_proposal_id": ""},
+        "companies.handover": {"member_id": str(s.member_id)},
         "facilities.assign": {"application_id": str(s.facility_application_id), "start_month": "", "reason": ""},
         "members.payout_account": {"details": "Mill Bank 98-7654-3"},
         "members.settings": {"time_zone": "Europe/Paris", "mail_results": "y", "mail_digest": "y"},
@@ -139,7 +143,7 @@ def json_body(endpoint: str, s: Scenario) -> dict | None:
         "companies_api.auto_convert": {"percent": "10"},
         "companies_api.contribution_rate": {"percent": "5"},
         "market_api.bridge": {"is_bridge": True},
-        "market_api.outside_purchase": {"amount": _money("1.00", "USD"), "memo": "flour"},
+        "market_api.outside_purchase": {"amount": _money("1.00", "USD"), "memo": "flour", "supplier": "Mill & Co."},
         "market_api.create": {"company_id": s.company_id, "kind": "product", "title": "Rye loaf",
                               "price": _money("3.00", "RSC")},
         "market_api.order": {"quantity": 1},
@@ -159,7 +163,10 @@ def json_body(endpoint: str, s: Scenario) -> dict | None:
         "facilities_api.create": {"name": "Flat 3C", "kind": "housing", "description": "Sunny",
                                   "purchase": _money("1000.00", "RSC"), "maintenance": _money("10.00", "RSC")},
         "facilities_api.set_status": {"status": "closed"},
-        "facilities_api.record_cost": {"month": _this_month(), "amount": _money("5.00", "RSC"), "memo": "Water"},
+        "facilities_api.record_cost": {"month": _this_month(), "amount": _money("5.00", "RSC"), "memo": "Water",
+                                       "supplier": "City Water"},
+        "facilities_api.set_maintainer": {"supplier": "Mill Street Repairs"},
+        "companies_api.handover": {"member_id": s.member_id},
         "facilities_api.apply": {"message": "Please."},
         "facilities_api.assign": {"reason": ""},
         "facilities_api.end": {},
@@ -171,7 +178,7 @@ def json_body(endpoint: str, s: Scenario) -> dict | None:
         "treasury_api.payouts_paid": {"payout_ids": [s.payout_id], "bank_reference": "MB-BATCH-7"},
         "treasury_api.set_bank_details": {"details": "Riverside Co-op, Mill Bank, account 12-3456-7"},
         "treasury_api.set_payout_account": {"details": "Mill Bank 98-7654-3"},
-    }.get(endpoint, {} if endpoint.endswith(("accept", "delivered", "leave", "bankruptcy", "cancel", "execute"))
+    }.get(endpoint, {} if endpoint.endswith(("accept", "delivered", "leave", "bankruptcy", "cancel", "execute", "close"))
           else None)
 
 

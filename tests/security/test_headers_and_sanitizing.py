@@ -232,7 +232,13 @@ def test_xss_payloads_in_listings_do_not_survive(app, scenario, writers, channel
 @pytest.mark.parametrize("channel", ["form", "api"])
 def test_xss_payloads_in_facilities_applications_and_operating_costs_do_not_survive(app, scenario, writers, channel):
     """Units' names and descriptions (the board's), application messages (members', shown to the
-    board) and operating costs' memos are plain text: shown, never live."""
+    board), operating costs' memos and the suppliers paid are plain text: shown, never live."""
+    from govern.members import service as members
+    from tests.funding import fill_pool
+
+    fill_pool(db.session, scenario.region_id, members.get_member(db.session, scenario.admin_id), 100_000,
+              datetime.now(timezone.utc))
+    app.config["GOVERN_MONEY_LIMIT"] = "1000 per minute"  # the pool pays a cost per payload
     board, member = app.test_client(), writers["member"]
     log_in(board, scenario.board_email)
     board_auth = {"Authorization": f"Bearer {bearer_token(board, scenario.board_email)}"}
@@ -247,8 +253,8 @@ def test_xss_payloads_in_facilities_applications_and_operating_costs_do_not_surv
             assert created.status_code == 302, created.get_data(as_text=True)
             path = created.headers["Location"]
             assert member.post(f"{path}/apply", data={"company_id": "", "message": payload}).status_code == 302
-            assert board.post(f"{path}/costs", data={"month": month, "amount": "1.00",
-                                                     "memo": payload[:200]}).status_code == 302
+            assert board.post(f"{path}/costs", data={"month": month, "amount": "1.00", "memo": payload[:200],
+                                                     "supplier": payload[:200]}).status_code == 302
         else:
             created = board.post("/api/v1/facilities", headers=board_auth, json={
                 "name": payload[:200], "kind": "housing", "description": payload,
@@ -258,7 +264,8 @@ def test_xss_payloads_in_facilities_applications_and_operating_costs_do_not_surv
             assert member.post(f"/api/v1{path}/applications", headers=member_auth,
                                json={"message": payload}).status_code == 201
             assert board.post(f"/api/v1{path}/costs", headers=board_auth, json={
-                "month": month, "amount": {"amount": "1.00", "currency": "RSC"}, "memo": payload[:200]}).status_code == 201
+                "month": month, "amount": {"amount": "1.00", "currency": "RSC"}, "memo": payload[:200],
+                "supplier": payload[:200]}).status_code == 201
         pages.append((payload, board.get(path).get_data(as_text=True)))
         pages.append((payload, member.get(path).get_data(as_text=True)))
     pages.append(("the units", member.get("/facilities?limit=100").get_data(as_text=True)))
@@ -267,7 +274,7 @@ def test_xss_payloads_in_facilities_applications_and_operating_costs_do_not_surv
     survived = {payload: live_markup(_written_part(page)) for payload, page in pages}
     assert {p: found for p, found in survived.items() if found} == {}
     assert "alert(1)" in pages[0][1] and "Waiting list" in pages[0][1]  # the board's page, with the message
-    assert pages[0][1].count("alert(1)") >= 4  # name, description, message and memo are all shown
+    assert pages[0][1].count("alert(1)") >= 5  # name, description, message, memo and supplier are all shown
 
 
 def test_xss_payloads_in_the_treasury_do_not_survive(app, scenario, writers):

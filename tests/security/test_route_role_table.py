@@ -32,13 +32,20 @@ REFUSED = "refused"  # an action button's page: a redirect back with an error me
 # member's (and the board's): another member gets 404, and board-only actions 403 (404 for the
 # board's own pages). Who is enrolled in the health plan is for the board only. Standing for
 # election and withdrawing is for any member of the region while nominations are open (each role
-# stands, then withdraws, in the order of the rows).
+# stands, then withdraws, in the order of the rows). A worker-owned company's grants, sweeps and
+# outside purchases are its workers' (the member's and the admin's); the admin, the only admin of
+# the company the member works in, cannot leave before handing it over (the page refuses; the API
+# answers 409), nor close it while the member works there. The referendum has no invitations: 404
+# even for the board.
 ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("acquisitions.invitation", "GET"):                (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ("acquisitions.invitation", "POST"):               (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ("acquisitions_api.accept", "POST"):               (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ("acquisitions_api.invitations", "GET"):           (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ("companies.add_worker", "POST"):                  (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies.bankruptcy", "POST"):                  (LOGIN, REFUSED, REFUSED, REFUSED, OK),
+    ("companies.close", "POST"):                       (LOGIN, REFUSED, REFUSED, REFUSED, REFUSED),
+    ("companies.handover", "POST"):                    (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies.hours", "POST"):                       (LOGIN, OK, OK, FORBIDDEN, FORBIDDEN),
     ("companies.income", "POST"):                      (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies.index", "GET"):                        (LOGIN, OK, OK, OK, OK),
@@ -48,19 +55,24 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("companies.payroll", "POST"):                     (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies.payslips", "GET"):                     (LOGIN, OK, OK, OK, OK),
     ("companies.payslips", "POST"):                    (LOGIN, OK, OK, OK, OK),
+    ("companies.purchase", "POST"):                    (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies.schedule", "POST"):                    (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies.show", "GET"):                         (OK, OK, OK, OK, OK),  # outsiders see its public card
     ("companies_api.add_worker", "POST"):              (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies_api.auto_convert", "PUT"):             (LOGIN, OK, OK, OK, OK),
     ("companies_api.bankruptcy", "POST"):              (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("companies_api.close", "POST"):                   (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies_api.contribution_rate", "PUT"):        (LOGIN, OK, OK, OK, OK),
     ("companies_api.create", "POST"):                  (LOGIN, OK, OK, OK, OK),
+    ("companies_api.grants", "GET"):                   (NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND),
+    ("companies_api.handover", "POST"):                (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies_api.hours", "POST"):                   (LOGIN, OK, OK, FORBIDDEN, FORBIDDEN),
     ("companies_api.income", "POST"):                  (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies_api.my_payslips", "GET"):              (LOGIN, OK, OK, OK, OK),
     ("companies_api.payroll", "POST"):                 (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies_api.payroll_preview", "POST"):         (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ("companies_api.runs", "GET"):                     (LOGIN, OK, OK, NOT_FOUND, NOT_FOUND),
+    ("companies_api.surplus_sweeps", "GET"):           (NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND),
     ("companies_api.show", "GET"):                     (LOGIN, OK, OK, OK, OK),
     ("delegation.delegate_page", "GET"):               (OK, OK, OK, OK, OK),
     ("delegation.index", "GET"):                       (LOGIN, OK, OK, OK, OK),
@@ -77,6 +89,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("facilities.new", "GET"):                         (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
     ("facilities.new", "POST"):                        (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
     ("facilities.record_cost", "POST"):                (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("facilities.set_maintainer", "POST"):             (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("facilities.set_status", "POST"):                 (LOGIN, REFUSED, REFUSED, REFUSED, OK),
     ("facilities.show", "GET"):                        (LOGIN, OK, OK, OK, OK),
     ("facilities.withdraw", "POST"):                   (LOGIN, OK, REFUSED, REFUSED, REFUSED),
@@ -87,9 +100,11 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("facilities_api.create", "POST"):                 (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("facilities_api.end", "POST"):                    (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK),
     ("facilities_api.index", "GET"):                   (OK, OK, OK, OK, OK),
+    ("facilities_api.maintenance", "GET"):             (OK, OK, OK, OK, OK),
     ("facilities_api.my_tenancies", "GET"):            (LOGIN, OK, OK, OK, OK),
     ("facilities_api.record", "GET"):                  (OK, OK, OK, OK, OK),
     ("facilities_api.record_cost", "POST"):            (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("facilities_api.set_maintainer", "PUT"):          (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("facilities_api.set_status", "PUT"):              (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("facilities_api.show", "GET"):                    (OK, OK, OK, OK, OK),
     ("facilities_api.waiting_list", "GET"):            (LOGIN, OK, OK, OK, OK),
@@ -131,6 +146,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("market_api.index", "GET"):                       (LOGIN, OK, OK, OK, OK),
     ("market_api.order", "POST"):                      (LOGIN, OK, OK, OK, OK),
     ("market_api.outside_purchase", "POST"):           (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    ("market_api.outside_purchases", "GET"):           (LOGIN, OK, OK, NOT_FOUND, NOT_FOUND),
     ("market_api.show", "GET"):                        (LOGIN, OK, OK, OK, OK),
     ("members.change_password", "GET"):                (LOGIN, OK, OK, OK, OK),
     ("members.change_password", "POST"):               (LOGIN, OK, OK, OK, OK),
@@ -147,7 +163,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("members.join", "GET"):                           (OK, OK, OK, OK, OK),
     ("members.join", "POST"):                          (OK, OK, OK, OK, OK),
     ("members.leave", "GET"):                          (LOGIN, OK, OK, OK, OK),
-    ("members.leave", "POST"):                         (LOGIN, OK, OK, OK, OK),
+    ("members.leave", "POST"):                         (LOGIN, OK, REFUSED, OK, OK),
     ("members.login", "GET"):                          (OK, OK, OK, OK, OK),
     ("members.login", "POST"):                         (OK, OK, OK, OK, OK),
     ("members.logout", "POST"):                        (LOGIN, OK, OK, OK, OK),

@@ -18,6 +18,7 @@ def test_every_parameter_the_api_promises_has_a_default():
         "subsidy_housing": "0", "subsidy_office": "0", "subsidy_health": "0", "subsidy_education": "0",
         "facility_amortisation_years": "30", "health_plan_min_inside_share": "0.5", "health_plan_premium": "0",
         "health_plan_member_share": "0.5", "health_plan_period_days": "90",
+        "productivity_min": "0", "productivity_max": "1", "surplus_share": "0.5", "surplus_reserve_months": "3",
     }
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from govern.acquisitions import service as acquisitions
 from govern.companies import service as companies
+from govern.companies import bankruptcy
 from govern.companies.models import Company, Worker
 from govern.errors import Conflict, Forbidden, InsufficientFunds, ValidationError
 from govern.extensions import db
@@ -155,7 +156,7 @@ def test_the_equipment_story(session, region, member, make_member, propose, now)
     grant_entry = session.get(LedgerEntry, max(pool_entries))
     assert (grant_entry.cause_type, grant_entry.cause_id) == ("proposal", str(proposal.id))
 
-    companies.declare_bankrupt(session, board, shop.id, now + timedelta(days=5))
+    bankruptcy.declare_bankrupt(session, board, shop.id, now + timedelta(days=5))
     session.expire_all()
     item = inventory.get_item(session, item.id)
     assert (item.status, item.held_by_company_id) == ("returned", None)
@@ -194,7 +195,7 @@ def test_a_grant_to_a_company_that_went_bankrupt_meanwhile_moves_nothing(session
     proposal = propose(member, "equipment_grant", {"company_id": shop.id, "item": "Stand", "justification": "x",
                                                    "cost": {"amount": "5.00", "currency": "RSC"}})
     proposals.cast_ballot(session, member, proposal.id, "yes", now)
-    companies.declare_bankrupt(session, board, shop.id, now)
+    bankruptcy.declare_bankrupt(session, board, shop.id, now)
     before = entries(session)
     proposals.close_proposal(session, proposal.id, now + timedelta(days=3))
     assert proposal.status == "rejected" and "bankrupt" in proposal.outcome["reason"]

@@ -138,14 +138,17 @@ def _board(session, member, region, now):
 
 def test_rent_paid_counts_inside_and_a_company_order_does_not(session, member, make_member, shop, region, now):
     from govern.facilities import service as facilities
+    from govern.facilities import rent as rents
+    from govern.facilities import tenancies as tenancies
+    from govern.facilities import waiting_list as waiting_lists
 
     board = make_member(board=True)
     buy_rsc(session, member, 100_000, later(now, days=-40))
     unit = facilities.create_facility(session, board, name="Flat", kind="housing", purchase=rsc(3_600_000),
                                       maintenance=rsc(0), now=later(now, days=-40))
-    application = facilities.apply(session, member, unit.id, now=later(now, days=-40))
-    facilities.assign(session, board, application.id, now=later(now, days=-40), start_month="2026-10")
-    facilities.run_monthly_charges(session, later(now, days=-20))  # October: 36,000.00 / 360 = 100.00
+    application = waiting_lists.apply(session, member, unit.id, now=later(now, days=-40))
+    tenancies.assign(session, board, application.id, now=later(now, days=-40), start_month="2026-10")
+    rents.run_monthly_charges(session, later(now, days=-20))  # October: 36,000.00 / 360 = 100.00
     mine = companies.register_company(session, member, "Mine", "food", now)
     record_income(session, member, mine.id, 10_000, "sales", now)
     market.buy(session, member, shop.id, now, paid_by_company_id=mine.id)  # the company's spending, not hers

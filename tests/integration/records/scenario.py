@@ -15,6 +15,10 @@ from sqlalchemy import update
 
 from govern.acquisitions import service as acquisitions
 from govern.companies import service as companies
+from govern.companies import hours as company_hours
+from govern.companies import pay_settings
+from govern.companies import payroll
+from govern.companies import workers
 from govern.companies.models import Company, PayrollRun, Worker
 from govern.ledger import exchange, transfers
 from govern.members.models import Member
@@ -108,9 +112,9 @@ def build(session, region, make_member, propose, now) -> Scenario:
                     title="North goes its own way", at=start + timedelta(days=40))
     _vote(session, split, [alice, bob, carol, pat, *board], start + timedelta(days=40))
     child = session.get(Region, int(next(e.ref_id for e in proposals.effects_of(session, split.id) if e.type == "region")))
-    companies.enter_hours(session, pat, bakery.id, member_id=pat.id, period_start="2026-11-01",
+    company_hours.enter_hours(session, pat, bakery.id, member_id=pat.id, period_start="2026-11-01",
                           period_end="2026-11-20", hours="10", now=start + timedelta(days=44))
-    runs.append(companies.run_payroll(session, pat, bakery.id, "2026-11-01", "2026-11-20",
+    runs.append(payroll.run_payroll(session, pat, bakery.id, "2026-11-01", "2026-11-20",
                                       start + timedelta(days=45)).run)
     session.refresh(bakery)
     session.refresh(bikes)
@@ -123,20 +127,20 @@ def _payrolls(session, region, bakery, pat, bob, carol, start):
     half of her pay to USD. Returns the bakery's run, then the bike shop."""
     at = start + timedelta(days=5)
     record_income(session, pat, bakery.id, 100000, "Bread sold before we joined", at)
-    companies.set_worker(session, pat, bakery.id, member_id=bob.id, occupation="cashier",
+    workers.set_worker(session, pat, bakery.id, member_id=bob.id, occupation="cashier",
                          hourly_rate=Money(1500, "RSC"), now=at)
     for person, hours in ((pat, "20"), (bob, "10")):
-        companies.enter_hours(session, pat, bakery.id, member_id=person.id, period_start="2026-10-01",
+        company_hours.enter_hours(session, pat, bakery.id, member_id=person.id, period_start="2026-10-01",
                               period_end="2026-10-31", hours=hours, now=at)
-    october = companies.run_payroll(session, pat, bakery.id, "2026-10-01", "2026-10-31", start + timedelta(days=20)).run
+    october = payroll.run_payroll(session, pat, bakery.id, "2026-10-01", "2026-10-31", start + timedelta(days=20)).run
     bikes = companies.register_company(session, carol, "North Bikes", "bicycle repair", at)
     record_income(session, carol, bikes.id, 100000, "Repairs", at)
-    companies.set_worker(session, carol, bikes.id, member_id=carol.id, occupation="mechanic",
+    workers.set_worker(session, carol, bikes.id, member_id=carol.id, occupation="mechanic",
                          hourly_rate=Money(2500, "RSC"), now=at)
-    companies.set_auto_convert(session, carol, "50")
-    companies.enter_hours(session, carol, bikes.id, member_id=carol.id, period_start="2026-10-01",
+    pay_settings.set_auto_convert(session, carol, "50")
+    company_hours.enter_hours(session, carol, bikes.id, member_id=carol.id, period_start="2026-10-01",
                           period_end="2026-10-31", hours="20", now=at)
-    companies.run_payroll(session, carol, bikes.id, "2026-10-01", "2026-10-31", start + timedelta(days=20))
+    payroll.run_payroll(session, carol, bikes.id, "2026-10-01", "2026-10-31", start + timedelta(days=20))
     return [october, bikes]
 
 

@@ -91,3 +91,26 @@ def test_without_a_row_there_is_no_wage_and_the_first_row_applies_at_once():
     assert wage_on([], HIRED, day(0)) is None
     assert wage_on([cut()], HIRED, day(-1)) is None
     assert wage_on([cut()], HIRED, day(0)) == 2100
+
+
+# --- a kept wage: an acquired business's employee joins at their previous wage ---------------
+
+def test_a_kept_wage_is_paid_whatever_the_table_said_when_they_joined():
+    assert wage_on([FIRST], HIRED, day(0), kept=2200) == 2200  # the table's 30.00 at hire does not apply
+    assert wage_on([], HIRED, day(0), kept=2200) == 2200  # nor is a table needed
+
+
+def test_a_table_wage_above_the_kept_wage_raises_it_at_once():
+    assert wage_on([FIRST, cut(wage=2500, at=CUT_AT)], HIRED, day(0), kept=2200) == 2500
+
+
+def test_a_table_wage_below_the_kept_wage_cuts_it_through_the_delay_and_decay():
+    changes = [FIRST, cut(wage=1900, delay=30, decay=90)]
+    assert wage_on(changes, HIRED, day(29), kept=2200) == 2200
+    assert wage_on(changes, HIRED, day(30 + 45), kept=2200) == 2050  # 2200 − 300 × 45/90
+    assert wage_on(changes, HIRED, day(30 + 90), kept=2200) == 1900
+
+
+def test_the_same_table_wage_voted_again_does_not_touch_a_kept_wage():
+    again = TableChange(CUT_AT, 3000, 0, 0)  # the 30.00 the table had before they joined
+    assert wage_on([FIRST, again], HIRED, day(0), kept=2200) == 2200
