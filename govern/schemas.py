@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from govern.clock import parse_time
 from govern.errors import ValidationError
-from govern.ids import MAX_ID
+from govern.ids import ID_DIGITS, MAX_ID
 from govern.money import CURRENCIES, MINOR_PER_UNIT, Money as MoneyValue, format_minor
 
 MAX_REQUEST_AMOUNT = "1000000000.00"
@@ -40,23 +40,8 @@ DECIMAL_PATTERN = r"^-?[0-9]{1,15}(?:\.[0-9]{1,12})?$"
 MONTH_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 
 
-def _digits_at_most(limit: int) -> str:
-    """A regular expression for the decimal numbers from 0 to `limit` (no leading zeros needed)."""
-    text = str(limit)
-    choices = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
-    for i, digit in enumerate(text):
-        if digit != "0":
-            below = "0" if digit == "1" else f"0-{int(digit) - 1}"
-            rest = len(text) - i - 1
-            if i == 0 and digit == "1":
-                continue
-            choices.append(text[:i] + f"[{below}]" + (f"[0-9]{{{rest}}}" if rest else ""))
-    choices.append(text)
-    return "^(?:" + "|".join(choices) + ")$"
-
-
 # A cursor is an id from an earlier page: digits, at most 2**31 - 1 (PostgreSQL's integer).
-CURSOR_PATTERN = _digits_at_most(MAX_ID)
+CURSOR_PATTERN = f"^(?:{ID_DIGITS})$"
 
 _POSITIVE_AMOUNT = re.compile(POSITIVE_AMOUNT_PATTERN)
 _AMOUNT_OR_ZERO = re.compile(AMOUNT_OR_ZERO_PATTERN)

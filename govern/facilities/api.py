@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from govern import access, months
 from govern.apiutil import api_blueprint, endpoint, every, listed, optional_member, require_member
@@ -77,7 +77,13 @@ class StatusBody(Request):
     status: Literal["open", "closed"]
 
 
+# A payee must be named: a co-op company or a supplier (the document says so; the service checks).
+_A_PAYEE = {"anyOf": [{"required": ["company_id"]}, {"required": ["supplier"]}]}
+
+
 class CostBody(Request):
+    model_config = ConfigDict(json_schema_extra=_A_PAYEE)
+
     month: Month
     amount: RscIn
     memo: text(facilities.MAX_MEMO, min_length=1)
@@ -87,6 +93,8 @@ class CostBody(Request):
 
 
 class MaintainerBody(Request):
+    model_config = ConfigDict(json_schema_extra=_A_PAYEE)
+
     company_id: Id | None = None
     supplier: text(200) | None = None
     pay_to: text(500) | None = None

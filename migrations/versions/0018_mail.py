@@ -3,7 +3,7 @@ scheduler), each member's mail switches and daily digest, their time zone, and a
 notifications so that a reminder can be cleared when it is answered
 
 Revision ID: 0018_mail
-Revises: 0016_tokens
+Revises: 0017_coop_companies
 Create Date: 2026-11-26 13:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0018_mail'
-down_revision = '0016_tokens'
+down_revision = '0017_coop_companies'
 branch_labels = None
 depends_on = None
 

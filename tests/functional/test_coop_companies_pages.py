@@ -28,7 +28,7 @@ def test_the_board_runs_the_payroll_of_an_acquired_business_at_the_invited_wage(
         follow_redirects=True)
     assert "Hours entered." in entered.get_data(as_text=True)
     saved = client.post(f"/companies/{forge.id}/workers", data={
-        "member_id": wes.id, "occupation": "welder", "hourly_rate": "", "productivity": "0.75"}, follow_redirects=True)
+        "member": str(wes.id), "occupation": "welder", "hourly_rate": "", "productivity": "0.75"}, follow_redirects=True)
     assert "Worker saved." in saved.get_data(as_text=True)
     preview = client.get(f"/companies/{forge.id}/payroll?period_start=2026-12-01&period_end=2026-12-05")
     text = preview.get_data(as_text=True)

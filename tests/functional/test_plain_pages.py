@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from govern.companies import service as companies
+from govern.companies import service as companies, workers
 from govern.extensions import db
 from govern.money import Money
 from govern.regions import reorganise, service as regions
@@ -52,7 +52,7 @@ def test_a_wage_a_proposal_set_links_to_its_own_regions_table(app, region, now):
 def test_a_worker_who_moved_region_still_sees_the_company_they_work_for(app, client, make_member, now):
     founder, worker = make_member(name="Ann Field"), make_member(name="Ben Ode")
     company = companies.register_company(db.session, founder, "Ann's Bikes", "bicycle repair", now)
-    companies.set_worker(db.session, founder, company.id, member_id=worker.id, occupation="mechanic",
+    workers.set_worker(db.session, founder, company.id, member_id=worker.id, occupation="mechanic",
                          hourly_rate=Money(2_000, "RSC"), now=now)
     elsewhere = regions.create_region(db.session, "Hillside", now)
     reorganise.move_member(db.session, worker, elsewhere.id, now)
