@@ -164,3 +164,16 @@ def ids_in_batches(session: Session, query, id_column, *, batch: int = 500) -> I
             return
         yield from ids
         after = ids[-1]
+
+
+def bulk_write(session: Session, statement: str, rows: list[tuple]) -> None:
+    """Run one INSERT or UPDATE for many rows through the driver's own executemany, in the session's
+    transaction. `statement` is plain SQL with `?` placeholders (turned into `%s` for drivers that
+    use those). For the hot bulk paths (a payroll's postings, balances and payslips), where building
+    SQLAlchemy's parameter dictionaries costs more than the database's work."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.paramstyle != "qmark":
+        statement = statement.replace("?", "%s")
+    connection.exec_driver_sql(statement, rows)

@@ -29,7 +29,7 @@ from govern.companies.service import (
     require_trading,
     worker_of,
 )
-from govern.database import write_transaction
+from govern.database import bulk_write, write_transaction
 from govern.errors import Conflict, InsufficientFunds, ValidationError
 from govern.ledger.models import (
     CAPITAL_POOL,
@@ -228,13 +228,15 @@ def _post_payroll(session: Session, company: Company, run: PayrollRun, plan: Pay
                                 account_id=short.account_id) from short
 
 
+_INSERT_PAYSLIP = ("INSERT INTO payslips (run_id, member_id, occupation, centihours, rate_minor, gross_minor, "
+                   "tax_minor, net_minor, converted_rsc_minor, converted_usd_minor, contributed_minor, "
+                   "base_rate_minor, productivity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 def _write_payslips(session: Session, run: PayrollRun, plan: PayrollPlan, entry_id: int | None, now: datetime) -> None:
-    session.execute(insert(Payslip.__table__), [
-        {"run_id": run.id, "member_id": s.member_id, "occupation": s.occupation, "centihours": s.centihours,
-         "rate_minor": s.rate_minor, "gross_minor": s.gross, "tax_minor": s.tax, "net_minor": s.net,
-         "converted_rsc_minor": s.converted_rsc, "converted_usd_minor": s.converted_usd,
-         "contributed_minor": s.contributed, "base_rate_minor": s.base_rate_minor,
-         "productivity": s.productivity} for s in plan.slips])
+    bulk_write(session, _INSERT_PAYSLIP, [
+        (run.id, s.member_id, s.occupation, s.centihours, s.rate_minor, s.gross, s.tax, s.net, s.converted_rsc,
+         s.converted_usd, s.contributed, s.base_rate_minor, s.productivity) for s in plan.slips])
     contributed = [s for s in plan.slips if s.contributed]
     if contributed:
         session.execute(insert(Contribution), [

@@ -46,6 +46,8 @@ class EntryAnswer(Answer):
     memo: str
     cause: Cause
     postings: list[Posting]
+    regions: list[int] = Field(description="The regions the entry moved money in: two when it crossed regions "
+                                           "(it then also moved the backing USD between their reserves)")
     hash: str
     prev_hash: str
 
@@ -139,10 +141,12 @@ def entries_shown(entries: list[LedgerEntry], viewer) -> list[EntryAnswer]:
     ids = [e.id for e in entries]
     shown = ledger.postings_shown_to(db.session, ids, viewer)
     hidden = ledger.entries_touching_hidden(db.session, ids, viewer)
+    regions = ledger.regions_of_entries(db.session, entries)
     return [EntryAnswer.model_validate(With(
         entry, cause={"type": entry.cause_type,
                       "id": ledger.shown_cause_id(entry.cause_type, entry.cause_id, entry.id in hidden)},
-        postings=[{"account_id": p.account_id, "amount": money_of(p.amount, p.currency)} for p in shown[entry.id]]))
+        postings=[{"account_id": p.account_id, "amount": money_of(p.amount, p.currency)} for p in shown[entry.id]],
+        regions=regions[entry.id]))
         for entry in entries]
 
 
@@ -186,7 +190,7 @@ def create_conversion(json: ConversionBody):
 @money_moving
 @endpoint(ok=201, answer=TransferAnswer, errors=(400, 403, 409, 429), headers=IdempotencyKey)
 def create_transfer(json: TransferBody):
-    """Pay another active member of your region in RSC"""
+    """Pay another active member, of any active region, in RSC"""
     member = require_member()
     result = transfers.transfer(db.session, member, json.to_member_id, json.amount.value(), json.memo, utcnow(),
                                 idempotency_key())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime
 
 
@@ -20,8 +20,7 @@ class LedgerRuleBroken(ValueError):
     """A programming error: a caller built an entry that breaks a ledger rule."""
 
 
-@dataclass(frozen=True)
-class PostingLine:
+class PostingLine(NamedTuple):
     account_id: int
     currency: str
     amount: int
@@ -62,10 +61,12 @@ def swings_by_account(lines: list[PostingLine]) -> dict[int, tuple[int, int]]:
     """Per account, the sum of its negative postings and the sum of its positive ones: however
     the postings are added up (by `post`, by SQL's SUM in `verify`), every partial sum lies between
     balance + the first and balance + the second."""
-    swings: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for line in lines:
-        swings[line.account_id][0 if line.amount < 0 else 1] += line.amount
-    return {account_id: (low, high) for account_id, (low, high) in swings.items()}
+    low: dict[int, int] = {}
+    high: dict[int, int] = {}
+    for account_id, _, amount in lines:
+        side = low if amount < 0 else high
+        side[account_id] = side.get(account_id, 0) + amount
+    return {account_id: (low.get(account_id, 0), high.get(account_id, 0)) for account_id in low.keys() | high.keys()}
 
 
 def leaves_range(balance: int, swing: tuple[int, int]) -> bool:
@@ -85,6 +86,16 @@ def is_backed(usd_reserve: int, issuance_balance: int) -> bool:
     from it against USD paid into the reserve.
     """
     return usd_reserve >= -issuance_balance
+
+
+def rsc_arriving_by_region(movements) -> dict[int, int]:
+    """From (region id, currency, net amount) per account of an entry: the RSC each region's
+    accounts gain (positive) or lose (negative), for the regions where that is not zero."""
+    arriving: dict[int, int] = defaultdict(int)
+    for region_id, currency, amount in movements:
+        if currency == "RSC":
+            arriving[region_id] += amount
+    return {region_id: amount for region_id, amount in arriving.items() if amount}
 
 
 def fingerprint(memo: str, cause_type: str, cause_id: str | None, lines: list[PostingLine]) -> str:

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import datetime, timezone
 
 from sqlalchemy import and_, bindparam, false, func, insert, not_, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from govern import audit
-from govern.database import read_snapshot, write_transaction
+from govern.database import bulk_write, read_snapshot, write_transaction
 from govern.errors import BackingViolation, Conflict, IdempotencyConflict, InsufficientFunds, LedgerLimit, NotFound
 from govern.ledger import checks
 from govern.ledger.checks import GENESIS_HASH, PostingLine
 from govern.money import format_minor
+from govern.regions.models import Region
 from govern.ledger.models import (
     ISSUANCE,
     OWNER_MEMBER,
@@ -26,17 +28,16 @@ from govern.ledger.models import (
 )
 
 
-@dataclass(frozen=True)
-class AccountRef:
+class AccountRef(NamedTuple):
     """An account by id and currency: all a leg needs (post() locks and reads the account itself),
-    so a caller naming 100,000 wallets loads no ORM object for them."""
+    so a caller naming 100,000 wallets loads no ORM object for them. (A named tuple: a payroll
+    builds one per worker.)"""
 
     id: int
     currency: str
 
 
-@dataclass(frozen=True)
-class Leg:
+class Leg(NamedTuple):
     """One side of a movement: `amount` minor units into (positive) or out of (negative) an account."""
 
     account: Account | AccountRef
@@ -53,6 +54,7 @@ def post(
     now: datetime,
     idempotency_key: str | None = None,
     region_id: int | None = None,
+    backing_follows_rsc: bool = True,
 ) -> LedgerEntry:
     """Append one balanced entry to the ledger, or raise and append nothing.
 
@@ -62,6 +64,10 @@ def post(
     leg's account is the one named when several are short), no balance outside the signed 64-bit
     range (LedgerLimit: the database never sees a value it would overflow), and the backing of
     every region touched.
+    RSC that crosses from one region's accounts to another's takes its backing along in the same
+    entry (`_backing_lines`), so each region's reserve keeps covering the RSC its accounts hold.
+    Only a caller that rehomes accounts between regions in the same transaction, and carries their
+    backing in its own legs, turns that off (`backing_follows_rsc=False`, regions.reorganise).
     Appends are serialised by a lock on the chain head, so concurrent posts cannot overdraw or
     fork the hash chain.
     """
@@ -86,6 +92,13 @@ def post(
 
         net = checks.net_by_account(lines)
         accounts = _lock_accounts(session, net)
+        if backing_follows_rsc:
+            carried = _backing_lines(session, accounts, net)
+            if carried:
+                lines = lines + carried
+                net = checks.net_by_account(lines)
+                accounts.update(_lock_accounts(session, {line.account_id: 0 for line in carried
+                                                         if line.account_id not in accounts}))
         _check_accounts(accounts, net)
         _check_limits(accounts, checks.swings_by_account(lines))
         _check_backing(session, accounts, net)
@@ -108,9 +121,10 @@ _HEAD = LedgerHead.__table__
 _ACCOUNTS = Account.__table__
 _READ_HEAD = select(_HEAD.c.entry_id, _HEAD.c.hash).with_for_update()
 _INSERT_ENTRY = insert(LedgerEntry.__table__)
-_INSERT_POSTINGS = insert(Posting.__table__)
-_ADD_TO_BALANCE = (update(_ACCOUNTS).where(_ACCOUNTS.c.id == bindparam("account"))
-                   .values(balance=_ACCOUNTS.c.balance + bindparam("delta")))
+# A payroll writes 100,000 postings and balances: these go to the driver's executemany as plain
+# tuples (database.bulk_write), without SQLAlchemy building a parameter dict for each row.
+_INSERT_POSTINGS_SQL = "INSERT INTO postings (entry_id, account_id, currency, amount) VALUES (?, ?, ?, ?)"
+_ADD_TO_BALANCE_SQL = "UPDATE accounts SET balance = balance + ? WHERE id = ?"
 _MOVE_HEAD = update(_HEAD).values(entry_id=bindparam("entry_id"), hash=bindparam("hash"))
 _ENTRY_COLUMNS = tuple(column.key for column in LedgerEntry.__table__.columns)
 
@@ -120,11 +134,9 @@ def _append(session: Session, entry: LedgerEntry, lines: list[PostingLine], net:
     statements (one executemany each, however many accounts a payroll touches), then hand the
     entry to the session as a persistent object without reading it back."""
     session.execute(_INSERT_ENTRY, {key: getattr(entry, key) for key in _ENTRY_COLUMNS})
-    session.execute(_INSERT_POSTINGS, [
-        {"entry_id": entry.id, "account_id": line.account_id, "currency": line.currency, "amount": line.amount}
-        for line in lines])
-    session.execute(_ADD_TO_BALANCE, [{"account": account_id, "delta": delta}
-                                      for account_id, delta in net.items() if delta])
+    bulk_write(session, _INSERT_POSTINGS_SQL,
+               [(entry.id, line.account_id, line.currency, line.amount) for line in lines])
+    bulk_write(session, _ADD_TO_BALANCE_SQL, [(delta, account_id) for account_id, delta in net.items() if delta])
     session.execute(_MOVE_HEAD, {"entry_id": entry.id, "hash": entry.hash})
     _expire_cached_balances(session, net)
     make_transient_to_detached(entry)
@@ -161,6 +173,20 @@ def _lock_accounts(session: Session, net: dict[int, int]):
     if len(accounts) != len(net):
         raise NotFound("An account in this movement does not exist.")
     return accounts
+
+
+def _backing_lines(session: Session, accounts, net: dict[int, int]) -> list[PostingLine]:
+    """The postings that carry backing across regions: where the entry moves RSC into a region's
+    accounts (a payee there) it is issued there and as much USD enters that region's reserve; where
+    it moves RSC out (the payer's region) it is retired and the USD leaves that reserve, at par. The
+    USD postings sum to zero because the RSC ones do; an entry within one region needs none."""
+    arriving = checks.rsc_arriving_by_region(
+        (account.region_id, account.currency, net[account_id]) for account_id, account in accounts.items())
+    lines = []
+    for region_id, amount in sorted(arriving.items()):
+        lines.append(PostingLine(region_account(session, region_id, ISSUANCE).id, "RSC", -amount))
+        lines.append(PostingLine(region_account(session, region_id, USD_RESERVE).id, "USD", amount))
+    return lines
 
 
 def _check_accounts(accounts, net: dict[int, int]) -> None:
@@ -306,6 +332,31 @@ def shown_cause_id(cause_type: str, cause_id: str | None, touches_hidden: bool) 
     return None if touches_hidden and cause_type not in PUBLIC_CAUSES else cause_id
 
 
+def regions_of_entries(session: Session, entries: list[LedgerEntry]) -> dict[int, list[int]]:
+    """The regions each entry moved money in: its own, and every region whose accounts of its own
+    (reserve, issuance, pool …) it posted to; an entry across regions moves both reserves, so it
+    names both. One query for the page."""
+    regions = {entry.id: {entry.region_id} - {None} for entry in entries}
+    if entries:
+        for entry_id, region_id in session.execute(
+                select(Posting.entry_id, Account.owner_id).join(Account, Account.id == Posting.account_id)
+                .where(Posting.entry_id.in_(list(regions)), Account.owner_type == OWNER_REGION).distinct()):
+            regions[entry_id].add(region_id)
+    return {entry_id: sorted(ids) for entry_id, ids in regions.items()}
+
+
+def crossings(session: Session, entries: list[LedgerEntry]) -> dict[int, list[str]]:
+    """For the entries of a page that crossed regions: the names of the regions, payer's first."""
+    crossed = {entry_id: ids for entry_id, ids in regions_of_entries(session, entries).items() if len(ids) > 1}
+    if not crossed:
+        return {}
+    names = dict(session.execute(select(Region.id, Region.name).where(
+        Region.id.in_({region_id for ids in crossed.values() for region_id in ids}))).all())
+    first = {entry.id: entry.region_id for entry in entries}
+    return {entry_id: [names[r] for r in sorted(ids, key=lambda r: (r != first[entry_id], r))]
+            for entry_id, ids in crossed.items()}
+
+
 def amounts_on_account(session: Session, account_id: int, entry_ids: list[int]) -> dict[int, int]:
     """What each of these entries moved on one account."""
     if not entry_ids:
@@ -443,15 +494,29 @@ def _balance_problems(session: Session) -> list[str]:
         select(Account.id).where(Account.allow_negative.is_(False), Account.balance < 0).limit(20)
     ).scalars().all()
     problems += [f"account {aid} is below zero" for aid in negative]
-    reserves = session.execute(
-        select(Account.region_id, Account.kind, Account.balance).where(
-            Account.owner_type == OWNER_REGION, Account.kind.in_((USD_RESERVE, ISSUANCE))
-        )
-    ).all()
+    problems += _backing_problems(session)
+    return problems
+
+
+def _backing_problems(session: Session) -> list[str]:
+    """Per region: the RSC its accounts hold is what it issued (RSC crossing regions took its
+    issuance along), and its USD reserve covers that RSC at par. Each problem names the region."""
+    names = dict(session.execute(select(Region.id, Region.name)).all())
+    held = dict(session.execute(
+        select(Account.region_id, func.sum(Account.balance)).where(Account.currency == "RSC", Account.kind != ISSUANCE)
+        .group_by(Account.region_id)).all())
     by_region: dict[int, dict[str, int]] = {}
-    for region_id, kind, balance in reserves:
+    for region_id, kind, balance in session.execute(select(Account.region_id, Account.kind, Account.balance).where(
+            Account.owner_type == OWNER_REGION, Account.kind.in_((USD_RESERVE, ISSUANCE)))):
         by_region.setdefault(region_id, {})[kind] = balance
+    problems = []
     for region_id, balances in sorted(by_region.items()):
-        if not checks.is_backed(balances.get(USD_RESERVE, 0), balances.get(ISSUANCE, 0)):
-            problems.append(f"region {region_id}: the USD reserve does not cover the RSC outstanding")
+        name = f"region {region_id} ({names.get(region_id, '?')})"
+        issued = -balances.get(ISSUANCE, 0)
+        holds = int(held.get(region_id) or 0)
+        if holds != issued:
+            problems.append(f"{name}: its accounts hold {format_minor(holds)} RSC but it issued {format_minor(issued)}")
+        if not checks.is_backed(balances.get(USD_RESERVE, 0), -max(issued, holds)):
+            problems.append(f"{name} is short: its USD reserve {format_minor(balances.get(USD_RESERVE, 0))} does not "
+                            f"cover the {format_minor(max(issued, holds))} RSC it answers for")
     return problems

@@ -1,4 +1,5 @@
-"""Paying another member of the same region in RSC."""
+"""Paying another member in RSC, in any active region of the federation: the ledger carries the
+backing along when the payee lives in another region (ledger.service.post)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from govern.ledger.service import AccountRef, Leg, post
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.money import MAX_MINOR, Money, require_positive
 from govern.regions import service as regions
+from govern.regions.models import REGION_ACTIVE, Region
 
 MAX_MEMO = 200
 MAX_BATCH = 1_000
@@ -47,9 +49,9 @@ def transfer(
     if to_member_id == sender.id:
         raise ValidationError.for_field("to_member_id", "cannot be yourself")
     regions.require_active(session, sender.region_id)
+    if to_member_id not in _wallets_of_active_members(session, {to_member_id}):
+        raise ValidationError.for_field("to_member_id", "is not an active member of an active region")
     recipient = session.get(Member, to_member_id)
-    if recipient is None or recipient.region_id != sender.region_id or not recipient.active:
-        raise ValidationError.for_field("to_member_id", "is not an active member of your region")
     scope = f"member:{sender.id}:transfer"
     fingerprint = idempotency.request_fingerprint(to_member_id, amount.minor, memo)
     with write_transaction(session):
@@ -103,10 +105,11 @@ def transfer_batch(
         raise ValidationError.for_field("transfers", "must add up to at most 1000000000.00")
     payer, region_id, label = _batch_payer(session, sender, from_company_id)
     regions.require_active(session, region_id)
-    wallets = _wallets_of_active_members(session, {p.to_member_id for p in payments}, region_id)
+    wallets = _wallets_of_active_members(session, {p.to_member_id for p in payments})
     unknown = sorted({p.to_member_id for p in payments} - set(wallets))
     if unknown:
-        raise ValidationError.for_field("transfers", f"not active members of your region: {', '.join(map(str, unknown[:10]))}")
+        raise ValidationError.for_field("transfers", "not active members of an active region: "
+                                                     f"{', '.join(map(str, unknown[:10]))}")
     if from_company_id is None and sender.id in wallets:
         raise ValidationError.for_field("transfers", "cannot pay yourself")
     scope = f"member:{sender.id}:transfer-batch"
@@ -146,11 +149,12 @@ def _batch_payer(session: Session, sender: Member, company_id: int | None) -> tu
     return companies.company_account(session, company.id), company.region_id, company.name
 
 
-def _wallets_of_active_members(session: Session, member_ids: set[int], region_id: int) -> dict[int, int]:
-    """member id -> RSC wallet id, for those of `member_ids` who are active members of the region
-    (one query, whatever the batch's size)."""
+def _wallets_of_active_members(session: Session, member_ids: set[int]) -> dict[int, int]:
+    """member id -> RSC wallet id, for those of `member_ids` who are active members of an active
+    region, whichever (one query, whatever the batch's size)."""
     return dict(session.execute(
         select(Account.owner_id, Account.id).join(Member, Member.id == Account.owner_id)
+        .join(Region, Region.id == Member.region_id)
         .where(Account.owner_type == OWNER_MEMBER, Account.kind == WALLET, Account.owner_id.in_(member_ids),
-               Member.region_id == region_id, Member.status == MEMBER_ACTIVE)
+               Member.status == MEMBER_ACTIVE, Region.status == REGION_ACTIVE)
     ).all())

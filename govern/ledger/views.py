@@ -25,6 +25,7 @@ def account(account_id: int):
     entries = entries[:limit]
     return render_template("ledger/account.html", account=account, entries=entries,
                            amounts=ledger.amounts_on_account(db.session, account.id, [e.id for e in entries]),
+                           crossings=ledger.crossings(db.session, entries),
                            next_cursor=entries[-1].id if more else None)
 
 

@@ -1,6 +1,6 @@
 """Listings, orders and job applications. Buying is one idempotent ledger entry: the payer pays
-price × quantity plus the region's sales tax; the seller's company receives the price, the
-capital pool the tax."""
+price × quantity plus the seller's region's sales tax; the seller's company receives the price, its
+region's capital pool the tax. Buyers come from any region: the ledger moves the backing along."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -131,8 +131,9 @@ def buy(session: Session, buyer: Member, listing_id: int, now: datetime, *, quan
         listing = get_listing(session, listing_id)
         if listing.kind == "job":
             raise ValidationError.for_field("listing", "a job is applied for, not bought")
-        if listing.status != ACTIVE or listing.region_id != buyer.region_id:
+        if listing.status != ACTIVE:
             raise Conflict("This listing is not for sale to you.", code="not_for_sale")
+        regions.require_active(session, listing.region_id)
         seller = companies.get_company(session, listing.company_id)
         if seller.status != COMPANY_ACTIVE:
             raise Conflict("The seller is bankrupt.", code="company_bankrupt")

@@ -206,6 +206,7 @@ def dashboard():
     panels = [found for found in (panel(db.session, current_user, now) for panel in _DASHBOARD_PANELS) if found]
     return render_template("members/dashboard.html", wallet=wallet, summary=summary, entries=entries, panels=panels,
                            amounts=ledger.amounts_on_account(db.session, wallet.id, [e.id for e in entries]),
+                           crossings=ledger.crossings(db.session, entries),
                            payouts=payouts, deposits=deposits, convert_form=ConvertForm(), confirm_form=ConfirmForm())
 
 

@@ -71,7 +71,10 @@ def _move_money(session: Session, old_id: int, new_id: int, *, rsc: int, pool: i
     legs = [leg for leg in legs if leg.amount]
     if not legs:
         return None
-    return post(session, legs, memo=memo, cause_type=cause_type, cause_id=cause_id, now=now, region_id=old_id)
+    # The accounts of the movers were rehomed without postings: these legs carry their backing
+    # (and the pool's) themselves, so the ledger must not add its own.
+    return post(session, legs, memo=memo, cause_type=cause_type, cause_id=cause_id, now=now, region_id=old_id,
+                backing_follows_rsc=False)
 
 
 def _moving_rsc(session: Session, member_ids, company_ids) -> int:

@@ -36,3 +36,20 @@ def test_moving_through_the_api_takes_the_balance_along(api, member, now, buy_th
 def test_the_header_names_the_members_region(client, member, region):
     login(client)
     assert 'class="region-tag"' in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_transfer_to_a_member_of_another_region_shows_both_regions(client, api, member, make_member, now,
+                                                                     buy_through_api):
+    hilltop = regions.create_region(db.session, "Hilltop", now)
+    neighbour = make_member(region_id=hilltop.id, email="n@example.org")
+    alice = api.as_member(member)
+    buy_through_api(alice, "30.00")
+    sent = alice.post("/transfers", json={"to_member_id": neighbour.id, "amount": {"amount": "10.00", "currency": "RSC"}})
+    assert sent.status_code == 201, sent.get_json()
+    assert sorted(sent.get_json()["entry"]["regions"]) == sorted([member.region_id, hilltop.id])
+    usd = [p["amount"] for p in sent.get_json()["entry"]["postings"] if p["amount"]["currency"] == "USD"]
+    assert sorted(a["amount"] for a in usd) == ["-10.00", "10.00"]  # the backing moved between the reserves
+    assert api.get("/ledger/verify").get_json() == {"ok": True, "entries": api.get("/ledger/verify").get_json()["entries"]}
+    login(client)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Riverside → Hilltop" in page

@@ -1,9 +1,14 @@
 """A payroll's arithmetic without a database: a last payroll shared out, and productivity."""
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
-from govern.companies.pay_arithmetic import PayLine, shared_out, slip_for
+from hypothesis import given, strategies as st
+
+from govern.companies.pay_arithmetic import PayLine, gross_pay, income_tax, shared_out, slip_for
 from govern.wages.calculator import productivity_factor, with_productivity
+
+
+WIDE = Context(prec=60)  # exact for these sizes: the integer arithmetic must equal it
 
 
 def line(member_id, centihours, rate):
@@ -42,3 +47,15 @@ def test_productivity_moves_the_wage_within_the_occupations_range():
 def test_productivity_never_takes_a_wage_below_the_minimum_wage():
     assert with_productivity(1_600, Decimal("0"), Decimal("0.2"), 1_500) == 1_500  # 12.80 → 15.00
     assert with_productivity(1_000, Decimal("0"), Decimal("0.2"), 1_500) == 1_000  # already below: stays
+
+
+@given(st.integers(-10**9, 10**9), st.integers(0, 10**9))
+def test_gross_pay_in_integers_is_the_exact_decimal_rounded_half_up(centihours, rate_minor):
+    exact = (Decimal(centihours) * rate_minor / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP, context=WIDE)
+    assert gross_pay(centihours, rate_minor) == int(exact)
+
+
+@given(st.integers(-10**15, 10**15), st.decimals(min_value=0, max_value=1, places=6))
+def test_income_tax_in_integers_is_the_exact_decimal_rounded_down(gross, rate):
+    exact = (Decimal(gross) * rate).quantize(Decimal(1), rounding=ROUND_DOWN, context=WIDE)
+    assert income_tax(gross, rate) == int(exact)
