@@ -17,7 +17,7 @@ def region_count():
     return db.session.execute(select(func.count()).select_from(Region)).scalar_one()
 
 
-def test_a_board_member_founds_a_region_from_their_own(client, region, make_member, now):
+def test_a_board_member_founds_a_region_from_their_own(client, api, region, make_member, now):
     regions.set_parameter(db.session, region.id, "income_tax_rate", "0.05", cause_type="test", cause_id=None, now=now)
     board = make_member(board=True)
     log_in(client, board)
@@ -33,6 +33,7 @@ def test_a_board_member_founds_a_region_from_their_own(client, region, make_memb
     shown = client.get(f"/regions/{hilltop.id}").get_data(as_text=True)
     assert "Founded from the template of" in shown and "Riverside" in shown
     assert "This region has no board yet: its members elect one with a board election." in shown
+    assert api.get(f"/regions/{hilltop.id}").get_json()["template_id"] == region.id
 
 
 def test_a_bad_name_is_told_next_to_the_field_and_founds_nothing(client, region, make_member):

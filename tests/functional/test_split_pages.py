@@ -90,7 +90,7 @@ def test_the_proposal_page_shows_who_gets_what_and_the_split_does_exactly_that(a
     assert "What the split did" in after and "Northfield" in after
 
 
-def test_the_new_regions_page_asks_for_a_board_election_until_one_is_held(client, region, town):
+def test_the_new_regions_page_asks_for_a_board_election_until_one_is_held(client, api, region, town):
     north, south = town
     proposal = proposals.create_proposal(
         db.session, north[0], kind_key="split", title="North goes", body="", min_voting_seconds=1,
@@ -101,6 +101,7 @@ def test_the_new_regions_page_asks_for_a_board_election_until_one_is_held(client
     public = client.get(f"/regions/{child.id}").get_data(as_text=True)
     assert "This region has a provisional board, named by the split that founded it: hold a board election." in public
     assert "Provisional board" in public and "Nora 0" in public
+    assert api.get(f"/regions/{child.id}").get_json()["board_provisional"] is True
     log_in(client, north[2])
     mine = client.get(f"/regions/{child.id}").get_data(as_text=True)
     assert 'href="/proposals/new/board_election"' in mine
@@ -113,6 +114,7 @@ def test_the_new_regions_page_asks_for_a_board_election_until_one_is_held(client
     assert proposals.close_proposal(db.session, election.id, utcnow() + timedelta(days=11)).status == "executed"
     after = client.get(f"/regions/{child.id}").get_data(as_text=True)
     assert "provisional board" not in after.lower() and "Nora 2" in after
+    assert api.get(f"/regions/{child.id}").get_json()["board_provisional"] is False
 
 
 def test_the_split_form_takes_the_provisional_board_by_name_and_says_what_is_wrong_next_to_it(client, town):
