@@ -85,15 +85,17 @@ def _item_value(unspent):
     return InventoryItem.cost_minor - func.coalesce(unspent.c.unspent, 0)
 
 
-def items_with_values(session: Session, region_id: int) -> list[tuple[InventoryItem, int]]:
-    """Each item the region owns and has not retired, oldest first, with its value as
-    `value_of_region_inventory` counts it (the two always add up to the same sum)."""
+def items_with_values(session: Session, region_id: int) -> list:
+    """Each item the region owns and has not retired, oldest first, as rows (id, item, kind,
+    locality, held_by_company_id, value), its value as `value_of_region_inventory` counts it (the
+    values always add up to that sum). Plain rows, not objects: a region may hold thousands."""
     unspent = _unspent_by_item()
-    return [(row, int(value)) for row, value in session.execute(
-        select(InventoryItem, _item_value(unspent))
+    return list(session.execute(
+        select(InventoryItem.id, InventoryItem.item, InventoryItem.kind, InventoryItem.locality,
+               InventoryItem.held_by_company_id, _item_value(unspent).label("value"))
         .outerjoin(unspent, unspent.c.item_id == InventoryItem.id)
         .where(InventoryItem.owner_region_id == region_id, InventoryItem.status != RETIRED)
-        .order_by(InventoryItem.id)).all()]
+        .order_by(InventoryItem.id)).all())
 
 
 def return_company_items(session: Session, company: Company, now: datetime) -> int:

@@ -192,17 +192,20 @@ def divide_by_share(items: list[tuple[int, int]], share: Fraction) -> set[int]:
 
     The same items and share always give the same answer."""
     valued = sorted(((value, item_id) for item_id, value in items if value > 0), key=lambda vi: (-vi[0], vi[1]))
-    target = share * sum(value for value, _ in valued)
+    # In whole numbers: amounts × the share's denominator, the target share × total × that denominator.
+    scale = share.denominator
+    target = share.numerator * sum(value for value, _ in valued)
     going: set[int] = set()
     moved = 0
     for value, item_id in valued:
-        if moved + value <= target:
+        if (moved + value) * scale <= target:
             going.add(item_id)
             moved += value
+    gap = target - moved * scale
     left = [(value, item_id) for value, item_id in valued if item_id not in going]
-    if left and moved < target:
-        value, item_id = min(left, key=lambda vi: (abs(target - moved - vi[0]), vi[1]))
-        if abs(target - moved - value) < target - moved:
+    if left and gap > 0:
+        value, item_id = min(left, key=lambda vi: (abs(gap - vi[0] * scale), vi[1]))
+        if abs(gap - value * scale) < gap:
             going.add(item_id)
     worthless = sorted(item_id for item_id, value in items if value <= 0)
     going.update(worthless[:int(share * len(worthless))])
@@ -240,10 +243,11 @@ def _divide_inventory(session: Session, parent_id: int, localities: list[str], s
     goes; one with a locality goes with its locality; the others are divided by the share
     (`divide_by_share`, on their values)."""
     rows = inventory.items_with_values(session, parent_id)
-    by_share = [(row.id, value) for row, value in rows if row.held_by_company_id is None and not row.locality.strip()]
+    by_share = [(row.id, int(row.value)) for row in rows if row.held_by_company_id is None and not row.locality.strip()]
     going_by_share = divide_by_share(by_share, share)
     plan = []
-    for row, value in rows:
+    for row in rows:
+        value = int(row.value)
         if row.held_by_company_id is not None:
             why, goes = BY_HOLDER, row.held_by_company_id in moving_companies
         elif row.locality.strip():
@@ -260,7 +264,9 @@ def _divide_units(session: Session, parent_id: int, localities: list[str],
     of one building stay together with it); another goes with its locality, or stays."""
     item_goes = {item.item_id: item.goes for item in items}
     plan = []
-    for unit in session.execute(select(Facility).where(Facility.region_id == parent_id).order_by(Facility.id)).scalars():
+    for unit in session.execute(select(Facility.id, Facility.name, Facility.kind, Facility.locality,
+                                       Facility.inventory_item_id).where(Facility.region_id == parent_id)
+                                .order_by(Facility.id)).all():
         if unit.inventory_item_id is not None:
             why, goes = BY_ITEM, item_goes.get(unit.inventory_item_id, PARENT)
         else:
