@@ -38,25 +38,37 @@ def needs_migrated_database(command):
 
 @govern_cli.command("init")
 @click.option("--region", "region_name", required=True, help="Name of the region (co-op) to create.")
-@click.option("--board-email", required=True)
-@click.option("--board-password", required=True)
+@click.option("--board-email", default=None, help="The first (appointed) board member's email. Required unless "
+                                                  "--from-region is given.")
+@click.option("--board-password", default=None)
 @click.option("--board-name", default="Board", show_default=True)
+@click.option("--from-region", "template_id", type=int, default=None, metavar="ID",
+              help="Found the region from region ID's template: its parameters and constitution, wage table, "
+                   "occupations and industries (no members, no money). Without a board account the new region "
+                   "starts with no board: its members elect one.")
 @click.option("--parameters", "parameters_file", default=None, metavar="FILE",
               help="A JSON object of parameter name to value (decimal strings; a threshold's name), floors "
-                   "included, that the new region starts with.")
+                   "included, that the new region starts with (over the template's, with --from-region).")
 @needs_migrated_database
-def init_command(region_name, board_email, board_password, board_name, parameters_file):
+def init_command(region_name, board_email, board_password, board_name, template_id, parameters_file):
     """Create a region and its first (appointed) board member. Running it again is harmless."""
+    if template_id is None and (board_email is None or board_password is None):
+        raise click.UsageError("--board-email and --board-password are required (unless --from-region is given).")
+    if (board_email is None) != (board_password is None):
+        raise click.UsageError("Give --board-email and --board-password together, or neither.")
     try:
         founding = _founding_parameters(parameters_file) if parameters_file else None
         region, board, created = members.ensure_region_with_board(
             db.session, region_name=region_name, board_email=board_email, board_password=board_password,
-            board_name=board_name, now=utcnow(), founding=founding,
+            board_name=board_name, now=utcnow(), founding=founding, template_id=template_id,
         )
     except DomainError as error:
         raise click.ClickException(f"{error.message} {json.dumps(error.fields) if error.fields else ''}".strip())
     state = "created" if created else "already set up"
-    click.echo(f"Region {region.name!r} (id {region.id}) {state}; board member {board.email} (id {board.id}).")
+    origin = f" from the template of region {region.template_id}" if region.template_id else ""
+    who = f"board member {board.email} (id {board.id})" if board is not None else \
+        "no board yet: its members elect one with a board election"
+    click.echo(f"Region {region.name!r} (id {region.id}){origin} {state}; {who}.")
 
 
 def _founding_parameters(path: str) -> dict[str, str]:

@@ -221,8 +221,14 @@ def _clean_asset(ctx: kinds.Context, payload: dict) -> dict:
     if payload.get("kind") not in ASSET_KINDS:
         fields["payload.kind"] = [f"must be one of {', '.join(ASSET_KINDS)}"]
     price = _money(payload, "price", fields)
+    locality = payload.get("locality")
+    if locality is not None and (not isinstance(locality, str) or len(locality.strip()) > 100):
+        fields["payload.locality"] = ["must be text of at most 100 characters"]
     _raise(fields)
-    return {"asset": asset, "kind": payload["kind"], "seller": seller, "price": price.to_json()}
+    clean = {"asset": asset, "kind": payload["kind"], "seller": seller, "price": price.to_json()}
+    if locality and locality.strip():
+        clean["locality"] = locality.strip()
+    return clean
 
 
 def _apply_asset(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.Effect]:
@@ -232,14 +238,15 @@ def _apply_asset(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[
                                        memo=f"Purchase of {p['asset']} from {p['seller']}")
     item = inventory.add_item(ctx.session, region_id=proposal.region_id, item=p["asset"], kind=p["kind"],
                               cost_minor=price.minor, currency=price.currency, holder_company_id=None,
-                              proposal_id=proposal.id, now=ctx.now)
+                              proposal_id=proposal.id, now=ctx.now, locality=p.get("locality", ""))
     return [kinds.Effect("entry", entry.id), kinds.Effect("inventory_item", item.id)]
 
 
 def _preview_asset(ctx: kinds.Context, proposal) -> list[str]:
     p = proposal.payload
     return [_pool_line(ctx, _price(proposal)) + f" Paid to {p['seller']}.",
-            f"“{p['asset']}” ({p['kind']}) enters the public inventory, held by the region."]
+            f"“{p['asset']}” ({p['kind']}) enters the public inventory, held by the region"
+            + (f", in {p['locality']}." if p.get("locality") else ".")]
 
 
 ASSET_PURCHASE = kinds.register(kinds.ProposalKind(
@@ -252,10 +259,13 @@ ASSET_PURCHASE = kinds.register(kinds.ProposalKind(
         kinds.PayloadField("kind", "Kind", "select", choices=tuple((k, k.capitalize()) for k in ASSET_KINDS)),
         kinds.PayloadField("seller", "Seller"), kinds.PayloadField("price_amount", "Price"),
         kinds.PayloadField("price_currency", "Currency", "select", choices=(("USD", "USD"), ("RSC", "RSC"))),
+        kinds.PayloadField("locality", "Locality", required=False,
+                           help="The town or county it is in: if the region ever splits, it goes with its locality."),
     ),
     form_to_payload=lambda v: {
         "asset": v.get("asset"), "kind": v.get("kind"), "seller": v.get("seller"),
         "price": {"amount": (v.get("price_amount") or "").strip(), "currency": v.get("price_currency")},
+        **({"locality": v["locality"]} if (v.get("locality") or "").strip() else {}),
     },
 ))
 

@@ -31,6 +31,9 @@ class FacilityBody(Request):
     maintenance: RscOrZeroIn = Field(description="RSC a month")
     market_rate: RscOrZeroIn | None = Field(None, description="RSC a month, for tenants who are not members")
     inventory_item_id: Id | None = None
+    locality: text(facilities.MAX_LOCALITY) | None = Field(
+        None, description="Where the unit is, for a unit not part of an inventory item: a split that takes this "
+                          "locality takes the unit and its tenancies")
 
 
 class FacilityQuery(RegionPaging):
@@ -61,6 +64,7 @@ class FacilityAnswer(Answer):
     kind: FacilityKind
     description: str
     inventory_item_id: int | None
+    locality: str
     purchase: Rsc = cents("purchase")
     maintenance: Rsc = cents("maintenance")
     market_rate: Rsc | None = cents("market_rate")
@@ -244,7 +248,7 @@ def create(json: FacilityBody):
     facility = facilities.create_facility(
         db.session, require_member(), name=json.name, kind=json.kind, description=json.description,
         purchase=_value(json.purchase), maintenance=_value(json.maintenance), market_rate=_value(json.market_rate),
-        inventory_item_id=json.inventory_item_id, now=utcnow())
+        inventory_item_id=json.inventory_item_id, locality=json.locality, now=utcnow())
     return facility_answer(facility), 201
 
 

@@ -16,6 +16,9 @@ class FacilityForm(FlaskForm):
     inventory_item_id = SelectField("Part of this inventory item", coerce=str, validators=[Optional()],
                                     description="A building or housing the region holds; its units never add up to "
                                                 "more than it cost.")
+    locality = StringField("Locality", validators=[Optional(), Length(max=100)],
+                           description="The town or county it is in, for a unit not part of an item (a unit of an "
+                                       "item goes where its item goes if the region ever splits).")
     purchase = StringField("Purchase amount (RSC)", validators=[Optional(), Length(max=20)],
                            description="What this unit cost the region. Empty with an item: the item's whole cost.")
     maintenance = StringField("Monthly maintenance (RSC)", validators=[DataRequired(), Length(max=20)])

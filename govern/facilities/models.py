@@ -59,6 +59,9 @@ class Facility(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=OPEN)
     created_by: Mapped[int] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Where the unit is, for a unit not carved out of an inventory item (one that is follows its
+    # item): a split that takes this locality takes the unit and its tenancies.
+    locality: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class OperatingCost(db.Model):

@@ -44,6 +44,7 @@ from govern.regions import service as regions
 
 
 MAX_NAME = 200
+MAX_LOCALITY = 100
 MAX_TEXT = 2000
 MAX_MEMO = 200
 MAX_REASON = 500
@@ -69,15 +70,19 @@ def require_board(actor: Member, facility: Facility | None = None) -> None:
 
 def create_facility(session: Session, board: Member, *, name: object, kind: object, purchase: Money | None,
                     maintenance: Money | None, now: datetime, description: object = None,
-                    market_rate: Money | None = None, inventory_item_id: object = None) -> Facility:
+                    market_rate: Money | None = None, inventory_item_id: object = None,
+                    locality: object = None) -> Facility:
     """The board offers a unit. It may be carved out of an inventory item the region holds (a
     building bought by an `asset_purchase`): the units of one item never add up to more than the
-    item cost, and without a purchase amount a unit takes the whole item's cost."""
+    item cost, and without a purchase amount a unit takes the whole item's cost. `locality`: where
+    a unit that is not part of an item is (a split that takes the locality takes the unit; a unit of
+    an item goes where its item goes)."""
     require_board(board)
     if kind not in KINDS:
         raise ValidationError.for_field("kind", f"must be one of {', '.join(KINDS)}")
     name = text_field(name, "name", MAX_NAME)
     description = text_field(description, "description", MAX_TEXT, required=False)
+    locality = text_field(locality, "locality", MAX_LOCALITY, required=False)
     maintenance_minor = rsc_amount(maintenance, "maintenance", allow_zero=True)
     market_minor = None if market_rate is None else rsc_amount(market_rate, "market_rate")
     if inventory_item_id is not None and (isinstance(inventory_item_id, bool) or not isinstance(inventory_item_id, int)):
@@ -91,7 +96,7 @@ def create_facility(session: Session, board: Member, *, name: object, kind: obje
         facility = Facility(region_id=board.region_id, inventory_item_id=inventory_item_id, name=name, kind=kind,
                             description=description, purchase_minor=purchase_minor,
                             maintenance_minor=maintenance_minor, market_rate_minor=market_minor, status=OPEN,
-                            created_by=board.id, created_at=now)
+                            created_by=board.id, created_at=now, locality=locality)
         session.add(facility)
         session.flush()
     return facility

@@ -80,7 +80,7 @@ def new():
                 purchase=_rsc(form.purchase.data, "purchase", required=item_id is None),
                 maintenance=_rsc(form.maintenance.data, "maintenance", required=True),
                 market_rate=_rsc(form.market_rate.data, "market_rate", required=False),
-                inventory_item_id=item_id, now=utcnow())
+                inventory_item_id=item_id, locality=form.locality.data, now=utcnow())
         except DomainError as error:
             show_error_on_form(form, error)
         else:

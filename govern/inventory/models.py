@@ -32,6 +32,9 @@ class InventoryItem(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=IN_USE)
     granted_by_proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Where it is (a building's town): a split that takes this locality takes the item. "": nowhere
+    # in particular, and a split divides such items by its share (regions/reorganise.py).
+    locality: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class InventoryEvent(db.Model):

@@ -19,13 +19,16 @@ from govern.regions import service as regions
 
 
 def add_item(session: Session, *, region_id: int, item: str, kind: str, cost_minor: int, currency: str,
-             holder_company_id: int | None, proposal_id: int | None, now: datetime) -> InventoryItem:
+             holder_company_id: int | None, proposal_id: int | None, now: datetime, locality: str = "") -> InventoryItem:
+    """`locality`: where the item is ("" for nowhere in particular); a split that takes that locality
+    takes the item (regions/reorganise.py)."""
     if kind not in KINDS:
         raise ValidationError.for_field("kind", f"must be one of {', '.join(KINDS)}")
     with write_transaction(session):
         row = InventoryItem(owner_region_id=region_id, item=item, kind=kind, cost_minor=cost_minor,
                             cost_currency=currency, held_by_company_id=holder_company_id, status=IN_USE,
-                            granted_by_proposal_id=proposal_id if holder_company_id else None, created_at=now)
+                            granted_by_proposal_id=proposal_id if holder_company_id else None, created_at=now,
+                            locality=(locality or "").strip())
         session.add(row)
         session.flush()
         _event(session, row, "acquired" if holder_company_id is None else "granted", holder_company_id, proposal_id, now)
@@ -64,14 +67,35 @@ def value_of_region_inventory(session: Session, region_id: int) -> int:
     spent on the item (that cash is counted where it is: a region-owned company's balance, or the
     pool once a bankruptcy or a closing returned it). So an item granted with cash counts what its
     holder's outside purchases spent on it, up to its cost."""
-    spent = spent_by_grant()
-    unspent = (select(EquipmentGrant.item_id, func.sum(unspent_expression(EquipmentGrant, spent)).label("unspent"))
-               .outerjoin(spent, spent.c.proposal_id == EquipmentGrant.proposal_id)
-               .group_by(EquipmentGrant.item_id).subquery())
+    unspent = _unspent_by_item()
     return int(session.execute(
-        select(func.coalesce(func.sum(InventoryItem.cost_minor - func.coalesce(unspent.c.unspent, 0)), 0))
+        select(func.coalesce(func.sum(_item_value(unspent)), 0))
         .outerjoin(unspent, unspent.c.item_id == InventoryItem.id)
         .where(InventoryItem.owner_region_id == region_id, InventoryItem.status != RETIRED)).scalar_one())
+
+
+def _unspent_by_item():
+    spent = spent_by_grant()
+    return (select(EquipmentGrant.item_id, func.sum(unspent_expression(EquipmentGrant, spent)).label("unspent"))
+            .outerjoin(spent, spent.c.proposal_id == EquipmentGrant.proposal_id)
+            .group_by(EquipmentGrant.item_id).subquery())
+
+
+def _item_value(unspent):
+    return InventoryItem.cost_minor - func.coalesce(unspent.c.unspent, 0)
+
+
+def items_with_values(session: Session, region_id: int) -> list:
+    """Each item the region owns and has not retired, oldest first, as rows (id, item, kind,
+    locality, held_by_company_id, value), its value as `value_of_region_inventory` counts it (the
+    values always add up to that sum). Plain rows, not objects: a region may hold thousands."""
+    unspent = _unspent_by_item()
+    return list(session.execute(
+        select(InventoryItem.id, InventoryItem.item, InventoryItem.kind, InventoryItem.locality,
+               InventoryItem.held_by_company_id, _item_value(unspent).label("value"))
+        .outerjoin(unspent, unspent.c.item_id == InventoryItem.id)
+        .where(InventoryItem.owner_region_id == region_id, InventoryItem.status != RETIRED)
+        .order_by(InventoryItem.id)).all())
 
 
 def return_company_items(session: Session, company: Company, now: datetime) -> int:

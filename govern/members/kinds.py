@@ -23,6 +23,7 @@ from govern.errors import ValidationError
 from govern.ids import is_id, whole_number
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.proposals import constitution, kinds
+from govern.regions import service as regions
 
 MAX_SEATS = 15
 MAX_CANDIDATES = 100
@@ -107,6 +108,7 @@ def _apply(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[kinds.
                         .values(is_board=False))
     ctx.session.execute(update(Member).where(Member.id.in_(board), Member.status == MEMBER_ACTIVE)
                         .values(is_board=True))
+    regions.end_provisional_board(ctx.session, proposal.region_id)
     return [kinds.Effect("member", member_id) for member_id in board]
 
 

@@ -19,7 +19,7 @@ from govern.ledger.models import OWNER_MEMBER, WALLET
 from govern.ledger.service import open_account
 from govern.members import emails, passwords
 from govern.members.models import MEMBER_ACTIVE, MEMBER_LEFT, ApiToken, Member
-from govern.regions import service as regions
+from govern.regions import founding as founding_service, service as regions
 from govern.regions.models import REGION_ACTIVE
 
 # A token's last use is written when it is older than this: reading the API is not a write per request.
@@ -322,31 +322,49 @@ def can_see_email(viewer: Member | None, member: Member) -> bool:
 
 
 def ensure_region_with_board(
-    session: Session, *, region_name: str, board_email: str, board_password: str, now: datetime,
-    board_name: str = "Board", founding: dict[str, str] | None = None,
-) -> tuple[regions.Region, Member, bool]:
+    session: Session, *, region_name: str, board_email: str | None, board_password: str | None, now: datetime,
+    board_name: str = "Board", founding: dict[str, str] | None = None, template_id: int | None = None,
+) -> tuple[regions.Region, Member | None, bool]:
     """`govern init`: the region, with its `founding` parameters if given, and its first
-    (appointed) board member. Running it again changes nothing and reports what exists; founding
-    parameters that differ from an existing region's are refused (they change only by proposals).
-    Every input is checked before anything is created. Returns (region, board member, created anything)."""
-    validate_join(board_email, board_name, board_password, "")
+    (appointed) board member. With `template_id`, the region is founded from that region's
+    template (regions/founding.py), the founding parameters overriding the template's; without a
+    board account (allowed only then) it starts with no board. Running it again changes nothing
+    and reports what exists; founding parameters or a template that differ from an existing
+    region's are refused (its parameters change only by proposals). Every input is checked before
+    anything is created. Returns (region, board member or None, created anything)."""
+    if board_email is not None:
+        validate_join(board_email, board_name, board_password, "")
+    elif template_id is None:
+        raise ValidationError.for_field("board_email", "is required for a region founded without a template")
+    if template_id is not None:
+        founding_service.template_region(session, template_id)
     created = False
     region = regions.find_region_by_name(session, region_name.strip())
-    if region is None:
-        region = regions.create_region(session, region_name, now, founding=founding)
-        created = True
-    elif founding:
+    if region is not None:
         current = regions.all_parameters(session, region.id)
-        if any(current.get(name) != value for name, value in founding.items()):
+        if founding and any(current.get(name) != value for name, value in founding.items()):
             raise Conflict(f"Region {region.name!r} already exists: its parameters change only by proposals; "
                            "nothing was changed.", code="region_exists")
-    member = session.execute(select(Member).where(Member.email == emails.normalize(board_email))).scalar_one_or_none()
+        if template_id is not None and region.template_id != template_id:
+            raise Conflict(f"Region {region.name!r} already exists, not founded from region {template_id}: its "
+                           "parameters change only by proposals; nothing was changed.", code="region_exists")
+    member = None
+    if board_email is not None:
+        member = session.execute(select(Member).where(Member.email == emails.normalize(board_email))).scalar_one_or_none()
+        if member is not None and (region is None or member.region_id != region.id):
+            raise Conflict(f"{board_email} is already a member of another region.", code="email_taken")
+    if region is None:
+        if template_id is not None:
+            region = founding_service.create_from_template(session, template_id, region_name, now, founding=founding)
+        else:
+            region = regions.create_region(session, region_name, now, founding=founding)
+        created = True
+    if board_email is None:
+        return region, None, created
     if member is None:
         member = join(session, email=board_email, name=board_name, password=board_password, now=now,
                       region_id=region.id, board=True)
         created = True
-    elif member.region_id != region.id:
-        raise Conflict(f"{board_email} is already a member of another region.", code="email_taken")
     elif not member.is_board:
         with write_transaction(session):
             member.is_board = True

@@ -17,6 +17,9 @@ class RegionAnswer(Answer):
     id: int
     name: str
     parent_id: int | None
+    template_id: int | None = Field(description="The region it was founded from as a template, if any")
+    board_provisional: bool = Field(description="Its board is a split's provisional board, in office until the "
+                                                "region's first board election")
     status: Literal["active", "dissolved"]
     parameters: dict[str, str]
     capital_pool: Rsc
@@ -33,6 +36,8 @@ def region_answer(summary: regions.RegionSummary) -> RegionAnswer:
     assets = {"capital_pool": summary.capital_pool, **{key: amount for key, _, amount in summary.holdings},
               "total": summary.co_op_assets}
     return RegionAnswer.model_validate(With(summary, id=region.id, name=region.name, parent_id=region.parent_id,
+                                            template_id=region.template_id,
+                                            board_provisional=bool(region.board_provisional),
                                             status=region.status, co_op_assets=assets))
 
 

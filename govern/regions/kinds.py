@@ -16,9 +16,14 @@ from sqlalchemy import func, select
 from govern import voting
 from govern.errors import ValidationError
 from govern.proposals import constitution, kinds
+from govern.ids import whole_number
+from govern.members import service as members_service
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.money import parse_decimal
 from govern.regions import parameters, reorganise, service as regions
+from govern.regions.models import RegionSplit
+
+PLAN_ROWS_SHOWN = 200  # items and units listed on a split's page (the totals count them all)
 
 
 OTHER = "other"  # the form's choice for a family parameter whose name is typed in
@@ -152,11 +157,20 @@ def _clean_split(ctx: kinds.Context, payload: dict) -> dict:
                 fields["payload.asset_share"] = ["must be between 0 and 1, both excluded"]
         except ValidationError as error:
             fields.update(error.fields)
+    board = []
+    if "payload.localities" not in fields:
+        try:
+            board = reorganise.check_provisional_board(ctx.session, ctx.region_id, localities,
+                                                       payload.get("provisional_board"))
+        except ValidationError as error:
+            fields.update(error.fields)
     if fields:
         raise ValidationError("The split needs another look.", fields=fields)
     clean = {"new_region_name": name.strip(), "localities": localities}
     if share is not None:
         clean["asset_share"] = share.strip()
+    if board:
+        clean["provisional_board"] = board
     return clean
 
 
@@ -164,8 +178,32 @@ def _apply_split(ctx: kinds.Context, proposal, outcome: voting.Outcome) -> list[
     p = proposal.payload
     share = Decimal(p["asset_share"]) if "asset_share" in p else None
     record, entry = reorganise.split(ctx.session, proposal.region_id, name=p["new_region_name"],
-                                     localities=p["localities"], share=share, proposal_id=proposal.id, now=ctx.now)
+                                     localities=p["localities"], share=share, proposal_id=proposal.id, now=ctx.now,
+                                     provisional_board=p.get("provisional_board"))
     return [kinds.Effect("region", record.child_id)] + ([kinds.Effect("entry", entry.id)] if entry else [])
+
+
+def _split_panel(ctx: kinds.Context, proposal) -> tuple[str, dict] | None:
+    """Who gets what: while the proposal is open, the plan as the region stands now (the function
+    the split runs when it executes); once carried out, what it did."""
+    p = proposal.payload
+    if proposal.status == "executed":
+        record = ctx.session.execute(select(RegionSplit).where(RegionSplit.proposal_id == proposal.id)).scalar_one_or_none()
+        if record is None:
+            return None
+        return "regions/_split_plan.html", {"record": record, "child": regions.get_region(ctx.session, record.child_id)}
+    if proposal.status not in ("open", "passed"):
+        return None
+    share = Decimal(p["asset_share"]) if "asset_share" in p else None
+    try:
+        plan = reorganise.plan_split(ctx.session, proposal.region_id, p["localities"], share)
+    except ValidationError as error:
+        return "regions/_split_plan.html", {"problem": error.fields.get("payload.localities", [error.message])[0]}
+    board = members_service.names_of(ctx.session, p.get("provisional_board", []))
+    return "regions/_split_plan.html", {"plan": plan, "new_name": p["new_region_name"],
+                                        "board": [(member_id, board.get(member_id, "")) for member_id
+                                                  in p.get("provisional_board", [])],
+                                        "shown": PLAN_ROWS_SHOWN}
 
 
 def _split_notes(ctx: kinds.Context) -> list[str]:
@@ -175,8 +213,12 @@ def _split_notes(ctx: kinds.Context) -> list[str]:
         select(Member.locality, func.count()).where(Member.region_id == ctx.region_id, Member.status == MEMBER_ACTIVE,
                                                     Member.is_board.is_(True))
         .group_by(Member.locality).order_by(Member.locality)).all()
-    notes = ["The new region starts without a board: its members elect one with a board election. Board members "
-             "who move with their locality leave this region's board."]
+    notes = ["Name a provisional board for the new region: members who move there, in office until its first "
+             "board election. Without one, the new region starts with no board and its members elect one. Board "
+             "members who move with their locality leave this region's board.",
+             "The new region gets this region's parameters, constitution, occupations, industries and wage table. "
+             "Its inventory and units are divided as the proposal's page shows before anyone votes: what is in a "
+             "locality that goes, goes; what a moving company holds, goes; the rest by the share, by value."]
     if not rows:
         return notes + ["This region has no board now."]
     where = ", ".join(f"{place or 'no locality given'} ({count})" for place, count in rows)
@@ -195,17 +237,30 @@ SPLIT = kinds.register(kinds.ProposalKind(
     apply=_apply_split,
     floor=constitution.Floor(Decimal("0.4"), "two_thirds", 14),
     form_notes=_split_notes,
+    panel=_split_panel,
     form_fields=(
         kinds.PayloadField("new_region_name", "Name of the new region"),
         kinds.PayloadField("localities", "Localities that go, one per line", "textarea"),
-        kinds.PayloadField("asset_share", "Share of the pool and reserve (0 to 1; empty: by member count)",
+        kinds.PayloadField("asset_share", "Share of the pool, reserve and inventory (0 to 1; empty: by member count)",
                            "decimal", required=False),
+        kinds.PayloadField("provisional_board", "Provisional board of the new region (names or member numbers, "
+                                                "one per line or separated by commas)", "member_list", required=False,
+                           help="Members who move to the new region; they are its board until its first board "
+                                "election. Empty: the new region starts with no board."),
     ),
     form_to_payload=lambda v: {k: val for k, val in {
         "new_region_name": v.get("new_region_name"),
         "localities": [line.strip() for line in (v.get("localities") or "").splitlines() if line.strip()],
-        "asset_share": (v.get("asset_share") or "").strip() or None}.items() if val is not None},
+        "asset_share": (v.get("asset_share") or "").strip() or None,
+        "provisional_board": _member_ids(v.get("provisional_board")) or None}.items() if val is not None},
 ))
+
+
+def _member_ids(text: object) -> list:
+    """"12, 14" or one per line, as the payload's ids (a part that is no number stays as typed, and the
+    payload's check says so)."""
+    parts = str(text or "").replace("\n", ",").replace(",", " ").split()
+    return [whole_number(part) or part for part in parts]
 
 
 def _clean_dissolution(ctx: kinds.Context, payload: dict) -> dict:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govern.database import UTCDateTime
@@ -22,6 +22,11 @@ class Region(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     dissolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     municipality: Mapped[str | None] = mapped_column(String(200))
+    # The region whose parameters, constitution, wage table, occupations and industries it was
+    # founded with (`govern init --from-region`, the board's page); None: founded from the defaults.
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    # A split's provisional board is in office until the region's first board election.
+    board_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class RegionSplit(db.Model):

@@ -16,6 +16,8 @@ from govern.companies.models import Company
 from govern.database import write_transaction
 from govern.errors import Conflict, ValidationError
 from govern.ids import is_id
+from govern.facilities.models import UNPAID, Facility, MaintenancePayment, RentCharge
+from govern.inventory import service as inventory
 from govern.inventory.models import RETIRED, InventoryEvent, InventoryItem
 from govern.ledger.models import (
     CAPITAL_POOL,
@@ -34,9 +36,12 @@ from govern.ledger.service import Leg, post, region_account, region_balances, rs
 from govern.members import service as members
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.proposals.models import CANCELLED, OPEN, Proposal
-from govern.regions import parameters, service as regions
+from govern.regions import founding, service as regions
 from govern.regions.models import REGION_ACTIVE, REGION_DISSOLVED, Region, RegionSplit
 from govern.treasury.models import KIND_CONVERSION, PENDING, Deposit
+
+
+MAX_PROVISIONAL_BOARD = 15  # as many as a board election's seats
 
 
 def _lock_region(session: Session, region_id: int) -> Region:
@@ -102,54 +107,234 @@ def _rehome_members(session: Session, member_ids, old_id: int, new_id: int, now:
     session.execute(update(Member).where(Member.id.in_(member_ids)).values(region_id=new_id, is_board=False))
 
 
+# --- a split ---------------------------------------------------------------------------------
+
+NEW = "new"        # what goes to the new region
+PARENT = "parent"  # what stays
+
+BY_LOCALITY = "locality"   # an item or unit in a locality that goes
+BY_SHARE = "share"         # an item without a locality, divided by the share (see `divide_by_share`)
+BY_HOLDER = "holder"       # an item a company holds goes where the company goes
+BY_ITEM = "item"           # a unit carved out of an item goes where its item goes
+
+
+@dataclass(frozen=True)
+class ItemDestination:
+    item_id: int
+    item: str
+    kind: str
+    locality: str
+    value: int       # RSC cents, as the region's assets count it
+    goes: str        # NEW or PARENT
+    why: str         # BY_LOCALITY, BY_SHARE or BY_HOLDER
+
+
+@dataclass(frozen=True)
+class UnitDestination:
+    facility_id: int
+    name: str
+    kind: str
+    locality: str
+    goes: str
+    why: str         # BY_ITEM or BY_LOCALITY
+
+
 @dataclass(frozen=True)
 class SplitPlan:
+    """Who gets what, computed from the region as it stands: the proposal's page shows it before
+    anyone votes, and the split carries out the plan computed the same way when it executes (so
+    the page says what happens, unless the region changes in between)."""
+
     localities: list[str]
-    share: Decimal
-    members: int
-    companies: int
+    share: Fraction
+    members: int                 # everyone of those localities (active members and those who left)
+    active_members: int
+    companies: list[int]
+    capital_pool: int            # RSC the new region's pool gets
+    reserve: int                 # USD the new region's reserve gets (the movers' RSC, the pool's part, the surplus's share)
+    items: tuple[ItemDestination, ...]
+    units: tuple[UnitDestination, ...]
+
+    @property
+    def items_going(self) -> list[ItemDestination]:
+        return [item for item in self.items if item.goes == NEW]
+
+    @property
+    def inventory_value_going(self) -> int:
+        return sum(item.value for item in self.items_going)
+
+    @property
+    def inventory_value(self) -> int:
+        return sum(item.value for item in self.items)
+
+    @property
+    def share_target(self) -> Fraction:
+        """What the items divided by the share should be worth in the new region: share × their value."""
+        return self.share * sum(item.value for item in self.items if item.why == BY_SHARE)
+
+    @property
+    def share_target_minor(self) -> int:
+        return int(self.share_target)
+
+    @property
+    def units_going(self) -> list[UnitDestination]:
+        return [unit for unit in self.units if unit.goes == NEW]
+
+
+def divide_by_share(items: list[tuple[int, int]], share: Fraction) -> set[int]:
+    """The ids of the items (id, value) that go to the new region so that their value comes as
+    close as it can to share × the total, by a rule anyone can check by hand:
+
+    1. items of some value, largest first (equal values: lowest id first), each one that still
+       fits under the target goes;
+    2. then, of the items left, the one that brings the moved value closest to the target goes if
+       it brings it closer than it is (so the new region gets at most one item's worth more than
+       its share, and never an item that would move it further from it);
+    3. items of no value are divided by number: the new region gets share × their count, rounded
+       down, lowest ids first.
+
+    The same items and share always give the same answer."""
+    valued = sorted(((value, item_id) for item_id, value in items if value > 0), key=lambda vi: (-vi[0], vi[1]))
+    # In whole numbers: amounts × the share's denominator, the target share × total × that denominator.
+    scale = share.denominator
+    target = share.numerator * sum(value for value, _ in valued)
+    going: set[int] = set()
+    moved = 0
+    for value, item_id in valued:
+        if (moved + value) * scale <= target:
+            going.add(item_id)
+            moved += value
+    gap = target - moved * scale
+    left = [(value, item_id) for value, item_id in valued if item_id not in going]
+    if left and gap > 0:
+        value, item_id = min(left, key=lambda vi: (abs(gap - vi[0] * scale), vi[1]))
+        if abs(gap - value * scale) < gap:
+            going.add(item_id)
+    worthless = sorted(item_id for item_id, value in items if value <= 0)
+    going.update(worthless[:int(share * len(worthless))])
+    return going
+
+
+def plan_split(session: Session, parent_id: int, localities: list[str], share: Decimal | Fraction | None) -> SplitPlan:
+    """Who gets what if the region split today (see `SplitPlan`): members and companies of the
+    localities; the pool by the share (default: the movers' share of active members); the reserve
+    covering the RSC the movers hold, the pool's part and the share of the reserve's surplus; the
+    region's inventory (`_divide_inventory`); its units (`_divide_units`)."""
+    movers = members_of_localities(parent_id, localities)
+    counts = session.execute(select(func.count(), func.count().filter(Member.status == MEMBER_ACTIVE)).where(
+        Member.region_id == parent_id, func.lower(Member.locality).in_(localities))).one()
+    members_count, active_movers = int(counts[0]), int(counts[1] or 0)
+    if active_movers == 0:
+        raise ValidationError.for_field("payload.localities", "no active member lives there")
+    share = Fraction(share) if share is not None else Fraction(active_movers,
+                                                               regions.active_member_count(session, parent_id))
+    company_ids = session.execute(select(Company.id).where(
+        Company.region_id == parent_id, func.lower(Company.locality).in_(localities)).order_by(Company.id)).scalars().all()
+    balances = region_balances(session, parent_id)
+    rsc = _moving_rsc(session, movers, company_ids)
+    pool = _fraction(balances[CAPITAL_POOL], share)
+    surplus = balances[USD_RESERVE] - rsc_outstanding(balances)
+    items = _divide_inventory(session, parent_id, localities, share, set(company_ids))
+    return SplitPlan(localities=localities, share=share, members=members_count, active_members=active_movers,
+                     companies=list(company_ids), capital_pool=pool, reserve=rsc + pool + _fraction(surplus, share),
+                     items=items, units=_divide_units(session, parent_id, localities, items))
+
+
+def _divide_inventory(session: Session, parent_id: int, localities: list[str], share: Fraction,
+                      moving_companies: set[int]) -> tuple[ItemDestination, ...]:
+    """Every item the region owns and has not retired: one a company holds goes where the company
+    goes; one with a locality goes with its locality; the others are divided by the share
+    (`divide_by_share`, on their values)."""
+    rows = inventory.items_with_values(session, parent_id)
+    by_share = [(row.id, int(row.value)) for row in rows if row.held_by_company_id is None and not row.locality.strip()]
+    going_by_share = divide_by_share(by_share, share)
+    plan = []
+    for row in rows:
+        value = int(row.value)
+        if row.held_by_company_id is not None:
+            why, goes = BY_HOLDER, row.held_by_company_id in moving_companies
+        elif row.locality.strip():
+            why, goes = BY_LOCALITY, row.locality.strip().lower() in localities
+        else:
+            why, goes = BY_SHARE, row.id in going_by_share
+        plan.append(ItemDestination(row.id, row.item, row.kind, row.locality, value, NEW if goes else PARENT, why))
+    return tuple(plan)
+
+
+def _divide_units(session: Session, parent_id: int, localities: list[str],
+                  items: tuple[ItemDestination, ...]) -> tuple[UnitDestination, ...]:
+    """The region's units: one carved out of an inventory item goes where its item goes (the units
+    of one building stay together with it); another goes with its locality, or stays."""
+    item_goes = {item.item_id: item.goes for item in items}
+    plan = []
+    for unit in session.execute(select(Facility.id, Facility.name, Facility.kind, Facility.locality,
+                                       Facility.inventory_item_id).where(Facility.region_id == parent_id)
+                                .order_by(Facility.id)).all():
+        if unit.inventory_item_id is not None:
+            why, goes = BY_ITEM, item_goes.get(unit.inventory_item_id, PARENT)
+        else:
+            why, goes = BY_LOCALITY, NEW if unit.locality.strip().lower() in localities else PARENT
+        plan.append(UnitDestination(unit.id, unit.name, unit.kind, unit.locality, goes, why))
+    return tuple(plan)
+
+
+def check_provisional_board(session: Session, region_id: int, localities: list[str], board: object) -> list[int]:
+    """A split's provisional board: distinct active members of the region who live in the
+    localities that go (they move to the new region), at most as many as an election's seats.
+    None or an empty list: no provisional board. Problems are told on `payload.provisional_board`."""
+    field = "payload.provisional_board"
+    if board is None or board == []:
+        return []
+    if not isinstance(board, list) or not all(is_id(member_id) for member_id in board):
+        raise ValidationError.for_field(field, "must be a list of member ids")
+    if len(board) > MAX_PROVISIONAL_BOARD:
+        raise ValidationError.for_field(field, f"at most {MAX_PROVISIONAL_BOARD} members")
+    if len(set(board)) != len(board):
+        raise ValidationError.for_field(field, "names a member twice")
+    moving = set(session.execute(members_of_localities(region_id, localities).where(
+        Member.id.in_(board), Member.status == MEMBER_ACTIVE)).scalars()) if localities else set()
+    others = [member_id for member_id in board if member_id not in moving]
+    if others:
+        raise ValidationError.for_field(field, "must be active members who move to the new region (who live in "
+                                               f"the localities that go); these are not: {', '.join(map(str, others))}")
+    return list(board)
 
 
 def split(session: Session, parent_id: int, *, name: str, localities: list[str], share: Decimal | None,
-          proposal_id: int, now: datetime) -> tuple[RegionSplit, LedgerEntry | None]:
-    """A new region with the members and companies of `localities`: their own accounts move with
-    their balances untouched; the capital pool and the reserve's surplus are divided by `share`
-    (default: the movers' share of active members), the reserve covering the RSC the movers hold.
-    Region-owned inventory held by moving companies moves. Open proposals stay with the parent;
-    movers lose their ballots there. Both regions stay backed; the sums are conserved to the cent."""
+          proposal_id: int, now: datetime, provisional_board: list[int] | None = None,
+          ) -> tuple[RegionSplit, LedgerEntry | None]:
+    """A new region with the members and companies of `localities`, carrying out `plan_split`:
+    their own accounts move with their balances untouched; the capital pool and the reserve's
+    surplus are divided by the share, the reserve covering the RSC the movers hold; the inventory
+    and the units are divided as the plan says, tenancies and waiting lists following their
+    units. The new region gets the parent's whole set-up (founding.copy_setup: every parameter,
+    the constitution, occupations, industries and the wage table with its history), and the
+    `provisional_board` among the movers as its board until its first board election. Open
+    proposals stay with the parent; movers lose their ballots there. Both regions stay backed;
+    the sums are conserved to the cent."""
     with write_transaction(session):
         parent = _lock_region(session, parent_id)
         if session.execute(select(RegionSplit.id).where(RegionSplit.proposal_id == proposal_id)).first():
             raise Conflict("This proposal already split the region.", code="already_split")
-        movers = members_of_localities(parent.id, localities)
-        active_movers = session.execute(select(func.count()).select_from(
-            movers.where(Member.status == MEMBER_ACTIVE).subquery())).scalar_one()
-        if active_movers == 0:
-            raise ValidationError.for_field("payload.localities", "no active member lives there")
-        share = Fraction(share) if share is not None else Fraction(active_movers,
-                                                                   regions.active_member_count(session, parent.id))
-        companies = select(Company.id).where(Company.region_id == parent.id, func.lower(Company.locality).in_(localities))
-        member_ids = session.execute(movers).scalars().all()
-        company_ids = session.execute(companies).scalars().all()
+        plan = plan_split(session, parent.id, localities, share)
+        share = plan.share
+        member_ids = session.execute(members_of_localities(parent.id, localities)).scalars().all()
+        company_ids = plan.companies
 
         child = regions.create_region(session, name, now, parent_id=parent.id)
-        for key, value in regions.all_parameters(session, parent.id).items():
-            if value != parameters.SPECS[key].default:
-                regions.set_parameter(session, child.id, key, value, cause_type="split", cause_id=proposal_id, now=now)
+        founding.copy_setup(session, parent.id, child.id, cause_type="split", cause_id=proposal_id, now=now,
+                            keep_history=True)
 
-        balances = region_balances(session, parent.id)
+        pool, reserve = plan.capital_pool, plan.reserve
         rsc = _moving_rsc(session, member_ids, company_ids)
-        pool = _fraction(balances[CAPITAL_POOL], share)
-        surplus = balances[USD_RESERVE] - rsc_outstanding(balances)
-        reserve = rsc + pool + _fraction(surplus, share)
         owed = _owed_to(session, member_ids)
 
         _rehome_members(session, member_ids, parent.id, child.id, now)
+        _seat_provisional_board(session, child, provisional_board or [])
         session.execute(update(Account).where(Account.owner_type == OWNER_COMPANY, Account.owner_id.in_(company_ids))
                         .values(region_id=child.id))
-        session.execute(update(InventoryItem).where(InventoryItem.held_by_company_id.in_(company_ids),
-                                                    InventoryItem.owner_region_id == parent.id)
-                        .values(owner_region_id=child.id))
+        _move_inventory(session, plan, child, proposal_id, now)
+        _move_units(session, plan, parent.id, child.id)
         session.execute(update(Company).where(Company.id.in_(company_ids)).values(region_id=child.id))
         session.execute(update(Deposit).where(Deposit.company_id.in_(company_ids), Deposit.status == PENDING)
                         .values(region_id=child.id))
@@ -162,6 +347,43 @@ def split(session: Session, parent_id: int, *, name: str, localities: list[str],
         session.add(record)
         session.flush()
     return record, entry
+
+
+def _seat_provisional_board(session: Session, child: Region, board: list[int]) -> list[int]:
+    """Those of the provisional board who moved (and are still active) become the new region's
+    board, marked provisional until its first board election (members/kinds.py)."""
+    seated = session.execute(select(Member.id).where(Member.id.in_(board or [0]), Member.region_id == child.id,
+                                                     Member.status == MEMBER_ACTIVE)).scalars().all()
+    if seated:
+        session.execute(update(Member).where(Member.id.in_(seated)).values(is_board=True))
+        child.board_provisional = True
+    return sorted(seated)
+
+
+def _move_inventory(session: Session, plan: SplitPlan, child: Region, proposal_id: int, now: datetime) -> None:
+    going = plan.items_going
+    why = {BY_LOCALITY: "its locality goes", BY_SHARE: "divided by the share", BY_HOLDER: "its holder goes"}
+    session.add_all([InventoryEvent(item_id=item.item_id, event="transferred", proposal_id=proposal_id,
+                                    note=f"to {child.name} in a split: {why[item.why]}"[:200], at=now)
+                     for item in going])
+    if going:
+        session.execute(update(InventoryItem).where(InventoryItem.id.in_([item.item_id for item in going]))
+                        .values(owner_region_id=child.id))
+
+
+def _move_units(session: Session, plan: SplitPlan, parent_id: int, child_id: int) -> None:
+    """Units change region; their tenancies and waiting lists point at the unit and follow it.
+    Rent and maintenance still unpaid are the new region's to collect and pay (they are retried
+    there); what was paid stays in the parent's records."""
+    ids = [unit.facility_id for unit in plan.units_going]
+    if not ids:
+        return
+    session.execute(update(Facility).where(Facility.id.in_(ids)).values(region_id=child_id))
+    session.execute(update(RentCharge).where(RentCharge.facility_id.in_(ids), RentCharge.status == UNPAID,
+                                             RentCharge.region_id == parent_id).values(region_id=child_id))
+    session.execute(update(MaintenancePayment).where(MaintenancePayment.facility_id.in_(ids),
+                                                     MaintenancePayment.status == UNPAID,
+                                                     MaintenancePayment.region_id == parent_id).values(region_id=child_id))
 
 
 def _fraction(amount: int, share: Fraction) -> int:

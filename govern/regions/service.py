@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from govern.database import write_transaction
@@ -170,6 +170,20 @@ def parameter_history(session: Session, region_id: int, *, limit: int = 50) -> l
         select(ParameterChange).where(ParameterChange.region_id == region_id)
         .order_by(ParameterChange.id.desc()).limit(limit)
     ).scalars())
+
+
+def board_members(session: Session, region_id: int, *, limit: int = 50) -> list[tuple[int, str]]:
+    """(id, name) of the region's active board members (a handful: found on the board index)."""
+    return [tuple(row) for row in session.execute(
+        select(Member.id, Member.name).where(Member.region_id == region_id, Member.is_board.is_(True),
+                                             Member.status == MEMBER_ACTIVE).order_by(Member.id).limit(limit)).all()]
+
+
+def end_provisional_board(session: Session, region_id: int) -> None:
+    """A board election carried out: whoever a split named is no longer a provisional board (the
+    election replaced the board as it replaces any)."""
+    session.execute(update(Region).where(Region.id == region_id, Region.board_provisional.is_(True))
+                    .values(board_provisional=False))
 
 
 def active_member_count(session: Session, region_id: int) -> int:

@@ -1,4 +1,5 @@
-"""Pages: the regions index and a region's public page."""
+"""Pages: the regions index, a region's public page, and the board's page that founds a new region
+from its own as the template."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -12,8 +13,11 @@ from govern.extensions import db
 from govern.ledger.models import CAPITAL_POOL
 from govern.ledger.service import region_account
 from govern.proposals import constitution, presenters
-from govern.regions import parameters, reorganise, service as regions
-from govern.regions.models import ParameterChange, Region
+from govern import access
+from govern.regions import founding, parameters, reorganise, service as regions
+from govern.regions.forms import FoundRegionForm
+from govern.regions.models import REGION_ACTIVE, ParameterChange, Region
+from govern.viewutil import show_error_on_form
 
 bp = Blueprint("regions", __name__)
 
@@ -33,7 +37,31 @@ def show(region_id: int):
         constitution_key=constitution.CONSTITUTION,
         history=regions.parameter_history(db.session, region_id),
         pool_account=region_account(db.session, region_id, CAPITAL_POOL),
+        board=regions.board_members(db.session, region_id), template=founding.founded_from(db.session, summary.region),
+        member_here=current_user.is_authenticated and current_user.active and current_user.region_id == region_id,
+        may_found=(current_user.is_authenticated and current_user.region_id == region_id
+                   and summary.region.status == REGION_ACTIVE and access.can(current_user, "board_actions")),
     )
+
+
+@bp.route("/regions/new", methods=["GET", "POST"])
+@login_required
+def found():
+    """The board founds a new region from its own: its parameters, constitution, wage table,
+    occupations and industries; no members, no board, no money."""
+    founding.require_may_found(current_user)
+    template = regions.get_region(db.session, current_user.region_id)
+    form = FoundRegionForm()
+    if form.validate_on_submit():
+        try:
+            region = founding.found_by_board(db.session, current_user, form.name.data, utcnow())
+        except DomainError as error:
+            show_error_on_form(form, error)
+        else:
+            flash(f"{region.name} is founded from {template.name}'s template. It has no members and no board yet: "
+                  "people join it, then elect its board.", "success")
+            return redirect(url_for("regions.show", region_id=region.id))
+    return render_template("regions/new.html", form=form, template=template), 400 if form.errors else 200
 
 
 @bp.post("/regions/<int:region_id>/move")

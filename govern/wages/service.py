@@ -13,14 +13,14 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Iterable, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from govern.database import write_transaction
 from govern.errors import Conflict, NotFound, ValidationError
 from govern.money import MAX_MINOR, parse_decimal
-from govern.regions import parameters, service as regions
+from govern.regions import founding, parameters, service as regions
 from govern.regions.models import Region
 from govern.wages import calculator, decay, names
 from govern.wages.models import INDUSTRY_FACTORS, OCCUPATION_FACTORS, Industry, Occupation, WageRate
@@ -393,3 +393,39 @@ parameters.register_family(parameters.ParameterFamily(
     read=lambda session, region_id, key, field: _read_factor(Industry, session, region_id, key, field),
     write=_write_industry_factor,
 ))
+
+
+# --- a region founded from another's template, or split off it -----------------------------
+
+def copy_wage_setup(session: Session, source_id: int, target_id: int, how: founding.Copying) -> int:
+    """The source region's occupations and industries (with their factors) and its wage table,
+    onto a new region. With `how.keep_history` (a split) every row of the table is copied as it
+    was, dated as it was, so a cut phasing in goes on phasing in for the workers who move; without
+    (a template), the current row of each occupation and industry, from `how.now`, with the cause
+    given. Returns the rows written."""
+    written = 0
+    for model, factors in ((Occupation, OCCUPATION_FACTORS), (Industry, INDUSTRY_FACTORS)):
+        rows = session.execute(select(model).where(model.region_id == source_id).order_by(model.id)).scalars().all()
+        if rows:
+            session.execute(insert(model), [
+                {"region_id": target_id, "name": row.name, "label": row.label, "created_at": how.now,
+                 **{field: getattr(row, field) for field in factors}} for row in rows])
+            written += len(rows)
+    query = select(WageRate).where(WageRate.region_id == source_id).order_by(WageRate.id)
+    if not how.keep_history:
+        query = query.where(WageRate.id.in_(select(func.max(WageRate.id)).where(WageRate.region_id == source_id)
+                                            .group_by(WageRate.occupation, WageRate.industry)))
+    rates = session.execute(query).scalars().all()
+    for rate in rates:  # one by one, so the copies' ids keep the rows' order ("the latest is the highest id")
+        session.add(WageRate(
+            region_id=target_id, occupation=rate.occupation, industry=rate.industry,
+            hourly_wage_minor=rate.hourly_wage_minor,
+            effective_from=rate.effective_from if how.keep_history else how.now,
+            reduction_delay_days=rate.reduction_delay_days, reduction_decay_days=rate.reduction_decay_days,
+            cause_type=rate.cause_type if how.keep_history else how.cause_type,
+            cause_id=rate.cause_id if how.keep_history else None if how.cause_id is None else str(how.cause_id)))
+        session.flush()
+    return written + len(rates)
+
+
+founding.register_part(founding.TemplatePart("wages", "Occupations, industries and the wage table", copy_wage_setup))

@@ -36,6 +36,16 @@ def test_the_board_offers_a_unit_and_anyone_reads_its_price(api, make_member, me
                                            "purchase": rsc("1.00")}).status_code == 400
 
 
+def test_a_unit_names_its_locality_so_a_split_of_that_locality_takes_it(api, make_member):
+    board = api.as_member(make_member(board=True))
+    unit = offer(board, locality="  North ")
+    assert unit["locality"] == "North" and api.get(f"/facilities/{unit['id']}").get_json()["locality"] == "North"
+    assert offer(board, name="Flat 3")["locality"] == ""
+    too_long = board.post("/facilities", json={"name": "x", "kind": "office", "maintenance": rsc("1.00"),
+                                               "purchase": rsc("1.00"), "locality": "x" * 101})
+    assert too_long.status_code == 400 and "locality" in too_long.get_json()["error"]["fields"]
+
+
 def test_applying_twice_answers_409_and_members_see_only_their_place(api, make_member, member):
     board = api.as_member(make_member(board=True))
     unit = offer(board)

@@ -96,7 +96,7 @@ def test_the_split_form_says_where_the_board_lives_and_what_a_split_does_to_it(c
     member = make_member(name="Ann Field", locality="South")
     log_in(client, member)
     page = client.get("/proposals/new/split").get_data(as_text=True)
-    assert "The new region starts without a board" in page
+    assert "Name a provisional board for the new region" in page and "starts with no board" in page
     assert "This region&#39;s board members live in: North (1)" in page
 
 

@@ -227,6 +227,8 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("records_api.chain_link", "GET"):                 (OK, OK, OK, OK, OK),
     ("records_api.ledger_beancount", "GET"):           (OK, OK, OK, OK, OK),
     ("records_api.wages", "GET"):                      (OK, OK, OK, OK, OK),
+    ("regions.found", "GET"):                          (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),  # the board only
+    ("regions.found", "POST"):                         (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("regions.index", "GET"):                          (OK, OK, OK, OK, OK),
     ("regions.move", "POST"):                          (LOGIN, OK, OK, OK, OK),
     ("regions.show", "GET"):                           (OK, OK, OK, OK, OK),

@@ -126,7 +126,9 @@ def test_an_asset_purchase_enters_the_inventory_held_by_the_region(session, regi
     board = [make_member(board=True), make_member(board=True)]
     fill_pool(session, region, member, now)
     proposal = propose(member, "asset_purchase", {"asset": "Flat 3, Mill Street", "kind": "housing",
-                                                  "seller": "Town estates", "price": {"amount": "40.00", "currency": "RSC"}})
+                                                  "seller": "Town estates", "price": {"amount": "40.00", "currency": "RSC"},
+                                                  "locality": " North "})
+    assert proposal.payload["locality"] == "North"
     for voter in (member, *board):
         proposals.cast_ballot(session, voter, proposal.id, "yes", now)
     proposals.close_proposal(session, proposal.id, now + timedelta(days=3))
@@ -134,8 +136,16 @@ def test_an_asset_purchase_enters_the_inventory_held_by_the_region(session, regi
         proposals.confirm_execution(session, person, proposal.id, now + timedelta(days=4))
     [item] = inventory.search(session, kind="housing")
     assert (item.item, item.held_by_company_id, item.cost_minor, item.cost_currency) == ("Flat 3, Mill Street", None, 4000, "RSC")
+    assert item.locality == "North"  # a split that takes the North takes the flat
     balances = ledger.region_balances(session, region.id)
     assert balances["rsc_outside"] == 4000 and ledger.verify(session).ok
+
+
+def test_an_asset_purchases_locality_is_text(region, member, propose):
+    with pytest.raises(ValidationError) as error:
+        propose(member, "asset_purchase", {"asset": "Flat", "kind": "housing", "seller": "Town estates",
+                                           "price": {"amount": "40.00", "currency": "RSC"}, "locality": ["North"]})
+    assert "payload.locality" in error.value.fields
 
 
 def test_the_equipment_story(session, region, member, make_member, propose, now):
