@@ -136,3 +136,11 @@ def test_the_inventory_page_filters_by_region_and_words_and_exports_the_same(cli
     exported = client.get(f"/inventory.csv?region_id={hilltop.id}&q=press").get_data(as_text=True)
     assert "Cider press" in exported and "Bread oven" not in exported
     assert client.get("/inventory?region_id=nowhere").status_code == 400
+
+
+def test_with_one_region_the_pages_offer_no_region_choice(client, member):
+    """A co-op on its own has nothing to choose between: no select, no region column."""
+    login(client)
+    for path in ("/market", "/inventory"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'name="region_id"' not in page and 'data-label="Region"' not in page
