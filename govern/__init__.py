@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from govern.companies import api as companies_api, views as companies_views
     from govern.delegation import api as delegation_api, views as delegation_views
     from govern.facilities import api as facilities_api, views as facilities_views
+    from govern.federation import api as federation_api, views as federation_views
     from govern.health import api as health_api, views as health_views
     from govern.inventory import api as inventory_api, views as inventory_views
     from govern.mail import views as mail_views
@@ -119,8 +120,9 @@ def _register_blueprints(app: Flask) -> None:
         members_views.bp, regions_views.bp, ledger_views.bp, proposals_views.bp, notifications_views.bp,
         companies_views.bp, wages_views.bp, inventory_views.bp, acquisitions_views.bp, delegation_views.bp,
         market_views.bp, records_views.bp, facilities_views.bp, health_views.bp, treasury_views.bp, mail_views.bp,
+        federation_views.bp,
         members_api.bp, regions_api.bp, ledger_api.bp, proposals_api.bp, companies_api.bp, wages_api.bp,
         inventory_api.bp, acquisitions_api.bp, delegation_api.bp, market_api.bp, records_api.bp,
-        facilities_api.bp, health_api.bp, treasury_api.bp, apidocs.bp, apidocs.page_bp,
+        facilities_api.bp, health_api.bp, treasury_api.bp, federation_api.bp, apidocs.bp, apidocs.page_bp,
     ):
         app.register_blueprint(blueprint)

@@ -16,3 +16,9 @@ def text_field(value: object, field: str, max_length: int, *, required: bool = T
     if len(value.strip()) > max_length:
         raise ValidationError.for_field(field, f"must be at most {max_length} characters")
     return value.strip()
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (escape character `\\`) that finds `text` anywhere in a lower-cased column: its
+    own `%`, `_` and `\\` are matched as themselves."""
+    return "%" + text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -323,8 +323,8 @@ def _absent_not_null(schema: dict[str, Any]) -> None:
         if choices and {"type": "null"} in choices and len(choices) == 2:
             prop.update(next(c for c in choices if c != {"type": "null"}))
             del prop["anyOf"]
-            if prop.get("default", "") is None:
-                del prop["default"]
+        if prop.get("default", "") is None:
+            del prop["default"]
 
 
 class Query(Request):
@@ -343,6 +343,25 @@ class Paging(Query):
 
 RegionChoice = Annotated[QueryId | None, Field(description=(
     "Default: your region (with a token), else the oldest active one"))]
+
+
+ALL_REGIONS = "all"
+
+
+def _region_filter(value: Any) -> int | str:
+    """`?region_id=` of a search: a region's id, or `all` for every region."""
+    if value == ALL_REGIONS:
+        return ALL_REGIONS
+    number = int(value) if isinstance(value, str) and re.fullmatch(r"[0-9]{1,10}", value.strip()) else value
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= MAX_ID:
+        raise _problem(f'must be a region id (1 to {MAX_ID}) or "all"')
+    return number
+
+
+# A search's region: an id, or "all" (every region of the federation). An unknown id finds nothing.
+RegionFilter = Annotated[int | str, PlainValidator(_region_filter), WithJsonSchema(
+    {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, {"type": "string", "enum": [ALL_REGIONS]}],
+     "description": 'A region\'s id, or "all" for every region'})]
 
 
 class RegionPaging(Paging):
@@ -374,6 +393,6 @@ def minor_money(minor: int, currency: str) -> dict:
     return MoneyValue(minor, currency).to_json()
 
 
-__all__ = ["Answer", "Cause", "CURRENCIES", "Currency", "Day", "DecimalString", "Decimal", "Effect", "ErrorBody",
+__all__ = ["ALL_REGIONS", "RegionFilter", "Answer", "Cause", "CURRENCIES", "Currency", "Day", "DecimalString", "Decimal", "Effect", "ErrorBody",
            "Flag", "Id", "Name", "Percent", "Rsc", "Text", "Time", "Usd", "With", "cents", "IdempotencyKey", "Moment", "QueryId", "RscIn", "RscOrZeroIn", "UsdIn", "UsdOrZeroIn", "Money", "MoneyIn", "MoneyOrZeroIn", "AmountOrZero", "Month", "OpaquePaging", "Page", "Paging",
            "PositiveAmount", "Query", "RegionChoice", "RegionPaging", "RegionQuery", "Request", "datetime", "minor_money", "money", "text"]

@@ -3,21 +3,25 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from govern.apiutil import api_blueprint, endpoint, listed
 from govern.extensions import db
 from govern.inventory import service as inventory
 from govern.inventory.models import KINDS, STATUSES, InventoryItem
 from govern.money import Money as MoneyValue
-from govern.schemas import Answer, Money, Page, Paging, QueryId, Time, With
+from govern.schemas import ALL_REGIONS, Answer, Money, Page, Paging, QueryId, RegionFilter, Time, With, text
 
 bp = api_blueprint("inventory_api", __name__)
 
 
 class InventoryQuery(Paging):
-    region_id: QueryId | None = None
+    region_id: RegionFilter = Field(None, description='A region\'s id (an unknown id finds nothing); absent or "all": '
+                                                      'every region')
     kind: Literal[KINDS] | None = None
     status: Literal[STATUSES] | None = None
     holder: QueryId | None = None
+    q: text(200) | None = Field(None, description="Words in the item's name")
 
 
 class ItemAnswer(Answer):
@@ -51,9 +55,10 @@ def item_answer(row: InventoryItem, answer=ItemAnswer, **more):
 @bp.get("/inventory")
 @endpoint(public=True, answer=Page[ItemAnswer], errors=(400,))
 def index(query: InventoryQuery):
-    """The public inventory, newest first; filter by region, kind, status and holder"""
-    rows = inventory.search(db.session, region_id=query.region_id, kind=query.kind, status=query.status,
-                            holder=query.holder, before=query.cursor_id(), limit=query.limit + 1)
+    """The public inventory of every region, newest first; filter by region, kind, status, holder and words in the name"""
+    region_id = None if query.region_id == ALL_REGIONS else query.region_id
+    rows = inventory.search(db.session, region_id=region_id, kind=query.kind, status=query.status,
+                            holder=query.holder, text=query.q or None, before=query.cursor_id(), limit=query.limit + 1)
     return listed(ItemAnswer, rows, query.limit, render=item_answer)
 
 

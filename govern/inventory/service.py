@@ -13,6 +13,7 @@ from govern.companies.purchases import spent_by_grant, unspent_expression
 from govern.database import write_transaction
 from govern.downloads import Figure
 from govern.errors import Conflict, NotFound, ValidationError
+from govern.fields import contains_pattern
 from govern.inventory.models import IN_USE, KINDS, RETIRED, RETURNED, STATUSES, EquipmentGrant, InventoryEvent, InventoryItem
 from govern.money import format_minor
 from govern.regions import service as regions
@@ -133,7 +134,10 @@ def history(session: Session, item_id: int) -> list[InventoryEvent]:
 
 
 def search(session: Session, *, region_id: int | None = None, kind: str | None = None, status: str | None = None,
-           holder: int | None = None, before: int | None = None, limit: int = 50) -> list[InventoryItem]:
+           holder: int | None = None, text: str | None = None, before: int | None = None,
+           limit: int = 50) -> list[InventoryItem]:
+    """Items newest first, of one region or of every region (`region_id=None`), `text` anywhere in
+    the item's name; an unknown region or holder has none."""
     fields = {}
     if kind is not None and kind not in KINDS:
         fields["kind"] = [f"must be one of {', '.join(KINDS)}"]
@@ -146,6 +150,8 @@ def search(session: Session, *, region_id: int | None = None, kind: str | None =
                           (InventoryItem.status, status), (InventoryItem.held_by_company_id, holder)):
         if value is not None:
             query = query.where(column == value)
+    if text and text.strip():
+        query = query.where(func.lower(InventoryItem.item).like(contains_pattern(text), escape="\\"))
     if before is not None:
         query = query.where(InventoryItem.id < before)
     return list(session.execute(query.order_by(InventoryItem.id.desc()).limit(limit)).scalars())

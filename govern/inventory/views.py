@@ -8,46 +8,59 @@ from govern.apiutil import page_params
 from govern.errors import ValidationError
 from govern.companies.models import Company
 from govern.extensions import db
+from govern.federation import service as federation
 from govern.ids import whole_number
 from govern.inventory import service as inventory
 from govern.inventory.models import KINDS, STATUSES, InventoryItem
 from govern.proposals import presenters
+from govern.schemas import ALL_REGIONS
 
 bp = Blueprint("inventory", __name__)
 CSV_LIMIT = 100_000
+MAX_SEARCH = 200
 
 
 def filters() -> dict:
-    """`?region_id=&kind=&status=&holder=` — all optional."""
+    """`?region_id=&kind=&status=&holder=&q=` — all optional, as the page's links carry them. No
+    region, or `region_id=all`, is every region's inventory."""
     out = {}
     for name in ("region_id", "holder"):
         text = request.args.get(name)
-        if text:
+        if text and not (name == "region_id" and text == ALL_REGIONS):
             out[name] = whole_number(text)
             if out[name] is None:
                 raise ValidationError.for_field(name, "must be an id")
-    for name in ("kind", "status"):
+    for name in ("kind", "status", "q"):
         if request.args.get(name):
             out[name] = request.args[name]
+    if len(out.get("q", "")) > MAX_SEARCH:
+        raise ValidationError.for_field("q", f"must be at most {MAX_SEARCH} characters")
     return out
+
+
+def _search(chosen: dict, **paging) -> list[InventoryItem]:
+    wanted = {key: value for key, value in chosen.items() if key != "q"}
+    return inventory.search(db.session, text=chosen.get("q"), **wanted, **paging)
 
 
 @bp.get("/inventory")
 def index():
     cursor, limit = page_params()
     chosen = filters()
-    rows = inventory.search(db.session, before=cursor, limit=limit + 1, **chosen)
+    rows = _search(chosen, before=cursor, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     holders = {c.id: c.name for c in db.session.query(Company).filter(
         Company.id.in_({r.held_by_company_id for r in rows if r.held_by_company_id}))}
+    region_choices = federation.region_choices(db.session)
     return render_template("inventory/index.html", rows=rows, holders=holders, kinds=KINDS, statuses=STATUSES,
-                           chosen=chosen, next_cursor=rows[-1].id if more else None)
+                           chosen=chosen, region_choices=region_choices, region_names=dict(region_choices),
+                           next_cursor=rows[-1].id if more else None)
 
 
 @bp.get("/inventory.csv")
 def export_csv():
-    rows = inventory.search(db.session, limit=CSV_LIMIT, **filters())
+    rows = _search(filters(), limit=CSV_LIMIT)
     return downloads.csv_response("inventory.csv", inventory.CSV_COLUMNS, inventory.csv_rows(rows))
 
 

@@ -13,8 +13,8 @@ from govern.extensions import db
 from govern.ledger.models import UsdPayout
 from govern.market import service as market
 from govern.money import Money as MoneyValue
-from govern.schemas import (Answer, Flag, Id, IdempotencyKey, MoneyIn, Name, Page, Paging, Request, Rsc, RscIn, Time, Usd,
-                            UsdIn, With, cents, text)
+from govern.schemas import (ALL_REGIONS, Answer, Flag, Id, IdempotencyKey, MoneyIn, Name, Page, Paging, RegionFilter,
+                            Request, Rsc, RscIn, Time, Usd, UsdIn, With, cents, text)
 from govern.throttle import money_moving
 
 bp = api_blueprint("market_api", __name__)
@@ -36,8 +36,10 @@ class ListingBody(Request):
 
 class ListingQuery(Paging):
     kind: ListingKind | None = None
-    q: text(200) | None = None
+    q: text(200) | None = Field(None, description="Words in the title or the description")
     locality: text(100) | None = None
+    region_id: RegionFilter = Field(None, description='Default: your region; a region\'s id, or "all" for every '
+                                                      'region (an unknown id finds nothing)')
 
 
 class ListingAnswer(Answer):
@@ -138,8 +140,11 @@ def create(json: ListingBody):
 @bp.get("/listings")
 @endpoint(answer=Page[ListingAnswer], errors=(400,))
 def index(query: ListingQuery):
-    """Search your region's listings"""
-    rows = market.search(db.session, region_id=require_member().region_id, kind=query.kind, text=query.q or None,
+    """Search the listings of your region, of another (`region_id`), or of every region (`region_id=all`)"""
+    member = require_member()
+    region_id = (member.region_id if query.region_id is None
+                 else None if query.region_id == ALL_REGIONS else query.region_id)
+    rows = market.search(db.session, region_id=region_id, kind=query.kind, text=query.q or None,
                          locality=query.locality or None, before=query.cursor_id(), limit=query.limit + 1)
     return listed(ListingAnswer, rows, query.limit)
 

@@ -15,7 +15,7 @@ from govern.companies import workers
 from govern.companies.models import ACTIVE as COMPANY_ACTIVE, Company
 from govern.database import next_id, write_transaction
 from govern.errors import Conflict, NotFound, ValidationError
-from govern.fields import text_field
+from govern.fields import contains_pattern, text_field
 from govern.ids import is_id
 from govern.ledger import idempotency
 from govern.ledger.exchange import member_wallet
@@ -91,17 +91,21 @@ def get_listing(session: Session, listing_id: int) -> Listing:
     return listing
 
 
-def search(session: Session, *, region_id: int, kind: str | None = None, text: str | None = None,
+def search(session: Session, *, region_id: int | None, kind: str | None = None, text: str | None = None,
            locality: str | None = None, before: int | None = None, limit: int = 50) -> list[Listing]:
+    """Active listings, newest first: of one region, or of every region (`region_id=None`: the
+    federation's marketplace). An unknown region has none."""
     if kind is not None and kind not in KINDS:
         raise ValidationError.for_field("kind", f"must be one of {', '.join(KINDS)}")
-    query = select(Listing).where(Listing.region_id == region_id, Listing.status == ACTIVE)
+    query = select(Listing).where(Listing.status == ACTIVE)
+    if region_id is not None:
+        query = query.where(Listing.region_id == region_id)
     if kind:
         query = query.where(Listing.kind == kind)
     if locality:
         query = query.where(func.lower(Listing.locality) == locality.strip().lower())
     if text:
-        pattern = "%" + text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains_pattern(text)
         query = query.where(or_(func.lower(Listing.title).like(pattern, escape="\\"),
                                 func.lower(Listing.description).like(pattern, escape="\\")))
     if before is not None:

@@ -13,11 +13,14 @@ from govern.clock import utcnow
 from govern.companies import service as companies
 from govern.errors import DomainError
 from govern.extensions import db
+from govern.federation import service as federation
 from govern.ids import whole_number
 from govern.market import service as market
 from govern.market.models import KINDS
 from govern.members.forms import ConfirmForm
 from govern.money import Money, parse_amount
+from govern.regions import service as regions
+from govern.schemas import ALL_REGIONS
 from govern.throttle import money_moving
 from govern.viewutil import show_error_on_form
 
@@ -51,17 +54,32 @@ def index():
     kind = request.args.get("kind") or None
     text = request.args.get("q") or None
     locality = request.args.get("locality") or None
+    region = _chosen_region(request.args.get("region_id"))
     try:
-        rows = market.search(db.session, region_id=current_user.region_id, kind=kind, text=text, locality=locality,
-                             before=cursor, limit=limit + 1)
+        rows = market.search(db.session, region_id=None if region == ALL_REGIONS else region, kind=kind, text=text,
+                             locality=locality, before=cursor, limit=limit + 1)
     except DomainError:
         abort(400)
     more = len(rows) > limit
     rows = rows[:limit]
     names = {c.id: c.name for c in db.session.query(companies.Company).filter(
         companies.Company.id.in_({r.company_id for r in rows}))}
+    region_choices = federation.region_choices(db.session)
     return render_template("market/index.html", rows=rows, names=names, kinds=KINDS, kind=kind, q=text or "",
-                           locality=locality or "", next_cursor=rows[-1].id if more else None)
+                           locality=locality or "", region_id=region, region_choices=region_choices,
+                           region_names=dict(region_choices), next_cursor=rows[-1].id if more else None)
+
+
+def _chosen_region(text: str | None) -> int | str:
+    """`?region_id=`: a region's id, or `all`; by default the member's own region."""
+    if not text:
+        return current_user.region_id
+    if text == ALL_REGIONS:
+        return ALL_REGIONS
+    region_id = whole_number(text)
+    if region_id is None:
+        abort(400)
+    return region_id
 
 
 @bp.route("/market/new", methods=["GET", "POST"])
@@ -110,7 +128,7 @@ def show(listing_id: int):
     company = companies.get_company(db.session, listing.company_id)
     status = 400 if buy_form.errors or apply_form.errors else 200
     return render_template("market/show.html", listing=listing, company=company, buy_form=buy_form,
-                           apply_form=apply_form), status
+                           apply_form=apply_form, region=regions.get_region(db.session, listing.region_id)), status
 
 
 @bp.route("/market/orders", methods=["GET", "POST"])

@@ -109,6 +109,8 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("facilities_api.show", "GET"):                    (OK, OK, OK, OK, OK),
     ("facilities_api.waiting_list", "GET"):            (LOGIN, OK, OK, OK, OK),
     ("facilities_api.withdraw", "DELETE"):             (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ("federation.index", "GET"):                       (OK, OK, OK, OK, OK),  # public figures of every region
+    ("federation_api.show", "GET"):                    (OK, OK, OK, OK, OK),
     ("health.enrolled", "GET"):                        (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
     ("health.index", "GET"):                           (LOGIN, OK, OK, OK, OK),
     ("health.index", "POST"):                          (LOGIN, OK, OK, OK, OK),
