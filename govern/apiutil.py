@@ -129,7 +129,8 @@ spec = SpecTree(
 
 
 AREAS = {
-    "members": "Members", "regions": "Regions", "federation": "Federation", "ledger": "Money and the ledger", "proposals": "Proposals and ballots",
+    "members": "Members", "regions": "Regions", "federation": "Federation", "ledger": "Money and the ledger",
+    "proposals": "Proposals and ballots",
     "companies": "Companies and payroll", "wages": "Wages", "inventory": "Inventory", "acquisitions": "Acquisitions",
     "market": "Marketplace", "delegation": "Delegation", "records": "Public records", "facilities": "Facilities",
     "health": "Health plan", "treasury": "Treasury", "apidocs": "This document",
