@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from typing import NamedTuple
 from datetime import datetime
+from typing import NamedTuple
 
 
 GENESIS_HASH = "0" * 64  # what the first entry links back to

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, false, func, insert, not_, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -182,10 +182,16 @@ def _backing_lines(session: Session, accounts, net: dict[int, int]) -> list[Post
     USD postings sum to zero because the RSC ones do; an entry within one region needs none."""
     arriving = checks.rsc_arriving_by_region(
         (account.region_id, account.currency, net[account_id]) for account_id, account in accounts.items())
+    if not arriving:
+        return []
+    backing = {(region_id, kind): account_id for region_id, kind, account_id in session.execute(
+        select(_ACCOUNTS.c.owner_id, _ACCOUNTS.c.kind, _ACCOUNTS.c.id).where(
+            _ACCOUNTS.c.owner_type == OWNER_REGION, _ACCOUNTS.c.owner_id.in_(list(arriving)),
+            _ACCOUNTS.c.kind.in_((ISSUANCE, USD_RESERVE))))}
     lines = []
     for region_id, amount in sorted(arriving.items()):
-        lines.append(PostingLine(region_account(session, region_id, ISSUANCE).id, "RSC", -amount))
-        lines.append(PostingLine(region_account(session, region_id, USD_RESERVE).id, "USD", amount))
+        lines.append(PostingLine(backing[region_id, ISSUANCE], "RSC", -amount))
+        lines.append(PostingLine(backing[region_id, USD_RESERVE], "USD", amount))
     return lines
 
 
@@ -514,9 +520,11 @@ def _backing_problems(session: Session) -> list[str]:
         name = f"region {region_id} ({names.get(region_id, '?')})"
         issued = -balances.get(ISSUANCE, 0)
         holds = int(held.get(region_id) or 0)
+        reserve = balances.get(USD_RESERVE, 0)
+        answers_for = max(issued, holds)  # what it issued, or more when its accounts hold more
         if holds != issued:
             problems.append(f"{name}: its accounts hold {format_minor(holds)} RSC but it issued {format_minor(issued)}")
-        if not checks.is_backed(balances.get(USD_RESERVE, 0), -max(issued, holds)):
-            problems.append(f"{name} is short: its USD reserve {format_minor(balances.get(USD_RESERVE, 0))} does not "
-                            f"cover the {format_minor(max(issued, holds))} RSC it answers for")
+        if not checks.is_backed(reserve, -answers_for):
+            problems.append(f"{name} is short: its USD reserve {format_minor(reserve)} does not "
+                            f"cover the {format_minor(answers_for)} RSC it answers for")
     return problems

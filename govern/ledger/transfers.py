@@ -49,7 +49,8 @@ def transfer(
     if to_member_id == sender.id:
         raise ValidationError.for_field("to_member_id", "cannot be yourself")
     regions.require_active(session, sender.region_id)
-    if to_member_id not in _wallets_of_active_members(session, {to_member_id}):
+    recipient_wallet = _wallets_of_active_members(session, {to_member_id}).get(to_member_id)
+    if recipient_wallet is None:
         raise ValidationError.for_field("to_member_id", "is not an active member of an active region")
     recipient = session.get(Member, to_member_id)
     scope = f"member:{sender.id}:transfer"
@@ -62,7 +63,7 @@ def transfer(
                 raise NotFound("The earlier transfer is gone.")
             return Transfer(entry, to_member_id, amount)
         legs = [Leg(member_wallet(session, sender.id), -amount.minor),
-                Leg(member_wallet(session, recipient.id), amount.minor)]
+                Leg(AccountRef(recipient_wallet, "RSC"), amount.minor)]
         entry = post(session, legs, memo=memo or f"Payment from {sender.name} to {recipient.name}",
                      cause_type="transfer", cause_id=None, now=now, region_id=sender.region_id)
         idempotency.remember(session, scope, idempotency_key, entry.id)
