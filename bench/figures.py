@@ -213,15 +213,22 @@ def insert_transfer_rows(world: dict, scale: Scale, run: int) -> dict:
     """The same entries and postings inserted raw in one transaction, then rolled back."""
     count = scale.transfers // scale.transfer_batches
     pairs = _transfer_pairs(world, count, run)
+    seconds = _insert_entries_raw(world, "Bench transfer", [[(payer, -1), (payee, 1)] for payer, payee in pairs])
+    return {"seconds": seconds, "rate": count / seconds, "detail": {"transfers": count}}
+
+
+def _insert_entries_raw(world: dict, memo: str, postings_per_entry: list[list[tuple[int, int]]]) -> float:
+    """The references of the transfer figures: one raw entry per list of (account, amount) postings,
+    inserted through the driver's executemany in one transaction, timed, then rolled back."""
     db.session.commit()
     first = db.session.execute(text("SELECT max(id) FROM ledger_entries")).scalar_one() + 1
     connection = db.session.connection().connection.driver_connection
     marker = "?" if db.engine.dialect.name == "sqlite" else "%s"
     now = datetime(2027, 1, 1)
-    entries = [(first + n, world["region_id"], now, "Bench transfer", "transfer", f"{n:064x}", f"{first + n:064x}",
-                f"{first + n:064x}") for n in range(count)]
-    postings = [row for n, (payer, payee) in enumerate(pairs)
-                for row in ((first + n, payer, "RSC", -1), (first + n, payee, "RSC", 1))]
+    entries = [(first + n, world["region_id"], now, memo, "transfer", f"{n:064x}", f"{first + n:064x}",
+                f"{first + n:064x}") for n in range(len(postings_per_entry))]
+    postings = [(first + n, account, "RSC", amount)
+                for n, entry_postings in enumerate(postings_per_entry) for account, amount in entry_postings]
     start = time.perf_counter()
     cursor = connection.cursor()
     cursor.executemany(f"INSERT INTO ledger_entries (id, region_id, created_at, memo, cause_type, fingerprint, "
@@ -230,7 +237,7 @@ def insert_transfer_rows(world: dict, scale: Scale, run: int) -> dict:
                        f"({', '.join([marker] * 4)})", postings)
     seconds = time.perf_counter() - start
     db.session.rollback()
-    return {"seconds": seconds, "rate": count / seconds, "detail": {"transfers": count}}
+    return seconds
 
 
 def _batch_payees(world: dict, count: int, run: int) -> list[int]:
@@ -272,25 +279,9 @@ def insert_batch_rows(world: dict, scale: Scale, run: int) -> dict:
 
     count = scale.transfers // scale.transfer_batches
     payees = _batch_payees(world, count, run)
-    db.session.commit()
-    first = db.session.execute(text("SELECT max(id) FROM ledger_entries")).scalar_one() + 1
-    connection = db.session.connection().connection.driver_connection
-    marker = "?" if db.engine.dialect.name == "sqlite" else "%s"
-    now = datetime(2027, 1, 1)
     batches = [payees[i:i + MAX_BATCH] for i in range(0, count, MAX_BATCH)]
-    entries = [(first + n, world["region_id"], now, "Bench batch", "transfer", f"{n:064x}", f"{first + n:064x}",
-                f"{first + n:064x}") for n in range(len(batches))]
-    postings = [row for n, batch in enumerate(batches)
-                for row in [(first + n, world["batch_payer_wallet"], "RSC", -len(batch))]
-                + [(first + n, int(payee), "RSC", 1) for payee in batch]]
-    start = time.perf_counter()
-    cursor = connection.cursor()
-    cursor.executemany(f"INSERT INTO ledger_entries (id, region_id, created_at, memo, cause_type, fingerprint, "
-                       f"prev_hash, hash) VALUES ({', '.join([marker] * 8)})", entries)
-    cursor.executemany(f"INSERT INTO postings (entry_id, account_id, currency, amount) VALUES "
-                       f"({', '.join([marker] * 4)})", postings)
-    seconds = time.perf_counter() - start
-    db.session.rollback()
+    seconds = _insert_entries_raw(world, "Bench batch", [
+        [(world["batch_payer_wallet"], -len(batch))] + [(int(payee), 1) for payee in batch] for batch in batches])
     return {"seconds": seconds, "rate": count / seconds, "detail": {"transfers": count}}
 
 
