@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from govern.clock import utcnow
 from govern.extensions import db
+from govern.ledger import service as ledger
 from govern.proposals import service as proposals
 from govern.regions import service as regions
 from tests.functional.test_pages import login
@@ -53,3 +54,22 @@ def test_a_transfer_to_a_member_of_another_region_shows_both_regions(client, api
     login(client)
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Riverside → Hilltop" in page
+
+
+def test_no_member_pulls_or_floods_money_across_a_border(api, member, make_member, now, buy_through_api):
+    """A negative amount would take RSC from the other region's member; a huge one would overflow a
+    reserve: both are refused whole, and neither region's reserve moves."""
+    from govern.ledger.models import USD_RESERVE
+
+    hilltop = regions.create_region(db.session, "Hilltop", now)
+    neighbour = make_member(region_id=hilltop.id, email="n@example.org")
+    alice = api.as_member(member)
+    buy_through_api(alice, "30.00")
+    before = [ledger.region_balances(db.session, r)[USD_RESERVE] for r in (member.region_id, hilltop.id)]
+    for amount in ("-10.00", "10000000000000.00", "1000000000.01"):
+        sent = alice.post("/transfers", json={"to_member_id": neighbour.id, "amount": {"amount": amount, "currency": "RSC"}})
+        assert sent.status_code == 400 and "amount" in sent.get_json()["error"]["fields"], amount
+    short = alice.post("/transfers", json={"to_member_id": neighbour.id, "amount": {"amount": "30.01", "currency": "RSC"}})
+    assert short.status_code == 409
+    assert [ledger.region_balances(db.session, r)[USD_RESERVE] for r in (member.region_id, hilltop.id)] == before
+    assert api.get("/ledger/verify").get_json()["ok"] is True
