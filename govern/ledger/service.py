@@ -352,14 +352,20 @@ def regions_of_entries(session: Session, entries: list[LedgerEntry]) -> dict[int
 
 
 def crossings(session: Session, entries: list[LedgerEntry]) -> dict[int, list[str]]:
-    """For the entries of a page that crossed regions: the names of the regions, payer's first."""
+    """For the entries of a page that crossed regions: the names of the regions, the payer's first
+    (the one whose reserve the backing left)."""
     crossed = {entry_id: ids for entry_id, ids in regions_of_entries(session, entries).items() if len(ids) > 1}
     if not crossed:
         return {}
+    into_reserve: dict[tuple[int, int], int] = {}
+    for entry_id, region_id, amount in session.execute(
+            select(Posting.entry_id, Account.owner_id, Posting.amount).join(Account, Account.id == Posting.account_id)
+            .where(Posting.entry_id.in_(list(crossed)), Account.owner_type == OWNER_REGION,
+                   Account.kind == USD_RESERVE)):
+        into_reserve[entry_id, region_id] = into_reserve.get((entry_id, region_id), 0) + amount
     names = dict(session.execute(select(Region.id, Region.name).where(
         Region.id.in_({region_id for ids in crossed.values() for region_id in ids}))).all())
-    first = {entry.id: entry.region_id for entry in entries}
-    return {entry_id: [names[r] for r in sorted(ids, key=lambda r: (r != first[entry_id], r))]
+    return {entry_id: [names[r] for r in sorted(ids, key=lambda r: (into_reserve.get((entry_id, r), 0), r))]
             for entry_id, ids in crossed.items()}
 
 

@@ -120,6 +120,8 @@ def test_an_order_from_another_region_pays_the_sellers_region_its_tax(session, r
     riverside_pool = region_account(session, region.id, CAPITAL_POOL).balance
     order = market.buy(session, alice, listing.id, now, quantity=2)
     assert (order.subtotal_minor, order.tax_minor) == (800, 80)
+    entry = session.get(LedgerEntry, order.entry_id)
+    assert ledger.crossings(session, [entry]) == {entry.id: ["Riverside", "Hilltop"]}  # the buyer's region first
     assert region_account(session, hilltop.id, CAPITAL_POOL).balance == 80
     assert region_account(session, region.id, CAPITAL_POOL).balance == riverside_pool
     assert ledger.region_balances(session, region.id)[USD_RESERVE] == 50000 - 880
