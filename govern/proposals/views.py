@@ -158,9 +158,12 @@ def _proposal_page(proposal_id: int, *, ballot_error: str = "", submitted: objec
     tally = proposals.visible_tally(db.session, proposal)
     my_ballot = proposals.ballot_of(db.session, proposal.id, viewer.id) if viewer else None
     labels = {option.id: option.label for option in rule.options}
-    member_names = {option.member_id: option.label for option in rule.options if option.member_id}
+    listed = [member_id for spec in kind.form_fields if spec.kind == "member_list"
+              for member_id in proposal.payload.get(spec.name) or []]
+    names = members.names_of(db.session, [proposal.author_id, *listed])
+    member_names = {**{member_id: names[member_id] for member_id in listed if member_id in names},
+                    **{option.member_id: option.label for option in rule.options if option.member_id}}
     effects = proposals.effects_of(db.session, proposal.id)
-    names = members.names_of(db.session, [proposal.author_id])
     waiting_for_board = proposal.status == "passed" and kind.carried_out_by == kinds.BOARD
     ctx = kinds.Context(db.session, proposal.region_id, viewer, now)
     panel = kind.panel(ctx, proposal) if kind.panel else None
