@@ -15,6 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from govern.database import read_snapshot
+from govern.ledger import checks
 from govern.ledger.models import CAPITAL_POOL, ISSUANCE, OWNER_REGION, USD_RESERVE, Account
 from govern.ledger.service import chain_head
 from govern.members.models import MEMBER_ACTIVE, Member
@@ -44,7 +45,7 @@ class _Backed:
 
     @property
     def backed(self) -> bool:
-        return self.usd_reserve >= self.rsc_outstanding
+        return checks.is_backed(self.usd_reserve, -self.rsc_outstanding)
 
 
 @dataclass(frozen=True)
