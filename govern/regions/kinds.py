@@ -20,7 +20,7 @@ from govern.ids import whole_number
 from govern.members import service as members_service
 from govern.members.models import MEMBER_ACTIVE, Member
 from govern.money import parse_decimal
-from govern.regions import parameters, reorganise, service as regions
+from govern.regions import founding, parameters, reorganise, service as regions
 from govern.regions.models import RegionSplit
 
 PLAN_ROWS_SHOWN = 200  # items and units listed on a split's page (the totals count them all)
@@ -135,11 +135,11 @@ PARAMETER = kinds.register(kinds.ProposalKind(
 
 def _clean_split(ctx: kinds.Context, payload: dict) -> dict:
     fields: dict[str, list[str]] = {}
-    name = payload.get("new_region_name")
-    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
-        fields["payload.new_region_name"] = ["must be 1 to 120 characters"]
-    elif regions.find_region_by_name(ctx.session, name.strip()) is not None:
-        fields["payload.new_region_name"] = ["is already the name of a region"]
+    name = ""
+    try:
+        name = founding.check_new_name(ctx.session, payload.get("new_region_name"))
+    except ValidationError as error:
+        fields["payload.new_region_name"] = error.fields["name"]
     try:
         localities = reorganise.normalise_localities(payload.get("localities"))
     except ValidationError as error:
@@ -166,7 +166,7 @@ def _clean_split(ctx: kinds.Context, payload: dict) -> dict:
             fields.update(error.fields)
     if fields:
         raise ValidationError("The split needs another look.", fields=fields)
-    clean = {"new_region_name": name.strip(), "localities": localities}
+    clean = {"new_region_name": name, "localities": localities}
     if share is not None:
         clean["asset_share"] = share.strip()
     if board:

@@ -132,3 +132,13 @@ def test_the_split_form_takes_the_provisional_board_by_name_and_says_what_is_wro
     assert accepted.status_code == 302
     made = db.session.execute(select(Proposal).order_by(Proposal.id.desc()).limit(1)).scalar_one()
     assert made.payload["provisional_board"] == [north[1].id, north[2].id]
+
+
+def test_a_split_names_a_new_region_with_a_name_no_region_has(api, town):
+    north, _ = town
+    alice = api.as_member(north[0])
+    for name, words in (("Riverside", "is already the name of a region"), ("  ", "must be 1 to 120 characters"),
+                        ("x" * 121, "must be 1 to 120 characters")):
+        refused = alice.post("/proposals", json=split_body(new_region_name=name))
+        assert refused.status_code == 400
+        assert refused.get_json()["error"]["fields"]["payload.new_region_name"] == [words]
